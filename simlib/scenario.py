@@ -1,0 +1,369 @@
+"""Load a scenario file: safe YAML, self-describing leaves, ``--set`` overrides, validation.
+
+A leaf of a scenario file is a bare value or a mapping ``{value, unit, source,
+note}`` (the OpenFisca idea: a parameter carries its unit and its reference).
+:func:`load` splits the file into validated values
+(:class:`simlib.schema.ScenarioParams`) and the leaves' metadata, keyed by
+dotted key.  Every problem found is collected; :class:`ScenarioError` carries
+all of them and prints one line each::
+
+    params/x.yaml: revenue.sharing.floor: must not exceed cap (1.0), got 2.0
+
+The YAML is composed into nodes and turned into plain dicts, lists and scalars
+by this module, so no tag can construct a Python object and duplicate keys are
+caught with their dotted path.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, get_args
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from simlib.schema import ScenarioParams
+
+LEAF_FIELDS = ("value", "unit", "source", "note")
+_SAFE_TAGS = {
+    "tag:yaml.org,2002:" + t
+    for t in ("str", "int", "float", "bool", "null", "map", "seq")
+}
+_KEY_RE = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a scenario: where (file, dotted key) and what."""
+
+    file: str
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.key}: " if self.key else f"{self.file}: "
+        return where + self.message
+
+
+class ScenarioError(Exception):
+    """A scenario that cannot be used; ``str()`` gives one line per problem."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@dataclass(frozen=True)
+class LeafInfo:
+    """What a scenario file says about one value besides the value itself."""
+
+    unit: str | None = None
+    source: str | None = None
+    note: str | None = None
+
+    @property
+    def is_assumption(self) -> bool:
+        return bool(self.source) and self.source.lstrip().lower().startswith("assumption")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario: its values, where each came from, and any overrides."""
+
+    path: Path
+    params: ScenarioParams
+    leaves: dict[str, LeafInfo] = field(default_factory=dict)
+    overrides: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+    def resolved(self) -> dict[str, Any]:
+        """The validated values as plain JSON-ready data (defaults filled in)."""
+        return self.params.model_dump(mode="json")
+
+    def params_sha256(self) -> str:
+        text = json.dumps(self.resolved(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
+    """Read, override and validate a scenario file, or raise :class:`ScenarioError`."""
+    path = Path(path)
+    label = str(path)
+    tree = _read_yaml(path, label)
+    problems: list[Problem] = []
+    values, leaves = _split_leaves(tree, label, problems)
+    set_keys = _apply_overrides(values, leaves, overrides, label, problems)
+    if problems:
+        raise ScenarioError(problems)
+    try:
+        params = ScenarioParams.model_validate(values)
+    except ValidationError as exc:
+        raise ScenarioError(
+            [_problem_from_pydantic(err, label, set_keys) for err in exc.errors()]
+        ) from None
+    return Scenario(path=path, params=params, leaves=leaves, overrides=tuple(overrides))
+
+
+# -- YAML ------------------------------------------------------------------
+
+
+def _read_yaml(path: Path, label: str) -> dict[str, Any]:
+    def fail(message: str, key: str = "") -> ScenarioError:
+        return ScenarioError([Problem(label, key, message)])
+
+    if path.is_dir():
+        raise fail("is a directory, not a scenario file")
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise fail("file not found") from None
+    except OSError as exc:
+        raise fail(f"cannot be read ({exc.strerror})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise fail(f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})") from None
+    if not text.strip():
+        raise fail("file is empty")
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        raise fail(_yaml_message(exc)) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - every parser error is marked
+        raise fail(f"YAML error: {exc}") from None
+    if node is None:
+        raise fail("file is empty")
+    problems: list[Problem] = []
+    tree = _construct(node, (), label, problems)
+    if problems:
+        raise ScenarioError(problems)
+    if not isinstance(tree, dict):
+        raise fail(f"must be a mapping of sections (meta, revenue, ...), got {_kind(tree)}")
+    return tree
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+    mark = exc.problem_mark or exc.context_mark
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+    problem = exc.problem or exc.context or "malformed YAML"
+    hint = " (use spaces, not tabs, to indent)" if "\\t" in problem or "\t" in problem else ""
+    return f"{where}YAML syntax error: {problem}{hint}"
+
+
+def _construct(node: yaml.Node, key: tuple, label: str, problems: list[Problem]) -> Any:
+    """Turn a composed YAML node into plain data, refusing any non-standard tag."""
+    if node.tag == "tag:yaml.org,2002:timestamp" and isinstance(node, yaml.ScalarNode):
+        return node.value  # a date-like scalar stays text; no field of a scenario is a date
+    if node.tag not in _SAFE_TAGS:
+        problems.append(
+            Problem(
+                label,
+                _dotted(key),
+                f"line {node.start_mark.line + 1}: YAML tag {node.tag.replace('tag:yaml.org,2002:', '!!')} "
+                "is not allowed; scenario files hold plain values only",
+            )
+        )
+        return None
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for knode, vnode in node.value:
+            k = _construct(knode, key, label, problems)
+            if not isinstance(k, str):
+                problems.append(
+                    Problem(label, _dotted(key), f"line {knode.start_mark.line + 1}: key {k!r} must be text")
+                )
+                continue
+            if k in out:
+                problems.append(
+                    Problem(
+                        label,
+                        _dotted(key + (k,)),
+                        f"duplicate key (line {knode.start_mark.line + 1}; first at line {first_line[k]})",
+                    )
+                )
+                continue
+            first_line[k] = knode.start_mark.line + 1
+            out[k] = _construct(vnode, key + (k,), label, problems)
+        return out
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(v, key + (i,), label, problems) for i, v in enumerate(node.value)]
+    return yaml.SafeLoader("").construct_object(node)
+
+
+# -- leaves and overrides ----------------------------------------------------
+
+
+def _split_leaves(tree: Any, label: str, problems: list[Problem]) -> tuple[Any, dict[str, LeafInfo]]:
+    leaves: dict[str, LeafInfo] = {}
+
+    def walk(obj: Any, key: tuple) -> Any:
+        if isinstance(obj, dict) and "value" in obj:
+            info: dict[str, str | None] = {}
+            for k, v in obj.items():
+                if k == "value":
+                    continue
+                if k not in LEAF_FIELDS:
+                    problems.append(
+                        Problem(label, _dotted(key + (k,)), "unknown leaf field" + _did_you_mean(k, LEAF_FIELDS))
+                    )
+                elif v is not None and not isinstance(v, str):
+                    problems.append(Problem(label, _dotted(key + (k,)), f"must be text, got {_kind(v)}"))
+                else:
+                    info[k] = v
+            leaves[_dotted(key)] = LeafInfo(**info)
+            return walk(obj["value"], key)
+        if isinstance(obj, dict):
+            return {k: walk(v, key + (k,)) for k, v in obj.items()}
+        if isinstance(obj, list):
+            return [walk(v, key + (i,)) for i, v in enumerate(obj)]
+        return obj
+
+    return walk(tree, ()), leaves
+
+
+def _apply_overrides(
+    values: dict[str, Any],
+    leaves: dict[str, LeafInfo],
+    overrides: list[str] | tuple[str, ...],
+    label: str,
+    problems: list[Problem],
+) -> set[str]:
+    """Apply ``dotted.key=VALUE`` overrides in place; return the keys they set."""
+    set_keys: set[str] = set()
+    for item in overrides:
+        key, sep, text = item.partition("=")
+        key = key.strip()
+        if not sep or not _KEY_RE.match(key):
+            problems.append(Problem(label, "--set", f"expected dotted.key=VALUE, got {item!r}"))
+            continue
+        try:
+            value = _construct(yaml.compose(text, Loader=yaml.SafeLoader), tuple(key.split(".")), label, problems) if text.strip() else None
+        except yaml.YAMLError as exc:
+            problems.append(Problem(label, key, f"--set value {text!r} is not valid YAML ({exc})"))
+            continue
+        parts = key.split(".")
+        target = values
+        for i, part in enumerate(parts[:-1]):
+            nxt = target.get(part)
+            if nxt is None:
+                nxt = target[part] = {}
+            if not isinstance(nxt, dict):
+                problems.append(Problem(label, ".".join(parts[: i + 1]), f"--set {key}: not a section"))
+                break
+            target = nxt
+        else:
+            target[parts[-1]] = value
+            set_keys.add(key)
+            old = leaves.get(key, LeafInfo())
+            leaves[key] = LeafInfo(unit=old.unit, source=f"--set {key}={text}", note=old.source)
+    return set_keys
+
+
+# -- pydantic errors as one-line problems -------------------------------------
+
+
+def _problem_from_pydantic(err: dict[str, Any], label: str, set_keys: set[str]) -> Problem:
+    loc = tuple(err["loc"])
+    ctx = err.get("ctx") or {}
+    kind = err["type"]
+    value = err.get("input")
+    if kind == "cross_field":
+        loc = loc + tuple(_parse_dotted(ctx["field"]))
+        message = err["msg"]
+    elif kind == "missing":
+        message = "required key is missing"
+    elif kind == "extra_forbidden":
+        names = _fields_at(loc[:-1])
+        message = "unknown key" + _did_you_mean(str(loc[-1]), names)
+    elif kind in ("float_type", "int_type", "string_type", "bool_type", "int_from_float"):
+        wanted = {"float_type": "a number", "int_type": "a whole number", "int_from_float": "a whole number",
+                  "string_type": "text", "bool_type": "true or false"}[kind]
+        message = f"must be {wanted}, got {_kind(value)} {value!r}" + _bool_hint(value)
+    elif kind == "finite_number":
+        message = f"must be a finite number, got {value!r}"
+    elif kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        op = {"greater_than_equal": ("at least", "ge"), "greater_than": ("greater than", "gt"),
+              "less_than_equal": ("at most", "le"), "less_than": ("less than", "lt")}[kind]
+        message = f"must be {op[0]} {ctx[op[1]]}, got {value!r}"
+    elif kind == "literal_error":
+        message = f"must be one of {ctx['expected']}, got {value!r}" + _bool_hint(value)
+    elif kind in ("model_type", "model_attributes_type", "dict_type"):
+        message = f"must be a mapping of keys, got {_kind(value)}"
+    elif kind == "list_type":
+        message = f"must be a list, got {_kind(value)}"
+    elif kind == "string_too_short":
+        message = "must not be empty"
+    elif kind == "string_too_long":
+        message = f"must be at most {ctx['max_length']} characters long"
+    else:
+        message = err["msg"]
+    key = _dotted(loc)
+    if key in set_keys:
+        message += " (from --set)"
+    return Problem(label, key, message)
+
+
+def _fields_at(loc: tuple) -> list[str]:
+    """Field names of the schema section found at ``loc`` (for did-you-mean)."""
+    model: Any = ScenarioParams
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = model.model_fields.get(part) if isinstance(model, type) and issubclass(model, BaseModel) else None
+        if info is None:
+            return []
+        model = _model_in(info.annotation)
+    return list(model.model_fields) if isinstance(model, type) and issubclass(model, BaseModel) else []
+
+
+def _model_in(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _did_you_mean(name: str, choices: list[str] | tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(name, list(choices), n=1, cutoff=0.6)
+    if close:
+        return f" (did you mean {close[0]!r}?)"
+    if choices:
+        return "; expected one of: " + ", ".join(choices)
+    return ""
+
+
+def _bool_hint(value: Any) -> str:
+    if isinstance(value, bool):
+        return " (YAML reads yes/no/on/off as true/false: quote the text)"
+    return ""
+
+
+def _kind(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", str: "text", bool: "a boolean", type(None): "null",
+            int: "an integer", float: "a number"}.get(type(value), type(value).__name__)
+
+
+def _dotted(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _parse_dotted(text: str) -> list[str | int]:
+    parts: list[str | int] = []
+    for m in re.finditer(r"([A-Za-z_]\w*)|\[(\d+)\]", text):
+        parts.append(m.group(1) if m.group(1) else int(m.group(2)))
+    return parts
