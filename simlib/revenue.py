@@ -50,7 +50,9 @@ def split(tax, base, *, zone_share: float, floor: float = 0.0, cap: float | None
     payout = np.minimum(np.maximum(raw, floor), cap_) + excess_return * above
     floor_binds = raw < floor
     cap_binds = raw > cap_
-    slope = np.where(cap_binds, excess_return, np.where(floor_binds, 0.0, 1.0))
+    # Slope of the payout in S: 0 below the floor, 1 between floor and cap, excess_return above.
+    # At a kink (S equal to floor or cap) it is the slope for one more yuan, i.e. from the right.
+    slope = np.where(raw >= cap_, excess_return, np.where(raw >= floor, 1.0, 0.0))
     marginal = zone_share * gain * slope
     return Split(raw, payout, top_up, (1.0 - excess_return) * above, marginal, floor_binds, cap_binds)
 

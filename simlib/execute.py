@@ -1,0 +1,57 @@
+"""Execute a brief notebook with papermill, in a folder of its own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+import simlib
+
+#: The brief notebook `simlib brief` runs unless told otherwise.
+DEFAULT_NOTEBOOK = Path(simlib.__file__).resolve().parent.parent / "notebooks" / "zone_brief.ipynb"
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why a notebook run failed: the cell and its error, in one line each."""
+
+    cell: int | None
+    error: str
+
+    def __str__(self) -> str:
+        where = f"cell {self.cell}: " if self.cell is not None else ""
+        return where + self.error
+
+
+def execute(notebook: Path, output: Path, parameters: dict, cwd: Path) -> Failure | None:
+    """Run ``notebook`` with ``parameters`` into ``output``; return the failure, if any.
+
+    The executed notebook is written to ``output`` whether or not the run fails
+    (papermill adds an error banner to a failed one).
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        papermill.execute_notebook(
+            str(notebook), str(output), parameters=parameters, cwd=str(cwd),
+            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+        )
+    except PapermillExecutionError as exc:
+        return Failure(cell=exc.exec_count, error=f"{exc.ename}: {exc.evalue}".strip())
+    except Exception as exc:  # a dead kernel, a timeout, a kernel that never started
+        return Failure(cell=None, error=f"{type(exc).__name__}: {exc}".strip().splitlines()[0])
+    return None
+
+
+def stderr_text(executed: Path) -> list[str]:
+    """What the cells of an executed notebook wrote to stderr (warnings), one entry per output."""
+    nb = nbformat.read(executed, as_version=4)
+    return [
+        out.get("text", "")
+        for cell in nb.cells if cell.cell_type == "code"
+        for out in cell.get("outputs", [])
+        if out.get("output_type") == "stream" and out.get("name") == "stderr"
+    ]

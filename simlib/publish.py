@@ -1,0 +1,43 @@
+"""Put files in place so that a reader never sees a half-written one.
+
+A run works in a staging folder inside the scenario's output folder (same
+file system), and each finished file is renamed over its final name.  An
+interrupted run leaves the previous brief untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def staging(outdir: Path) -> Iterator[Path]:
+    """A fresh hidden folder inside ``outdir``, removed afterwards whatever happens."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    path = Path(tempfile.mkdtemp(dir=outdir, prefix=".staging-"))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary name beside ``path`` and rename it into place."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def move(src: Path, dst: Path) -> None:
+    """Rename a finished file over its final name (atomic on one file system)."""
+    os.replace(src, dst)

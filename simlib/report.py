@@ -1,0 +1,260 @@
+"""The pieces of a brief, as HTML the notebook displays.
+
+Every function takes a :class:`simlib.run.ScenarioRun` and returns an
+``IPython.display.HTML``.  Text from a scenario file is passed through
+:func:`esc` and never interpreted; the words come from :mod:`simlib.labels`;
+every sentence of the findings is filled in from the run's metrics.  Charts
+are PNG images embedded as ``data:`` URIs, so the brief is one file.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import re
+from collections.abc import Iterable, Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
+from IPython.display import HTML  # noqa: E402
+
+from simlib import labels  # noqa: E402
+from simlib.labels import money, percent  # noqa: E402
+from simlib.run import ScenarioRun  # noqa: E402
+
+
+def _use_cjk_font() -> None:
+    """Draw charts with Noto Sans CJK SC (shipped by the mpl-font package) so Chinese renders."""
+    from importlib.resources import files
+
+    from matplotlib import font_manager
+
+    font = files("mpl_font") / "fonts" / "noto" / "NotoSansCJKsc-Regular.otf"
+    font_manager.fontManager.addfont(str(font))
+    name = font_manager.FontProperties(fname=str(font)).get_name()
+    plt.rcParams["font.family"] = "sans-serif"
+    plt.rcParams["font.sans-serif"] = [name, "DejaVu Sans"]
+    plt.rcParams["axes.unicode_minus"] = False
+
+
+_use_cjk_font()
+
+
+def esc(value: object) -> str:
+    """Text for HTML: every ``<``, ``&`` and quote from a scenario becomes an entity."""
+    return html.escape(str(value), quote=True)
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[object]], caption: str = "", cls: str = "") -> str:
+    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in rows)
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    return f'<table class="{esc(cls)}">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def figure(fig: plt.Figure, alt: str, caption: str = "") -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    cap = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
+    return f'<figure><img src="data:image/png;base64,{data}" alt="{esc(alt)}">{cap}</figure>'
+
+
+def _lang(run: ScenarioRun) -> str:
+    return run.scenario.params.meta.language
+
+
+# -- document parts ------------------------------------------------------------
+
+
+def header(run: ScenarioRun) -> HTML:
+    sc, lang = run.scenario, _lang(run)
+    meta = sc.params.meta
+    rows = [(labels.t("brief.zone", lang), meta.zone), (labels.t("brief.scenario", lang), sc.path.name)]
+    if sc.overrides:
+        rows.append((labels.t("brief.overrides", lang), "; ".join(sc.overrides)))
+    facts = "".join(f"<div><dt>{esc(k)}</dt><dd>{esc(v)}</dd></div>" for k, v in rows)
+    desc = f"<p>{esc(meta.description)}</p>" if meta.description else ""
+    return HTML(f'<header class="brief-header"><h1>{esc(meta.title)}</h1><dl>{facts}</dl>{desc}</header>')
+
+
+def key_numbers(run: ScenarioRun) -> HTML:
+    lang = _lang(run)
+    items = []
+    if "revenue" in run.metrics:
+        m = run.metrics["revenue"]
+        y0, y1 = m["years"][0], m["years"][-1]
+        items += [
+            (labels.t("revenue.k_total", lang, y0=y0, y1=y1), money(m["zone_payout_total_mean"], lang)),
+            (labels.t("revenue.k_floor", lang), percent(_mean(m["p_floor_binds"]))),
+            (labels.t("revenue.k_cap", lang), percent(_mean(m["p_cap_binds"]))),
+            (labels.t("revenue.k_marginal", lang), f"{m['marginal_retention_overall']:.3f}"),
+            (labels.t("revenue.k_pooled", lang), money(m["pooled_total_mean"], lang)),
+        ]
+    cells = "".join(f'<div class="key"><div class="v">{esc(v)}</div><div class="k">{esc(k)}</div></div>'
+                    for k, v in items)
+    return HTML(f'<section class="key-numbers"><h2>{esc(labels.t("brief.key_numbers", lang))}</h2>'
+                f'<div class="keys">{cells}</div></section>')
+
+
+def findings(run: ScenarioRun) -> HTML:
+    lang = _lang(run)
+    sentences = []
+    if "revenue" in run.metrics:
+        sentences += revenue_findings(run)
+    items = "".join(f"<li>{esc(s)}</li>" for s in sentences)
+    return HTML(f'<section class="findings"><h2>{esc(labels.t("brief.findings", lang))}</h2><ul>{items}</ul></section>')
+
+
+def revenue_findings(run: ScenarioRun) -> list[str]:
+    lang = _lang(run)
+    m = run.metrics["revenue"]
+    sharing = run.scenario.params.revenue.sharing
+    years = m["years"]
+    y0, y1 = years[0], years[-1]
+    out = [
+        labels.t("revenue.f_totals", lang, y0=y0, y1=y1,
+                 total=money(m["zone_payout_total_mean"], lang),
+                 lo=money(m["zone_payout_total_p05"], lang), hi=money(m["zone_payout_total_p95"], lang),
+                 topup=money(m["county_topup_total_mean"], lang), pooled=money(m["pooled_total_mean"], lang)),
+        labels.t("revenue.f_binds", lang, y0=y0, y1=y1,
+                 floor=percent(_mean(m["p_floor_binds"])), floor0=percent(m["p_floor_binds"][0]),
+                 floor1=percent(m["p_floor_binds"][-1]),
+                 cap=percent(_mean(m["p_cap_binds"])), cap0=percent(m["p_cap_binds"][0]),
+                 cap1=percent(m["p_cap_binds"][-1])),
+    ]
+    marginal = m["marginal_retention_mean"]
+    if max(marginal) == 0.0 and sharing.cap is not None and sharing.floor == sharing.cap:
+        out.append(labels.t("revenue.f_zero_margin", lang, floor=money(sharing.floor, lang)))
+    else:
+        out.append(labels.t("revenue.f_margin", lang, avg=f"{m['marginal_retention_overall']:.3f}",
+                            lo=f"{min(marginal):.3f}", hi=f"{max(marginal):.3f}",
+                            share=f"{sharing.zone_share:.2f}"))
+    return out
+
+
+def revenue_section(run: ScenarioRun) -> HTML:
+    lang = _lang(run)
+    m = run.metrics["revenue"]
+    t = lambda key, **kw: labels.t(key, lang, **kw)  # noqa: E731
+    years = m["years"]
+    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharex=True)
+    for ax, series, title in zip(axes, ("tax", "zone_payout"), (t("revenue.tax"), t("revenue.payout"))):
+        fan = m["fan"][series]
+        ax.fill_between(years, fan["p05"], fan["p95"], color="#9ecae1", label=t("revenue.fan_90"))
+        ax.fill_between(years, fan["p25"], fan["p75"], color="#4292c6", label=t("revenue.fan_50"))
+        ax.plot(years, fan["p50"], color="#08306b", lw=2, label=t("revenue.fan_median"))
+        ax.set_title(title)
+        ax.set_xlabel(t("revenue.year"))
+        ax.set_ylabel(t("revenue.money_unit"))
+        ax.grid(alpha=0.3)
+    axes[0].legend(loc="upper left", frameon=False)
+    chart = figure(fig, alt=f"{t('revenue.tax')} / {t('revenue.payout')}",
+                   caption=t("revenue.fan_caption", paths=f"{m['paths']:,}"))
+    rows = [
+        (y, f"{tax:.2f}", f"{pay:.2f}", f"{top:.2f}", f"{pool:.2f}", percent(pf), percent(pc), f"{mr:.3f}")
+        for y, tax, pay, top, pool, pf, pc, mr in zip(
+            years, m["tax_mean"], m["zone_payout_mean"], m["county_topup_mean"], m["pooled_mean"],
+            m["p_floor_binds"], m["p_cap_binds"], m["marginal_retention_mean"])
+    ]
+    unit = t("revenue.money_unit")
+    headers = [t("revenue.year"), f"{t('revenue.tax')} ({unit})", f"{t('revenue.payout')} ({unit})",
+               f"{t('revenue.topup')} ({unit})", f"{t('revenue.pooled')} ({unit})",
+               t("revenue.p_floor"), t("revenue.p_cap"), t("revenue.marginal")]
+    tbl = table(headers, rows, caption=t("revenue.table_caption"), cls="numbers")
+    return HTML(f'<section class="model"><h2>{esc(t("revenue.title"))}</h2>{chart}{tbl}</section>')
+
+
+def method(run: ScenarioRun) -> HTML:
+    lang = _lang(run)
+    parts = []
+    rev = run.scenario.params.revenue
+    if rev is not None:
+        s, g = rev.sharing, rev.growth
+        shocks = ""
+        if g.shocks:
+            items = ", ".join(f"{x.year}: {x.change:+.0%}" for x in g.shocks)
+            shocks = labels.t("revenue.shocks", lang, items=items)
+        reset = (labels.t("revenue.no_reset", lang) if s.base_reset_years is None
+                 else labels.t("revenue.reset", lang, n=s.base_reset_years))
+        parts.append(labels.t(
+            "revenue.method", lang, base_year=rev.base_year, base_tax=money(rev.base_tax, lang),
+            mean=percent(g.mean), vol=f"{g.volatility:.2f}", shocks=shocks, share=f"{s.zone_share:.2f}",
+            floor=money(s.floor, lang),
+            cap=money(s.cap, lang) if s.cap is not None else labels.t("revenue.no_cap", lang),
+            ret=f"{s.excess_return:.2f}", reset=reset))
+    body = "".join(f"<p>{esc(p)}</p>" for p in parts)
+    return HTML(f'<section class="method"><h2>{esc(labels.t("brief.method", lang))}</h2>{body}</section>')
+
+
+def parameters(run: ScenarioRun) -> HTML:
+    """Every resolved parameter with its value, unit and source; assumptions flagged."""
+    lang = _lang(run)
+    leaves = run.scenario.leaves
+    rows = []
+    for key, value in _flatten(run.scenario.resolved()):
+        info = _leaf_for(leaves, key)
+        source = info.source if info and info.source else labels.t("param.default", lang) if info is None else ""
+        flag = labels.t("param.assumption", lang) if info is not None and info.is_assumption else ""
+        rows.append((key, _show(value), info.unit if info and info.unit else "", source, flag))
+    headers = [labels.t("param.key", lang), labels.t("param.value", lang), labels.t("param.unit", lang),
+               labels.t("param.source", lang), ""]
+    return HTML(f'<section class="appendix"><h2>{esc(labels.t("brief.appendix", lang))}</h2>'
+                f'{table(headers, rows, cls="params")}</section>')
+
+
+def footer(run: ScenarioRun, provenance: dict) -> HTML:
+    lang = _lang(run)
+    commit = provenance["git_commit"] or "—"
+    if provenance.get("git_dirty"):
+        commit += " (+ uncommitted changes)"
+    items = [
+        (labels.t("prov.hash", lang), provenance["params_sha256"]),
+        (labels.t("prov.version", lang), provenance["simlib_version"]),
+        (labels.t("prov.commit", lang), commit),
+        (labels.t("prov.seed", lang), provenance["seed"]),
+        (labels.t("prov.created", lang), provenance["created"]),
+    ]
+    text = " · ".join(f"{esc(k)}: <code>{esc(v)}</code>" for k, v in items)
+    return HTML(f'<footer class="provenance"><h2>{esc(labels.t("brief.provenance", lang))}</h2><p>{text}</p></footer>')
+
+
+# -- helpers -------------------------------------------------------------------
+
+
+def _mean(values: Sequence[float]) -> float:
+    return sum(values) / len(values)
+
+
+def _leaf_for(leaves: dict, key: str):
+    """The metadata of ``key``, or of the nearest enclosing key that carries it (a list leaf)."""
+    while key:
+        if key in leaves:
+            return leaves[key]
+        parent = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", key)
+        key = "" if parent == key else parent
+    return None
+
+
+def _flatten(tree: object, prefix: str = "") -> Iterable[tuple[str, object]]:
+    if isinstance(tree, dict):
+        for k, v in tree.items():
+            yield from _flatten(v, f"{prefix}.{k}" if prefix else k)
+    elif isinstance(tree, list) and tree and all(isinstance(x, dict) for x in tree):
+        for i, v in enumerate(tree):
+            yield from _flatten(v, f"{prefix}[{i}]")
+    else:
+        yield prefix, tree
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, list) and not value:
+        return "[]"
+    return str(value)

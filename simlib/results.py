@@ -1,0 +1,75 @@
+"""``results.json``: the numbers of a brief, for scripts and later comparison.
+
+Layout: ``scenario``; ``provenance`` (parameter hash, simlib version, git
+commit, seed, creation time, Python and numpy versions, overrides);
+``params`` (the resolved values); ``metrics`` (one entry per model).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import platform
+import subprocess
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+import simlib
+from simlib.run import ScenarioRun
+
+_PROJECT_DIR = Path(simlib.__file__).resolve().parent.parent
+
+
+def git_commit() -> dict:
+    """The commit simlib's checkout is at, and whether it has uncommitted changes; nulls outside git."""
+    def git(*args: str) -> str | None:
+        try:
+            out = subprocess.run(["git", *args], cwd=_PROJECT_DIR, capture_output=True, text=True, timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            return None
+        return out.stdout.strip() if out.returncode == 0 else None
+
+    commit = git("rev-parse", "HEAD")
+    dirty = git("status", "--porcelain", "--untracked-files=no") if commit else None
+    return {"git_commit": commit, "git_dirty": None if dirty is None else bool(dirty)}
+
+
+def provenance(run: ScenarioRun) -> dict:
+    sc = run.scenario
+    return {
+        "params_sha256": sc.params_sha256(),
+        "simlib_version": simlib.__version__,
+        **git_commit(),
+        "seed": sc.params.meta.seed,
+        "scenario_file": str(sc.path),
+        "overrides": list(sc.overrides),
+        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+    }
+
+
+def document(run: ScenarioRun, provenance_: dict | None = None) -> dict:
+    return {
+        "scenario": run.scenario.name,
+        "provenance": provenance_ or provenance(run),
+        "params": run.scenario.resolved(),
+        "metrics": run.metrics,
+    }
+
+
+def write_json(data: dict, path: str | Path) -> None:
+    """Write JSON to a temporary name beside ``path``, then rename it into place."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=2, allow_nan=False)
+            fh.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
