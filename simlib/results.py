@@ -69,6 +69,7 @@ def write_json(data: dict, path: str | Path) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(data, fh, ensure_ascii=False, indent=2, allow_nan=False)
             fh.write("\n")
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a brief is meant to be shared
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -101,14 +101,12 @@ def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scena
     problems: list[Problem] = []
     values, leaves = _split_leaves(tree, label, problems)
     set_keys = _apply_overrides(values, leaves, overrides, label, problems)
-    if problems:
-        raise ScenarioError(problems)
     try:
         params = ScenarioParams.model_validate(values)
     except ValidationError as exc:
-        raise ScenarioError(
-            [_problem_from_pydantic(err, label, set_keys) for err in exc.errors()]
-        ) from None
+        problems += [_problem_from_pydantic(err, label, set_keys) for err in exc.errors()]
+    if problems:
+        raise ScenarioError(problems)
     return Scenario(path=path, params=params, leaves=leaves, overrides=tuple(overrides))
 
 
@@ -135,14 +133,12 @@ def _read_yaml(path: Path, label: str) -> dict[str, Any]:
         raise fail("file is empty")
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
+    except yaml.YAMLError as exc:
         raise fail(_yaml_message(exc)) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - every parser error is marked
-        raise fail(f"YAML error: {exc}") from None
     if node is None:
         raise fail("file is empty")
     problems: list[Problem] = []
-    tree = _construct(node, (), label, problems)
+    tree = _Constructor(label, problems).build(node)
     if problems:
         raise ScenarioError(problems)
     if not isinstance(tree, dict):
@@ -150,7 +146,12 @@ def _read_yaml(path: Path, label: str) -> dict[str, Any]:
     return tree
 
 
-def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+def _yaml_message(exc: yaml.YAMLError) -> str:
+    """One line for any YAML error: where, then what."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        return f"YAML syntax error: character #x{exc.character:04x} is not allowed (position {exc.position})"
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return "YAML syntax error: " + " ".join(str(exc).split())
     mark = exc.problem_mark or exc.context_mark
     where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
     problem = exc.problem or exc.context or "malformed YAML"
@@ -158,45 +159,74 @@ def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
     return f"{where}YAML syntax error: {problem}{hint}"
 
 
-def _construct(node: yaml.Node, key: tuple, label: str, problems: list[Problem]) -> Any:
-    """Turn a composed YAML node into plain data, refusing any non-standard tag."""
-    if node.tag == "tag:yaml.org,2002:timestamp" and isinstance(node, yaml.ScalarNode):
-        return node.value  # a date-like scalar stays text; no field of a scenario is a date
-    if node.tag not in _SAFE_TAGS:
-        problems.append(
-            Problem(
-                label,
-                _dotted(key),
-                f"line {node.start_mark.line + 1}: YAML tag {node.tag.replace('tag:yaml.org,2002:', '!!')} "
-                "is not allowed; scenario files hold plain values only",
-            )
-        )
-        return None
-    if isinstance(node, yaml.MappingNode):
-        out: dict[str, Any] = {}
-        first_line: dict[str, int] = {}
-        for knode, vnode in node.value:
-            k = _construct(knode, key, label, problems)
-            if not isinstance(k, str):
-                problems.append(
-                    Problem(label, _dotted(key), f"line {knode.start_mark.line + 1}: key {k!r} must be text")
-                )
-                continue
-            if k in out:
-                problems.append(
-                    Problem(
-                        label,
-                        _dotted(key + (k,)),
-                        f"duplicate key (line {knode.start_mark.line + 1}; first at line {first_line[k]})",
-                    )
-                )
-                continue
-            first_line[k] = knode.start_mark.line + 1
-            out[k] = _construct(vnode, key + (k,), label, problems)
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(v, key + (i,), label, problems) for i, v in enumerate(node.value)]
-    return yaml.SafeLoader("").construct_object(node)
+_FLOAT_RE = re.compile(r"^[-+]?(\d+\.?\d*|\.\d+)[eE][-+]?\d+$")
+
+
+class _Constructor:
+    """Turns composed YAML nodes into plain dicts, lists and scalars.
+
+    Only the standard data tags are allowed, duplicate keys are reported with
+    their dotted key, a node reached again through an alias is built once (so
+    an alias "bomb" costs nothing) and a self-referencing alias is an error.
+    Scalars like ``5e-1``, which YAML 1.1 reads as text, are read as numbers.
+    """
+
+    def __init__(self, label: str, problems: list[Problem]):
+        self.label, self.problems = label, problems
+        self.done: dict[int, Any] = {}
+        self.active: set[int] = set()
+        self.scalars = yaml.SafeLoader("")
+
+    def problem(self, key: tuple, node: yaml.Node, message: str) -> None:
+        self.problems.append(Problem(self.label, _dotted(key), f"line {node.start_mark.line + 1}: {message}"))
+
+    def build(self, node: yaml.Node, key: tuple = ()) -> Any:
+        if id(node) in self.done:
+            return self.done[id(node)]
+        if id(node) in self.active:
+            self.problem(key, node, "an alias refers to itself")
+            return None
+        self.active.add(id(node))
+        try:
+            value = self._build(node, key)
+        finally:
+            self.active.discard(id(node))
+        self.done[id(node)] = value
+        return value
+
+    def _build(self, node: yaml.Node, key: tuple) -> Any:
+        tag = node.tag
+        if tag == "tag:yaml.org,2002:timestamp" and isinstance(node, yaml.ScalarNode):
+            return node.value  # a date-like scalar stays text; no field of a scenario is a date
+        if tag not in _SAFE_TAGS:
+            self.problem(key, node, f"YAML tag {tag.replace('tag:yaml.org,2002:', '!!')} is not allowed; "
+                                    "scenario files hold plain values only")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            out: dict[str, Any] = {}
+            first_line: dict[str, int] = {}
+            for knode, vnode in node.value:
+                k = self.build(knode, key)
+                if not isinstance(k, str):
+                    self.problem(key, knode, f"key {k!r} must be text")
+                    continue
+                # a leaf's "value" is not part of the dotted key
+                sub = key if k == "value" else key + (k,)
+                if k in out:
+                    self.problem(sub, knode, f"duplicate key (first at line {first_line[k]})")
+                    continue
+                first_line[k] = knode.start_mark.line + 1
+                out[k] = self.build(vnode, sub)
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(v, key + (i,)) for i, v in enumerate(node.value)]
+        if tag == "tag:yaml.org,2002:str" and node.style is None and _FLOAT_RE.match(node.value):
+            return float(node.value)
+        try:
+            return self.scalars.construct_object(node)
+        except (ValueError, KeyError, yaml.YAMLError):
+            self.problem(key, node, f"{node.value!r} cannot be read as {tag.replace('tag:yaml.org,2002:', '!!')}")
+            return None
 
 
 # -- leaves and overrides ----------------------------------------------------
@@ -246,9 +276,13 @@ def _apply_overrides(
             problems.append(Problem(label, "--set", f"expected dotted.key=VALUE, got {item!r}"))
             continue
         try:
-            value = _construct(yaml.compose(text, Loader=yaml.SafeLoader), tuple(key.split(".")), label, problems) if text.strip() else None
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
         except yaml.YAMLError as exc:
-            problems.append(Problem(label, key, f"--set value {text!r} is not valid YAML ({exc})"))
+            problems.append(Problem(label, key, f"--set value {text!r}: {_yaml_message(exc)}"))
+            continue
+        before = len(problems)
+        value = _Constructor(label, problems).build(node, tuple(key.split("."))) if node is not None else None
+        if len(problems) > before:
             continue
         parts = key.split(".")
         target = values
@@ -264,7 +298,7 @@ def _apply_overrides(
             target[parts[-1]] = value
             set_keys.add(key)
             old = leaves.get(key, LeafInfo())
-            leaves[key] = LeafInfo(unit=old.unit, source=f"--set {key}={text}", note=old.source)
+            leaves[key] = LeafInfo(unit=old.unit, source=f"--set {key}={text}", note=old.note)
     return set_keys
 
 
@@ -307,7 +341,7 @@ def _problem_from_pydantic(err: dict[str, Any], label: str, set_keys: set[str]) 
     else:
         message = err["msg"]
     key = _dotted(loc)
-    if key in set_keys:
+    if any(k == key or k.startswith(key + ".") for k in set_keys):
         message += " (from --set)"
     return Problem(label, key, message)
 
