@@ -113,7 +113,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
             print(f"simlib: {sc.name}: executed notebook kept as {kept}; no brief was published", file=sys.stderr)
             return EXIT_FAILED
         page = stage / "brief.html"
-        publish.write_text(page, render.to_html(executed, title=sc.params.meta.title))
+        publish.write_text(page, render.to_html(executed, title=sc.params.meta.title, language=sc.params.meta.language))
         publish.move(results, outdir / "results.json")
         publish.move(page, outdir / "brief.html")
         (outdir / "failed.ipynb").unlink(missing_ok=True)

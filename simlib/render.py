@@ -14,7 +14,7 @@ import nbformat
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
-def to_html(executed: Path, title: str) -> str:
+def to_html(executed: Path, title: str, language: str) -> str:
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(executed, as_version=4)
@@ -31,6 +31,7 @@ def to_html(executed: Path, title: str) -> str:
         exclude_output_prompt=True,
         exclude_markdown=True,
         exclude_raw=True,
+        language_code=language,
     )
     body, _ = exporter.from_notebook_node(nb)
     return body

@@ -1,0 +1,202 @@
+"""Speed targets for simlib, checked as ratios measured side by side in one run.
+
+Run with ``make bench`` (or ``.venv/bin/python benchmarks/run.py``).  It prints
+one table and exits 1 if any target is missed.
+
+Why ratios: these machines are noisy (2 cores, shared), so an absolute time in
+seconds says as much about the machine as about the code.  Each target instead
+compares our code with a floor that does the unavoidable part of the same work,
+timed in the same run with the two sides interleaved (A, B, A, B, ...) so drift
+hits both equally, and taking the best (minimum) of a few repetitions of each.
+
+The rows:
+
+brief ÷ empty notebook
+    Wall time of ``simlib brief params/qingzhen_2025.yaml`` (a subprocess, as a
+    user runs it) divided by the same command run with ``--notebook`` pointing
+    at a generated notebook that has the same ``parameters`` cell and the same
+    imports as the real one but computes nothing and writes ``{}`` as
+    results.json.  Both go through the same path: CLI start-up, papermill
+    (kernel start, execute), nbconvert HTML render, publish.  The ratio is what
+    the model runs, tables and charts of the brief add on top of that fixed
+    machinery.  Target: at most 1.5.
+
+revenue simulate+metrics ÷ draws
+    ``revenue.simulate(params, rng)`` then ``revenue.metrics(result)`` for the
+    Qingzhen parameters at 100,000 paths × 20 years, divided by the floor
+    ``rng.normal(size=(100_000, 20))``: drawing the random numbers the model
+    draws (one normal per path-year).  The model's absolute time is shown for
+    information only.  Target: at most 3.
+
+revenue simulate ÷ draws
+    The same without ``metrics()``, to see whether the quantile fans of
+    ``metrics()`` or the simulation itself is the cost.  Target: at most 3.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import nbformat
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIO = "params/qingzhen_2025.yaml"
+SIMLIB = ROOT / ".venv" / "bin" / "simlib"
+
+BRIEF_REPEATS = 3
+REVENUE_REPEATS = 5
+REVENUE_PATHS = 100_000
+REVENUE_YEARS = 20
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the table: what was measured, against what, and the verdict."""
+
+    what: str
+    measured: str  # the two sides (and anything informative), already formatted
+    ratio: float
+    target: float  # the ratio must be at most this
+
+    @property
+    def passed(self) -> bool:
+        return self.ratio <= self.target
+
+
+def best_of_interleaved(a: Callable[[], object], b: Callable[[], object], repeats: int) -> tuple[float, float]:
+    """Time ``a`` and ``b`` alternately ``repeats`` times each; return the best (minimum) of each, in seconds."""
+    times_a, times_b = [], []
+    for _ in range(repeats):
+        for fn, times in ((a, times_a), (b, times_b)):
+            started = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - started)
+    return min(times_a), min(times_b)
+
+
+# --- (a) the brief against an empty notebook ---------------------------------------------------
+
+def write_empty_notebook(path: Path) -> None:
+    """A brief notebook with the real one's parameters cell and imports, doing no work."""
+    real = nbformat.read(ROOT / "notebooks" / "zone_brief.ipynb", as_version=4)
+    nb = nbformat.v4.new_notebook(metadata=real.metadata)  # same kernelspec
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            'scenario_path = "../params/qingzhen_2025.yaml"\n'
+            "overrides = []\n"
+            "results_path = None",
+            metadata={"tags": ["parameters"]},
+        ),
+        nbformat.v4.new_code_cell(
+            "from IPython.display import display\n"
+            "\n"
+            "from simlib import report, results\n"
+            "from simlib.run import run as run_scenario\n"
+            "\n"
+            "import json\n"
+            'open(results_path, "w").write("{}")'
+        ),
+    ]
+    nbformat.write(nb, path)
+
+
+def bench_brief(tmp: Path) -> Row:
+    env = dict(os.environ)
+    for var, sub in (("MPLCONFIGDIR", "mpl"), ("IPYTHONDIR", "ipython"), ("JUPYTER_RUNTIME_DIR", "jupyter-runtime")):
+        (tmp / sub).mkdir()
+        env[var] = str(tmp / sub)
+    empty = tmp / "empty.ipynb"
+    write_empty_notebook(empty)
+
+    def brief(*extra: str) -> Callable[[], None]:
+        cmd = [str(SIMLIB), "brief", SCENARIO, *extra]
+
+        def go() -> None:
+            done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+            if done.returncode != 0:
+                raise RuntimeError(f"{' '.join(cmd)} exited {done.returncode}:\n{done.stderr}")
+        return go
+
+    real, floor = best_of_interleaved(
+        brief("--out", str(tmp / "a")),
+        brief("--out", str(tmp / "b"), "--notebook", str(empty)),
+        BRIEF_REPEATS,
+    )
+    return Row("(a) brief ÷ empty notebook", f"{real:.2f} s vs {floor:.2f} s", real / floor, 1.5)
+
+
+# --- (b) the revenue model against its random draws ---------------------------------------------
+
+def revenue_params():
+    from simlib.schema import Revenue
+
+    return Revenue.model_validate({
+        "base_year": 2023,
+        "base_tax": 5.6,
+        "start_year": 2024,
+        "horizon_years": REVENUE_YEARS,
+        "paths": REVENUE_PATHS,
+        "growth": {"mean": 0.10, "volatility": 0.15, "shocks": []},
+        "sharing": {"zone_share": 0.5, "floor": 1.0, "cap": 1.0, "excess_return": 0.0,
+                    "base_reset_years": None},
+    })
+
+
+def bench_revenue() -> list[Row]:
+    from simlib import revenue
+
+    params = revenue_params()
+    rng = np.random.default_rng(20250101)
+    n_years = params.end_year - params.base_year  # the years the model draws growth for
+    assert n_years == REVENUE_YEARS
+
+    def draws() -> None:
+        rng.normal(size=(REVENUE_PATHS, n_years))
+
+    def model() -> None:
+        revenue.metrics(revenue.simulate(params, rng))
+
+    def simulate_only() -> None:
+        revenue.simulate(params, rng)
+
+    model()  # warm-up: first-call imports and allocations are not what we measure
+    shape = f"{REVENUE_PATHS:,}×{n_years}"
+    full, floor_full = best_of_interleaved(model, draws, REVENUE_REPEATS)
+    sim, floor_sim = best_of_interleaved(simulate_only, draws, REVENUE_REPEATS)
+    return [
+        Row(f"(b) revenue simulate+metrics ÷ draws {shape}",
+            f"{full * 1e3:.0f} ms vs {floor_full * 1e3:.0f} ms", full / floor_full, 3.0),
+        Row(f"(b) revenue simulate ÷ draws {shape}",
+            f"{sim * 1e3:.0f} ms vs {floor_sim * 1e3:.0f} ms", sim / floor_sim, 3.0),
+    ]
+
+
+# --- the table ----------------------------------------------------------------------------------
+
+def print_table(rows: list[Row]) -> None:
+    header = f"{'what':<48} {'measured (ours vs floor)':<26} {'ratio':>7} {'target':>7}  result"
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        print(f"{r.what:<48} {r.measured:<26} {r.ratio:>7.2f} {'≤ ' + format(r.target, '.1f'):>7}  "
+              f"{'PASS' if r.passed else 'FAIL'}")
+
+
+def main() -> int:
+    rows = bench_revenue()
+    with tempfile.TemporaryDirectory(prefix="simlib-bench-") as tmp:
+        rows.insert(0, bench_brief(Path(tmp)))
+    print_table(rows)
+    return 0 if all(r.passed for r in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

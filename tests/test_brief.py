@@ -1,0 +1,182 @@
+"""End to end: `simlib brief` from a scenario file to a published brief and results.json."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import time
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+import yaml
+
+from conftest import ROOT, simlib
+from simlib.run import run
+
+QINGZHEN = ROOT / "params" / "qingzhen_2025.yaml"
+PAYLOADS = {
+    "title": "<script>alert(1)</script>",
+    "zone": "<img src=x onerror=alert(1)>",
+    "source": "</script><script>alert(1)</script>",
+}
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def good_brief(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("brief") / "qingzhen"
+    proc = simlib("brief", str(QINGZHEN), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert f"wrote {out / 'brief.html'}" in proc.stdout
+    return out
+
+
+def test_brief_publishes_exactly_the_brief_and_results(good_brief):
+    assert sorted(p.name for p in good_brief.iterdir()) == ["brief.html", "results.json"]
+
+
+def test_brief_is_self_contained_and_shows_no_code(good_brief):
+    page = (good_brief / "brief.html").read_text(encoding="utf-8")
+    assert "<script" not in page.lower()
+    assert not re.search(r"""(src|href)\s*=\s*["']?\s*(https?:)?//""", page, re.I), "loads from the network"
+    assert not re.search(r"url\(\s*['\"]?(https?:)?//", page, re.I), "CSS loads from the network"
+    assert 'class="jp-InputArea' not in page  # code cells are hidden
+    body = re.sub(r"<style.*?</style>", "", page, flags=re.S)
+    assert not re.search(r"(In|Out)\s*\[\d*\]", body)  # and so are prompts
+    assert '<html lang="zh">' in page
+    assert "run_scenario" not in page
+    assert page.count('src="data:image/png;base64,') >= 1  # the fan chart, embedded
+    assert len(page.encode()) < 3_000_000
+
+
+def test_brief_reads_as_a_brief(good_brief):
+    page = (good_brief / "brief.html").read_text(encoding="utf-8")
+    for heading in ("关键数字", "主要发现", "新增税收分成", "假设与方法", "附录：参数与来源", "可复现信息"):
+        assert heading in page
+    # floor = cap in the literal reading of seed 000: the brief says plainly that nothing is kept at the margin
+    assert "多收一元税，开发区留成为零" in page
+    assert re.search(r'<td>000: (&quot;|")以2023年为基期(&quot;|")</td>', page)  # sources appear in the appendix
+
+
+def test_results_json_matches_a_direct_run(good_brief):
+    doc = json.loads((good_brief / "results.json").read_text(encoding="utf-8"))
+    assert doc["scenario"] == "qingzhen_2025"
+    prov = doc["provenance"]
+    for key in ("params_sha256", "simlib_version", "git_commit", "seed", "created", "python", "numpy"):
+        assert key in prov
+    direct = run(QINGZHEN)
+    assert prov["params_sha256"] == direct.scenario.params_sha256()
+    assert prov["seed"] == 20250101
+    assert doc["params"] == direct.scenario.resolved()
+    rev = doc["metrics"]["revenue"]
+    for key in ("years", "tax_mean", "zone_payout_mean", "county_topup_mean", "pooled_mean",
+                "p_floor_binds", "p_cap_binds", "marginal_retention_mean"):
+        assert len(rev[key]) == 10, key
+    for key in ("zone_payout_total_mean", "county_topup_total_mean", "pooled_total_mean"):
+        assert isinstance(rev[key], float)
+    # the kernel ran the same model with the same seed: identical numbers, not merely close ones
+    assert rev == json.loads(json.dumps(direct.metrics["revenue"]))
+    assert rev["years"] == list(range(2024, 2034))
+    assert rev["zone_payout_mean"] == [1.0] * 10  # floor = cap = 1亿
+    assert rev["marginal_retention_mean"] == [0.0] * 10
+    np.testing.assert_allclose(np.add(rev["p_floor_binds"], rev["p_cap_binds"]), 1.0)
+
+
+def test_scenario_strings_are_shown_as_text_never_markup(tmp_path):
+    data = yaml.safe_load(QINGZHEN.read_text(encoding="utf-8"))
+    data["meta"]["title"] = PAYLOADS["title"]
+    data["meta"]["zone"] = PAYLOADS["zone"]
+    data["revenue"]["base_tax"]["source"] = PAYLOADS["source"]
+    data["revenue"]["sharing"]["floor"]["note"] = "javascript:alert(1)"
+    scenario = tmp_path / "xss.yaml"
+    scenario.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    out = tmp_path / "out"
+    proc = simlib("brief", str(scenario), "--out", str(out), "--set", "revenue.sharing.cap=null",
+                  "--set", "meta.language=en")
+    assert proc.returncode == 0, proc.stderr
+    page = (out / "brief.html").read_text(encoding="utf-8")
+    assert "<script" not in page.lower()
+    assert "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert 'href="javascript' not in page
+    # the overrides took effect: no cap, English labels, and the brief says so
+    doc = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert doc["params"]["revenue"]["sharing"]["cap"] is None
+    assert doc["provenance"]["overrides"] == ["revenue.sharing.cap=null", "meta.language=en"]
+    assert max(doc["metrics"]["revenue"]["p_cap_binds"]) == 0.0
+    assert "Key numbers" in page and "Of one more yuan of tax the zone keeps" in page
+
+
+def _failing_notebook(folder: Path) -> Path:
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell("scenario_path = None\noverrides = []\nresults_path = None")
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell("raise RuntimeError('the model blew up')")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = folder / "failing.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_a_failing_notebook_publishes_nothing_and_keeps_the_old_brief(good_brief, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(good_brief, out)
+    before = snapshot(out)
+    proc = simlib("brief", str(QINGZHEN), "--out", str(out), "--notebook", str(_failing_notebook(tmp_path)))
+    assert proc.returncode == 1
+    assert "RuntimeError: the model blew up" in proc.stderr
+    assert "cell" in proc.stderr and "no brief was published" in proc.stderr
+    after = snapshot(out)
+    assert after.pop("failed.ipynb")  # the executed notebook is kept for diagnosis
+    assert after == before  # brief.html and results.json untouched, nothing half-written left behind
+    failed = nbformat.read(out / "failed.ipynb", as_version=4)
+    assert any(o.get("ename") == "RuntimeError" for c in failed.cells for o in c.get("outputs", []))
+    # the next good run publishes and clears the stale failure
+    proc = simlib("brief", str(QINGZHEN), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["brief.html", "results.json"]
+
+
+def test_bad_input_exits_2_starts_no_kernel_and_changes_nothing(good_brief, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(good_brief, out)
+    before = snapshot(out)
+    runtime = tmp_path / "runtime"
+    runtime.mkdir()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(QINGZHEN.read_text(encoding="utf-8").replace("value: 0.5", "value: 1.5"), encoding="utf-8")
+    started = time.perf_counter()
+    proc = simlib("brief", str(bad), "--out", str(out), env={"JUPYTER_RUNTIME_DIR": str(runtime)})
+    elapsed = time.perf_counter() - started
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines() == [f"{bad}: revenue.sharing.zone_share: must be at most 1.0, got 1.5"]
+    assert snapshot(out) == before
+    assert list(runtime.iterdir()) == []  # no kernel connection file: no kernel started
+    assert elapsed < 10  # the target is 2 s; the bound is loose because CI machines are noisy
+    fresh = tmp_path / "never"
+    assert simlib("brief", str(bad), "--out", str(fresh)).returncode == 2
+    assert not fresh.exists()
+
+
+def test_notebook_is_committed_clean_and_runs_with_its_defaults(tmp_path):
+    import papermill
+
+    path = ROOT / "notebooks" / "zone_brief.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code)
+    assert [c for c in code if "parameters" in c.metadata.get("tags", [])] == [code[0]]
+    # as in JupyterLab: the kernel starts in notebooks/ and the defaults point at the Qingzhen scenario
+    executed = papermill.execute_notebook(str(path), str(tmp_path / "out.ipynb"), cwd=str(path.parent),
+                                          progress_bar=False)
+    html = "".join(o.get("data", {}).get("text/html", "") for c in executed.cells for o in c.get("outputs", []))
+    assert "新增税收分成" in html
+    assert not any(o.get("output_type") == "error" for c in executed.cells for o in c.get("outputs", []))
