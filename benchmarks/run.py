@@ -21,12 +21,19 @@ brief ÷ empty notebook
     the model runs, tables and charts of the brief add on top of that fixed
     machinery.  Target: at most 1.5.
 
-revenue simulate+metrics ÷ draws
-    ``revenue.simulate(params, rng)`` then ``revenue.metrics(result)`` for the
-    Qingzhen parameters at 100,000 paths × 20 years, divided by the floor
-    ``rng.normal(size=(100_000, 20))``: drawing the random numbers the model
-    draws (one normal per path-year).  The model's absolute time is shown for
-    information only.  Target: at most 3.
+revenue simulate ÷ draws
+    The engine, ``revenue.simulate(params, rng)``, for the Qingzhen parameters at
+    100,000 paths × 20 years, divided by the floor ``rng.normal(size=(20,
+    100_000))``: drawing the random numbers the model draws (one normal per
+    path-year).  Target: at most 3.
+
+revenue metrics ÷ one quantile fan
+    ``revenue.metrics(result)`` — yearly means, probabilities, totals and two
+    quantile fans for the charts — divided by its floor, one
+    ``np.quantile(tax, QUANTILES, axis=0)``: a fan needs order statistics of
+    every year's 100,000 values and no summary can skip that.  Target: at most
+    3.  The absolute time of simulate + metrics is shown for information (the
+    issue asks for well under a second).
 
 revenue simulate ÷ draws
     The same without ``metrics()``, to see whether the quantile fans of
@@ -159,34 +166,40 @@ def bench_revenue() -> list[Row]:
     assert n_years == REVENUE_YEARS
 
     def draws() -> None:
-        rng.normal(size=(REVENUE_PATHS, n_years))
-
-    def model() -> None:
-        revenue.metrics(revenue.simulate(params, rng))
+        rng.normal(size=(n_years, REVENUE_PATHS))
 
     def simulate_only() -> None:
         revenue.simulate(params, rng)
 
-    model()  # warm-up: first-call imports and allocations are not what we measure
+    result = revenue.simulate(params, rng)  # warm-up, and the input of the metrics rows
+
+    def summaries() -> None:
+        revenue.metrics(result)
+
+    def one_fan() -> None:
+        np.quantile(result.tax, revenue.QUANTILES, axis=0)
+
+    summaries()
     shape = f"{REVENUE_PATHS:,}×{n_years}"
-    full, floor_full = best_of_interleaved(model, draws, REVENUE_REPEATS)
     sim, floor_sim = best_of_interleaved(simulate_only, draws, REVENUE_REPEATS)
+    met, floor_met = best_of_interleaved(summaries, one_fan, REVENUE_REPEATS)
     return [
-        Row(f"(b) revenue simulate+metrics ÷ draws {shape}",
-            f"{full * 1e3:.0f} ms vs {floor_full * 1e3:.0f} ms", full / floor_full, 3.0),
         Row(f"(b) revenue simulate ÷ draws {shape}",
             f"{sim * 1e3:.0f} ms vs {floor_sim * 1e3:.0f} ms", sim / floor_sim, 3.0),
+        Row(f"(c) revenue metrics ÷ one quantile fan",
+            f"{met * 1e3:.0f} ms vs {floor_met * 1e3:.0f} ms (model+metrics {(sim + met) * 1e3:.0f} ms)",
+            met / floor_met, 3.0),
     ]
 
 
 # --- the table ----------------------------------------------------------------------------------
 
 def print_table(rows: list[Row]) -> None:
-    header = f"{'what':<48} {'measured (ours vs floor)':<26} {'ratio':>7} {'target':>7}  result"
+    header = f"{'what':<48} {'measured (ours vs floor)':<44} {'ratio':>7} {'target':>7}  result"
     print(header)
     print("-" * len(header))
     for r in rows:
-        print(f"{r.what:<48} {r.measured:<26} {r.ratio:>7.2f} {'≤ ' + format(r.target, '.1f'):>7}  "
+        print(f"{r.what:<48} {r.measured:<44} {r.ratio:>7.2f} {'≤ ' + format(r.target, '.1f'):>7}  "
               f"{'PASS' if r.passed else 'FAIL'}")
 
 

@@ -43,18 +43,23 @@ def split(tax, base, *, zone_share: float, floor: float = 0.0, cap: float | None
     tax = np.asarray(tax, dtype=float)
     base = np.asarray(base, dtype=float)
     cap_ = np.inf if cap is None else float(cap)
-    gain = tax > base
-    raw = zone_share * np.where(gain, tax - base, 0.0)
-    above = np.maximum(raw - cap_, 0.0) if cap is not None else np.zeros_like(raw)
+    raw = np.maximum(tax - base, 0.0)
+    gain = raw > 0.0
+    raw *= zone_share
+    above = np.maximum(raw - cap_, 0.0)
     top_up = np.maximum(floor - raw, 0.0)
-    payout = np.minimum(np.maximum(raw, floor), cap_) + excess_return * above
+    payout = np.clip(raw, floor, cap_)
+    payout += excess_return * above
     floor_binds = raw < floor
     cap_binds = raw > cap_
-    # Slope of the payout in S: 0 below the floor, 1 between floor and cap, excess_return above.
-    # At a kink (S equal to floor or cap) it is the slope for one more yuan, i.e. from the right.
-    slope = np.where(raw >= cap_, excess_return, np.where(raw >= floor, 1.0, 0.0))
-    marginal = zone_share * gain * slope
-    return Split(raw, payout, top_up, (1.0 - excess_return) * above, marginal, floor_binds, cap_binds)
+    # Slope of the payout in S: 0 below the floor, 1 between floor and cap, excess_return
+    # above (floor <= cap).  At a kink it is the slope for one more yuan, i.e. from the right.
+    slope = (raw >= floor).astype(float)
+    slope -= (1.0 - excess_return) * (raw >= cap_)
+    marginal = slope
+    marginal *= zone_share * gain
+    above *= 1.0 - excess_return  # what the county pools
+    return Split(raw, payout, top_up, above, marginal, floor_binds, cap_binds)
 
 
 @dataclass(frozen=True)
@@ -86,25 +91,28 @@ def simulate(params: Revenue, rng: np.random.Generator) -> RevenueResult:
     sim_years = np.arange(params.base_year + 1, params.end_year + 1)
     n_paths = params.paths if g.volatility > 0 else 1
     drift = np.log1p(g.mean) - 0.5 * g.volatility**2
+    # Arrays are laid out year-major (years × paths) so the loop over years touches
+    # contiguous rows; results are handed out as paths × years views.
     if g.volatility > 0:
-        log_growth = rng.normal(drift, g.volatility, size=(n_paths, sim_years.size))
+        log_level = rng.normal(drift, g.volatility, size=(sim_years.size, n_paths))
     else:
-        log_growth = np.full((1, sim_years.size), drift)
+        log_level = np.full((sim_years.size, 1), drift)
     for shock in g.shocks:
-        log_growth[:, shock.year - params.base_year - 1] += np.log1p(shock.change)
-    np.cumsum(log_growth, axis=1, out=log_growth)
-    tax = params.base_tax * np.exp(log_growth)
+        log_level[shock.year - params.base_year - 1] += np.log1p(shock.change)
+    for t in range(1, sim_years.size):  # cumulative log growth, one vectorised row per year
+        log_level[t] += log_level[t - 1]
+    tax = np.exp(log_level, out=log_level)
+    tax *= params.base_tax
 
     if s.base_reset_years is None:
-        base = np.full_like(tax, params.base_tax)
+        base = np.broadcast_to(np.float64(params.base_tax), tax.shape)
     else:
         n = s.base_reset_years
-        with_base_year = np.concatenate([np.full((n_paths, 1), params.base_tax), tax], axis=1)
-        base_index = n * ((sim_years - params.base_year - 1) // n)
-        base = with_base_year[:, base_index]
+        with_base_year = np.concatenate([np.full((1, n_paths), params.base_tax), tax], axis=0)
+        base = with_base_year[n * ((sim_years - params.base_year - 1) // n)]
 
     shown = slice(params.start_year - params.base_year - 1, None)
-    tax, base = tax[:, shown], base[:, shown]
+    tax, base = tax[shown].T, base[shown].T
     return RevenueResult(
         years=sim_years[shown],
         tax=tax,
