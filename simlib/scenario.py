@@ -77,6 +77,8 @@ class Scenario:
 
     path: Path
     params: ScenarioParams
+    #: Every key the file (or a ``--set``) gives a value, with what the file says about it;
+    #: a key missing here took the schema's default.
     leaves: dict[str, LeafInfo] = field(default_factory=dict)
     overrides: tuple[str, ...] = ()
 
@@ -253,6 +255,7 @@ def _split_leaves(tree: Any, label: str, problems: list[Problem]) -> tuple[Any, 
             return walk(obj["value"], key)
         if isinstance(obj, dict):
             return {k: walk(v, key + (k,)) for k, v in obj.items()}
+        leaves.setdefault(_dotted(key), LeafInfo())  # a bare value: in the file, described nowhere
         if isinstance(obj, list):
             return [walk(v, key + (i,)) for i, v in enumerate(obj)]
         return obj

@@ -62,6 +62,8 @@ def test_brief_reads_as_a_brief(good_brief):
     # floor = cap in the literal reading of seed 000: the brief says plainly that nothing is kept at the margin
     assert "多收一元税，开发区留成为零" in page
     assert re.search(r'<td>000: (&quot;|")以2023年为基期(&quot;|")</td>', page)  # sources appear in the appendix
+    assert re.search(r"<td>meta.description</td><td>null</td><td></td><td>（默认值）</td>", page)
+    assert re.search(r"<td>meta.title</td><td>[^<]*</td><td></td><td></td>", page)  # in the file, not a default
 
 
 def test_results_json_matches_a_direct_run(good_brief):

@@ -611,7 +611,17 @@ def test_every_numeric_leaf_has_a_source(path):
 def test_every_params_file_loads(path):
     scenario = load(path)
     assert scenario.params.revenue is not None
-    assert all(info.source for info in scenario.leaves.values())
+    flat = dict(_flatten_values(scenario.resolved()))
+    numbers = [k for k, v in flat.items() if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    assert numbers and all(scenario.leaves[k].source for k in numbers)
+
+
+def _flatten_values(tree, prefix=""):
+    if isinstance(tree, dict):
+        for k, v in tree.items():
+            yield from _flatten_values(v, f"{prefix}.{k}" if prefix else k)
+    else:
+        yield prefix, tree
 
 
 # -- malformed YAML that once escaped as a crash or a multi-line message -----
