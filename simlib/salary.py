@@ -1,0 +1,376 @@
+"""Salary incentives: post-based pay, a forced-distribution appraisal, coefficient-linked performance pay.
+
+Each person has a true performance θ ~ N(0, 1) plus, optionally, a department
+effect u ~ N(0, department_effect_sd²).  The appraisal observes
+``score = θ + e``, with the noise variance set so that the squared correlation
+of score and θ is ``appraisal.reliability`` (r): Var(e) = Var(θ)·(1 − r)/r.
+The objective/subjective split (or the N-dimension index) only decides how
+that noise is shared among the parts; the parts' noise sds are reported, and
+the combined noise — a sum of independent normals — is drawn in one go.
+
+The forced distribution ranks scores within each department (or zone-wide) and
+hands out grades by quota.  Quota counts in a group of n are rounded by the
+largest-remainder method: each grade gets ⌊n·share⌋, and the seats left go to
+the grades with the largest fractional parts, ties to the better grade.  Equal
+scores are ordered by roster position (a stable sort), so ties are broken the
+same way every run.
+
+Performance pay = pool × park × department × individual coefficient:
+``exact`` scales the coefficients so the pool (standard amount × staff) is
+spent to the yuan; ``standard`` pays standard amount × coefficient and reports
+the over- or under-spend.  Pay is in 万元 a year.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from simlib.schema import Salary
+
+TRACKS = ("management", "professional")
+UNITS = ("committee", "company")
+MIN_CELL = 5  # group tables hide cells with fewer people than this
+
+
+@dataclass(frozen=True)
+class Staff:
+    """The roster as arrays: one entry per person, codes into the name tuples."""
+
+    department: np.ndarray  # int, into department_names
+    department_names: tuple[str, ...]
+    department_unit: np.ndarray  # per department: 0 committee, 1 company
+    post: np.ndarray  # int, into post_names
+    post_names: tuple[str, ...]  # "track/level"
+    post_track: np.ndarray  # per post: 0 management, 1 professional
+    base_pay: np.ndarray  # 万元 a year
+
+    @property
+    def size(self) -> int:
+        return self.department.size
+
+
+@dataclass(frozen=True)
+class SalaryResult:
+    staff: Staff
+    theta: np.ndarray  # true performance
+    score: np.ndarray  # observed appraisal score
+    grade: np.ndarray  # appraisal grade index, 0 = best
+    group: np.ndarray | None  # the forced distribution's group per person (None: zone-wide)
+    grade_counts: np.ndarray  # (groups, grades): quota seats per group
+    order: np.ndarray  # people group by group, best score first
+    department_grade: np.ndarray  # per department, 0 = best (all 0 when departments are not rated)
+    department_coefficient: np.ndarray  # per department
+    park_coefficient: np.ndarray  # per unit (committee, company)
+    company_grade: int | None  # after the linked rule
+    coefficient: np.ndarray  # park × department × individual, per person
+    performance_pay: np.ndarray
+    pool: float  # standard amount × staff
+    pay_per_coefficient: float  # 万元 paid per unit of coefficient
+    flagged: np.ndarray | None  # bottom elimination: flagged at least once
+    noise_sd: dict  # the parts' noise sds implied by the reliability
+
+    @property
+    def total_pay(self) -> np.ndarray:
+        return self.staff.base_pay + self.performance_pay
+
+
+def largest_remainder(sizes: np.ndarray, shares: np.ndarray) -> np.ndarray:
+    """Seats per (group, grade): ⌊n·share⌋, then one more to the largest remainders (ties: better grade)."""
+    exact = np.asarray(sizes, dtype=float)[:, None] * np.asarray(shares, dtype=float)[None, :]
+    counts = np.floor(exact + 1e-9).astype(np.int64)
+    left = np.asarray(sizes, dtype=np.int64) - counts.sum(axis=1)
+    frac = exact - counts
+    order = np.argsort(-frac, axis=1, kind="stable")  # stable: equal remainders favour the better grade
+    bonus = np.arange(len(shares))[None, :] < left[:, None]
+    np.put_along_axis(counts, order, np.take_along_axis(counts, order, axis=1) + bonus, axis=1)
+    return counts
+
+
+def rank_within_groups(score: np.ndarray, group: np.ndarray | None) -> np.ndarray:
+    """People listed group by group, best score first; equal scores in roster order.
+
+    The fast path is one ``argsort`` of a composite key (group, then descending
+    score) whose float resolution is far below any real score difference; if
+    the key has ties (equal scores, or scores closer than that resolution) the
+    exact rule is applied with two stable sorts instead.
+    """
+    lo, hi = float(score.min()), float(score.max())
+    key = hi - score
+    if group is not None:
+        key += group * (hi - lo + 1.0)
+    order = np.argsort(key)
+    listed = key[order]
+    if np.any(listed[1:] == listed[:-1]):
+        order = np.argsort(-score, kind="stable")
+        if group is not None:
+            order = order[np.argsort(group[order], kind="stable")]
+    return order
+
+
+def forced_distribution(score: np.ndarray, group: np.ndarray | None, n_groups: int, shares: np.ndarray):
+    """Grade each person by rank within their group (0 = best); return (grade, counts, order).
+
+    ``counts[g, k]`` is the number of people of group g given grade k (largest
+    remainder); ``order`` lists people group by group, best score first.
+    """
+    order = rank_within_groups(score, group)
+    sizes = np.bincount(group, minlength=n_groups) if group is not None else np.array([score.size])
+    counts = largest_remainder(sizes, shares)
+    grade = np.empty(score.size, np.int8)
+    grade[order] = np.repeat(np.tile(np.arange(len(shares), dtype=np.int8), n_groups), counts.ravel())
+    return grade, counts, order
+
+
+def synthetic_staff(params: Salary, rng: np.random.Generator) -> Staff:
+    """Departments of the stated sizes; posts in the stated shares (largest remainder), shuffled."""
+    sizes = np.array([d.size for d in params.departments])
+    shares = np.array([p.share for p in params.posts])
+    counts = largest_remainder(np.array([sizes.sum()]), shares)[0]
+    post = rng.permutation(np.repeat(np.arange(len(params.posts)), counts))
+    return Staff(
+        department=np.repeat(np.arange(len(sizes)), sizes),
+        department_names=tuple(d.name for d in params.departments),
+        department_unit=np.array([UNITS.index(d.unit) for d in params.departments]),
+        post=post,
+        post_names=tuple(f"{p.track}/{p.level}" for p in params.posts),
+        post_track=np.array([TRACKS.index(p.track) for p in params.posts]),
+        base_pay=np.array([p.base_pay for p in params.posts])[post],
+    )
+
+
+def noise_sds(params: Salary, theta_var: float) -> dict:
+    """The noise sd of the observed score, and of each part, implied by the reliability."""
+    a = params.appraisal
+    total = np.sqrt(theta_var * (1.0 - a.reliability) / a.reliability)
+    if a.method == "index":
+        w = np.array([d.weight for d in a.dimensions])
+        per_dim = total * w.sum() / np.sqrt((w**2).sum())
+        return {"score": float(total), **{f"dimension:{d.name}": float(per_dim) for d in a.dimensions}}
+    w, k = a.objective_weight, a.subjective_noise_ratio
+    objective = total / np.sqrt(w**2 + ((1 - w) * k) ** 2)
+    return {"score": float(total), "objective": float(objective), "subjective": float(objective * k)}
+
+
+def simulate(params: Salary, rng: np.random.Generator, staff: Staff | None = None) -> SalaryResult:
+    """One appraisal year (plus the elimination years) for a synthetic or supplied roster."""
+    staff = staff if staff is not None else synthetic_staff(params, rng)
+    n_dept = len(staff.department_names)
+    sd = params.department_effect_sd
+    effect = rng.normal(0.0, sd, n_dept) if sd > 0 else np.zeros(n_dept)
+    theta = rng.standard_normal(staff.size)
+    theta += effect[staff.department]
+    return appraise_and_pay(params, staff, theta, rng)
+
+
+def appraise_and_pay(params: Salary, staff: Staff, theta: np.ndarray, rng: np.random.Generator) -> SalaryResult:
+    """Observe scores, grade them by forced distribution, and pay base plus performance pay."""
+    n_dept = len(staff.department_names)
+    sds = noise_sds(params, 1.0 + params.department_effect_sd**2)
+    score = theta + rng.normal(0.0, sds["score"], staff.size) if sds["score"] > 0 else theta.copy()
+
+    a = params.appraisal
+    group, n_groups = (staff.department, n_dept) if a.scope == "department" else (None, 1)
+    shares = np.array([q.share for q in a.quotas])
+    grade, counts, order = forced_distribution(score, group, n_groups, shares)
+
+    if params.department_grades:
+        dept_mean = np.bincount(staff.department, weights=score, minlength=n_dept) / np.bincount(
+            staff.department, minlength=n_dept)
+        dept_grade, _, _ = forced_distribution(
+            dept_mean, None, 1, np.array([g.share for g in params.department_grades]))
+        dept_coef = np.array([g.coefficient for g in params.department_grades])[dept_grade]
+    else:
+        dept_grade, dept_coef = np.zeros(n_dept, np.int8), np.ones(n_dept)
+
+    park_coef, company_grade = park_coefficients(params)
+    per_dept = dept_coef * park_coef[staff.department_unit]
+    coefficient = np.array([q.coefficient for q in a.quotas])[grade] * per_dept[staff.department]
+
+    pool = params.pay.standard_amount * staff.size
+    if params.pay.pool_mode == "exact":
+        total_coef = coefficient.sum()
+        per_coef = pool / total_coef if total_coef > 0 else 0.0
+    else:
+        per_coef = params.pay.standard_amount
+
+    flagged = None
+    if params.elimination is not None:
+        flagged = bottom_elimination(params, theta, grade, group, n_groups, shares, sds["score"], rng)
+    return SalaryResult(staff, theta, score, grade, group, counts, order, dept_grade, dept_coef, park_coef,
+                        company_grade, coefficient, coefficient * per_coef, float(pool), float(per_coef),
+                        flagged, sds)
+
+
+def park_coefficients(params: Salary) -> tuple[np.ndarray, int | None]:
+    """Park coefficient for the committee's and the company's staff, and the company's grade after the link.
+
+    The linked rule: when the committee is graded at or below ``link_threshold``,
+    the company's grade can be no better than ``link_company_best``.
+    """
+    park = params.park
+    if park is None:
+        return np.ones(2), None
+    coef = np.array([g.coefficient for g in park.grades])
+    committee = park.rank(park.committee_grade)
+    company = park.rank(park.company_grade) if park.company_grade is not None else committee
+    if park.link_threshold is not None and committee >= park.rank(park.link_threshold):
+        company = max(company, park.rank(park.link_company_best))
+    return coef[[committee, company]], (company if park.company_grade is not None else None)
+
+
+def bottom_elimination(params: Salary, theta, first_grade, group, n_groups, shares, noise_sd, rng) -> np.ndarray:
+    """Appraise ``elimination.years`` years (true performance fixed, fresh noise each year, the first
+    year being the one already graded); flag anyone graded bottom ``consecutive`` years running."""
+    e = params.elimination
+    bottom = len(shares) - 1
+    streak = (first_grade == bottom).astype(np.int16)
+    flagged = streak >= e.consecutive
+    for _ in range(1, e.years):  # a loop over years, each vectorised over people
+        score = theta + rng.normal(0.0, noise_sd, theta.size) if noise_sd > 0 else theta
+        grade, _, _ = forced_distribution(score, group, n_groups, shares)
+        streak = np.where(grade == bottom, streak + 1, 0)
+        flagged |= streak >= e.consecutive
+    return flagged
+
+
+# -- what researchers read -------------------------------------------------------
+
+
+def gini(x: np.ndarray) -> float:
+    x = np.sort(np.asarray(x, dtype=float))
+    n = x.size
+    total = x.sum()
+    if n == 0 or total == 0:
+        return 0.0
+    return float((2.0 * np.arange(1, n + 1) - n - 1) @ x / (n * total))
+
+
+def incentive_per_sd(result: SalaryResult, params: Salary) -> float:
+    """Expected extra performance pay if one person's true performance rose by one sd, others unchanged.
+
+    Finite difference on the simulation: each person's score is raised by one sd of
+    θ (the score moves one for one with θ), their new rank within their group is
+    found among the others' unchanged scores, and the pay of their new grade is
+    compared with that of their old one.  Department and park coefficients are
+    held fixed (one person barely moves a department's mean).
+    """
+    staff, n = result.staff, result.staff.size
+    group = result.group if result.group is not None else np.zeros(n, np.int64)
+    h = np.sqrt(1.0 + params.department_effect_sd**2)
+    # zone-wide descending rank of everyone, and a key ascending along ``order``
+    # (group first, then best score first)
+    desc_pos = np.empty(n, np.int64)
+    desc_pos[np.argsort(-result.score, kind="stable")] = np.arange(n)
+    key = group[result.order].astype(np.int64) * n + desc_pos[result.order]
+    sizes = result.grade_counts.sum(axis=1)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    n_below = np.searchsorted(np.sort(result.score), result.score + h, side="left")
+    # others in the group scoring above the raised score: members with desc_pos ≤ n − 1 − n_below
+    above = np.searchsorted(key, group * n + (n - 1 - n_below), side="right") - starts[group]
+    cutoffs = np.cumsum(result.grade_counts, axis=1)
+    new_grade = np.zeros(n, np.int64)
+    for k in range(cutoffs.shape[1] - 1):  # a loop over grades, vectorised over people
+        new_grade += above >= cutoffs[group, k]
+    coef = np.array([q.coefficient for q in params.appraisal.quotas])
+    other = (result.department_coefficient * result.park_coefficient[staff.department_unit])[staff.department]
+    extra = (coef[new_grade] - coef[result.grade]) * other * result.pay_per_coefficient
+    return float(extra.mean())
+
+
+def metrics(result: SalaryResult, params: Salary, rng: np.random.Generator) -> dict:
+    """Scalars for the appraisal year and group tables (cells under five people hidden)."""
+    staff, theta, score = result.staff, result.theta, result.score
+    n = staff.size
+    pay = result.total_pay
+    top_share = params.appraisal.quotas[0].share
+    above_median = theta > np.median(theta)
+    misrank = float(np.mean(score[above_median] < np.median(score))) if above_median.any() else 0.0
+    top = result.grade == 0
+    truly_top = theta >= np.quantile(theta, 1.0 - top_share)
+    sample = rng.choice(n, size=min(n, 100_000), replace=False) if n > 100_000 else slice(None)
+    tau = stats.kendalltau(theta[sample], score[sample]).statistic
+    p10, p90 = np.percentile(pay, [10, 90])
+    out = {
+        "staff": int(n),
+        "gini": gini(pay),
+        "p90_p10": float(p90 / p10) if p10 > 0 else None,
+        "pool": result.pool,
+        "performance_pay_total": float(result.performance_pay.sum()),
+        "pool_allocated_share": float(result.performance_pay.sum() / result.pool) if result.pool > 0 else None,
+        "misrank_above_median": misrank,
+        "top_quota_precision": float(truly_top[top].mean()) if top.any() else None,
+        "kendall_tau": float(tau),
+        "incentive_per_sd": incentive_per_sd(result, params),
+        "flagged_bottom": int(result.flagged.sum()) if result.flagged is not None else None,
+        "noise_sd": result.noise_sd,
+        "company_grade": (params.park.grades[result.company_grade].grade
+                          if params.park is not None and result.company_grade is not None else None),
+        "by_grade": grade_table(result, params),
+        "by_post": post_table(result),
+    }
+    if result.flagged is not None and result.flagged.any():
+        bottom_share = params.appraisal.quotas[-1].share
+        truly_bottom = theta <= np.quantile(theta, bottom_share)
+        out["flagged_truly_bottom_share"] = float(truly_bottom[result.flagged].mean())
+    return out
+
+
+def _summary(pay: np.ndarray) -> dict:
+    if pay.size < MIN_CELL:
+        return {"count": None, "p10": None, "p50": None, "p90": None, "mean": None, "hidden": True}
+    p10, p50, p90 = np.percentile(pay, [10, 50, 90])
+    return {"count": int(pay.size), "p10": float(p10), "p50": float(p50), "p90": float(p90),
+            "mean": float(pay.mean()), "hidden": False}
+
+
+def grade_table(result: SalaryResult, params: Salary) -> list[dict]:
+    rows = []
+    for k, q in enumerate(params.appraisal.quotas):
+        mask = result.grade == k
+        row = {"grade": q.grade, "quota": q.share, "coefficient": q.coefficient,
+               "total_pay": _summary(result.total_pay[mask]),
+               "performance_pay": _summary(result.performance_pay[mask])}
+        rows.append(row)
+    return rows
+
+
+def post_table(result: SalaryResult) -> list[dict]:
+    staff = result.staff
+    rows = []
+    for p, name in enumerate(staff.post_names):
+        mask = staff.post == p
+        rows.append({"post": name, "track": TRACKS[staff.post_track[p]],
+                     "total_pay": _summary(result.total_pay[mask])})
+    for t, track in enumerate(TRACKS):
+        mask = staff.post_track[staff.post] == t
+        rows.append({"post": f"{track}/*", "track": track, "total_pay": _summary(result.total_pay[mask])})
+    return rows
+
+
+def misrank_curve(params: Salary, result: SalaryResult, rng: np.random.Generator,
+                  reliabilities: np.ndarray) -> dict:
+    """Misranking against reliability for the same staff and true performance, with its oracle.
+
+    For each reliability the score noise is redrawn; the simulated share of the
+    truly-above-median rated below the median is shown beside arccos(√r)/π, and
+    so is the share of the top grade who are not truly in the top quota share.
+    """
+    theta = result.theta
+    var = 1.0 + params.department_effect_sd**2
+    above = theta > np.median(theta)
+    top_share = params.appraisal.quotas[0].share
+    truly_top = theta >= np.quantile(theta, 1.0 - top_share)
+    shares = np.array([q.share for q in params.appraisal.quotas])
+    sim, wrong_top = [], []
+    for r in reliabilities:  # a handful of scenario points, each vectorised over people
+        sd = np.sqrt(var * (1.0 - r) / r)
+        score = theta + rng.normal(0.0, sd, theta.size)
+        sim.append(float(np.mean(score[above] < np.median(score))))
+        grade, _, _ = forced_distribution(score, result.group, result.grade_counts.shape[0], shares)
+        wrong_top.append(float(1.0 - truly_top[grade == 0].mean()))
+    return {"reliability": [float(r) for r in reliabilities], "misrank_simulated": sim,
+            "misrank_oracle": [float(np.arccos(np.sqrt(r)) / np.pi) for r in reliabilities],
+            "top_grade_not_truly_top": wrong_top}
