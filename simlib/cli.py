@@ -102,18 +102,27 @@ def cmd_brief(args: argparse.Namespace) -> int:
         }
         failure = execute.execute(notebook, executed, params, cwd=stage)
         for text in execute.stderr_text(executed) if executed.exists() else []:
-            print(f"simlib: {sc.name}: notebook wrote to stderr: {text.strip().splitlines()[-1]}", file=sys.stderr)
+            if text.strip():
+                print(f"simlib: {sc.name}: notebook wrote to stderr: {text.strip().splitlines()[-1]}",
+                      file=sys.stderr)
         if failure is None and not results.is_file():
             failure = execute.Failure(None, f"{notebook.name} did not write results.json")
-        if failure is not None:
-            kept = outdir / "failed.ipynb"
-            if executed.exists():
-                publish.move(executed, kept)
-            print(f"simlib: {sc.name}: brief failed: {failure}", file=sys.stderr)
-            print(f"simlib: {sc.name}: executed notebook kept as {kept}; no brief was published", file=sys.stderr)
-            return EXIT_FAILED
         page = stage / "brief.html"
-        publish.write_text(page, render.to_html(executed, title=sc.params.meta.title, language=sc.params.meta.language))
+        if failure is None:
+            try:
+                publish.write_text(page, render.to_html(executed, title=sc.params.meta.title,
+                                                        language=sc.params.meta.language))
+            except Exception as exc:  # a notebook nbconvert cannot render is a failed run too
+                failure = execute.Failure(None, f"rendering failed: {type(exc).__name__}: {exc}")
+        if failure is not None:
+            print(f"simlib: {sc.name}: brief failed: {failure}", file=sys.stderr)
+            if executed.exists():
+                publish.move(executed, outdir / "failed.ipynb")
+                print(f"simlib: {sc.name}: executed notebook kept as {outdir / 'failed.ipynb'}; "
+                      "no brief was published", file=sys.stderr)
+            else:
+                print(f"simlib: {sc.name}: the notebook did not run; no brief was published", file=sys.stderr)
+            return EXIT_FAILED
         publish.move(results, outdir / "results.json")
         publish.move(page, outdir / "brief.html")
         (outdir / "failed.ipynb").unlink(missing_ok=True)

@@ -84,6 +84,69 @@ LABELS: dict[str, dict[str, str]] = {
     "revenue.shocks": {"zh": "，并计入一次性冲击：{items}", "en": ", with one-off shocks: {items}"},
     "revenue.no_reset": {"zh": "基数不重置。", "en": "The base is never re-set. "},
     "revenue.reset": {"zh": "基数每 {n} 年重置为最近一年的税收。", "en": "The base is re-set every {n} years to the latest year's tax. "},
+    "salary.title": {"zh": "岗位绩效薪酬", "en": "Salary incentives"},
+    "salary.grade": {"zh": "考核等次", "en": "Grade"},
+    "salary.quota": {"zh": "比例", "en": "Quota"},
+    "salary.coefficient": {"zh": "个人系数", "en": "Individual coefficient"},
+    "salary.count": {"zh": "人数", "en": "People"},
+    "salary.post": {"zh": "岗位", "en": "Post"},
+    "salary.track": {"zh": "序列", "en": "Track"},
+    "salary.management": {"zh": "管理岗", "en": "management"},
+    "salary.professional": {"zh": "专业岗", "en": "professional"},
+    "salary.all": {"zh": "全部", "en": "all"},
+    "salary.p10": {"zh": "P10 总薪酬", "en": "P10 total pay"},
+    "salary.p50": {"zh": "中位总薪酬", "en": "Median total pay"},
+    "salary.p90": {"zh": "P90 总薪酬", "en": "P90 total pay"},
+    "salary.perf_median": {"zh": "中位绩效薪酬", "en": "Median performance pay"},
+    "salary.hidden": {"zh": "<5人", "en": "<5"},
+    "salary.pay_unit": {"zh": "万元/年", "en": "CNY 10k a year"},
+    "salary.reliability": {"zh": "考核信度（观测分与真实绩效相关系数的平方）", "en": "Reliability (squared correlation of score and true performance)"},
+    "salary.misrank": {"zh": "真实绩效在中位数以上却被评在中位数以下的概率", "en": "P(rated below median | truly above median)"},
+    "salary.simulated": {"zh": "模拟", "en": "simulated"},
+    "salary.oracle": {"zh": "理论值 arccos(√r)/π", "en": "theory arccos(√r)/π"},
+    "salary.wrong_top": {"zh": "最高等次中并非真正前列者的比例", "en": "top grade not truly in the top quota"},
+    "salary.this_scenario": {"zh": "本情景", "en": "this scenario"},
+    "salary.pay_chart": {"zh": "各考核等次总薪酬（P10–P90，点为中位数）", "en": "Total pay by grade (P10–P90; dot = median)"},
+    "salary.curve_chart": {"zh": "误排与考核信度", "en": "Misranking against reliability"},
+    "salary.grade_caption": {"zh": "等次、比例、系数与薪酬；少于 5 人的格子不显示。", "en": "Grades, quotas, coefficients and pay; cells with fewer than 5 people are hidden."},
+    "salary.post_caption": {"zh": "各岗位与序列的总薪酬分布；少于 5 人的格子不显示。", "en": "Total pay by post and track; cells with fewer than 5 people are hidden."},
+    "salary.k_gini": {"zh": "薪酬基尼系数", "en": "Gini of total pay"},
+    "salary.k_misrank": {"zh": "中位数以上被误排概率", "en": "Misranked below the median"},
+    "salary.k_incentive": {"zh": "每提高 1 个标准差的期望增薪", "en": "Extra pay per sd of performance"},
+    "salary.k_precision": {"zh": "最高等次命中率", "en": "Top-grade precision"},
+    "salary.f_spread": {
+        "zh": "{n} 人的总薪酬基尼系数为 {gini}，P90/P10 为 {ratio}；绩效薪酬共发放 {spent}，为预算 {pool} 的 {share}。",
+        "en": "Across {n} staff the Gini of total pay is {gini} and P90/P10 is {ratio}; performance pay spends {spent}, {share} of the {pool} budget.",
+    },
+    "salary.f_misrank": {
+        "zh": "考核信度 {r} 时，真实绩效在中位数以上者有 {misrank} 被评在中位数以下（大样本理论值 {oracle}）；最高等次中 {precision} 确属真实前 {top}；真实与观测排序的 Kendall τ 为 {tau}。",
+        "en": "At reliability {r}, {misrank} of those truly above the median are rated below it (large-staff theory {oracle}); {precision} of the top grade are truly in the top {top}; Kendall's τ between true and observed rank is {tau}.",
+    },
+    "salary.f_incentive": {
+        "zh": "真实绩效提高一个标准差，期望多得绩效薪酬 {extra}（约为标准额 {standard} 的 {ratio}）。",
+        "en": "One more standard deviation of true performance earns {extra} more performance pay on average ({ratio} of the {standard} standard amount).",
+    },
+    "salary.f_flagged": {
+        "zh": "末位淘汰：{years} 年中连续 {k} 年处于最低等次的有 {flagged} 人，其中 {precision} 确属真实末位。",
+        "en": "Bottom elimination: {flagged} people are graded bottom {k} years running within {years} years; {precision} of them are truly in the bottom quota.",
+    },
+    "salary.f_flagged_none": {
+        "zh": "末位淘汰：{years} 年中无人连续 {k} 年处于最低等次。",
+        "en": "Bottom elimination: nobody is graded bottom {k} years running within {years} years.",
+    },
+    "salary.f_link": {
+        "zh": "考核联动：管委会评为“{committee}”，运营公司由“{asked}”调整为“{company}”。",
+        "en": "Linked appraisal: the committee is rated “{committee}”, so the company's “{asked}” becomes “{company}”.",
+    },
+    "salary.method": {
+        "zh": "真实绩效 θ ~ N(0, 1){dept}。观测分 = θ + 噪声，噪声方差使观测分与 θ 相关系数的平方等于信度 {r}（噪声标准差 {sd}；{parts}）。强制分布在{scope}内按名次分配等次，配额按最大余数法取整（余数相同时优先给较高等次），同分者按名册顺序。绩效薪酬 = 标准额 {standard} × 园区系数 × 部门系数 × 个人系数，{mode}。",
+        "en": "True performance θ ~ N(0, 1){dept}. The observed score is θ + noise, the noise set so the squared correlation of score and θ equals the reliability {r} (noise sd {sd}; {parts}). The forced distribution grades by rank within {scope}; quota seats are rounded by largest remainder (equal remainders favour the better grade) and equal scores are ordered by roster position. Performance pay = standard amount {standard} × park × department × individual coefficient, {mode}.",
+    },
+    "salary.dept_effect": {"zh": "，另加部门效应（标准差 {sd}）", "en": " plus a department effect (sd {sd})"},
+    "salary.scope_department": {"zh": "各部门", "en": "each department"},
+    "salary.scope_zone": {"zh": "全区", "en": "the whole zone"},
+    "salary.mode_exact": {"zh": "按系数比例缩放使预算（标准额 × 人数）恰好用完", "en": "scaled so the budget (standard amount × staff) is spent exactly"},
+    "salary.mode_standard": {"zh": "按标准额直接发放并报告超支或结余", "en": "paid at the standard amount with the over- or under-spend reported"},
     "prov.hash": {"zh": "参数哈希", "en": "Parameter hash"},
     "prov.version": {"zh": "simlib 版本", "en": "simlib version"},
     "prov.commit": {"zh": "代码提交", "en": "Commit"},
@@ -103,6 +166,13 @@ def money(value: float, language: str) -> str:
     if language == "zh":
         return f"{value:,.2f}亿元"
     return f"CNY {value * 100:,.0f}m"
+
+
+def wan(value: float, language: str) -> str:
+    """万元 amounts (pay): ``3.20万元`` in Chinese, ``CNY 32,000`` in English."""
+    if language == "zh":
+        return f"{value:,.2f}万元"
+    return f"CNY {value * 10_000:,.0f}"
 
 
 def percent(value: float, digits: int = 1) -> str:

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 import matplotlib
+import numpy as np
 
 matplotlib.use("Agg")
 
@@ -23,7 +24,7 @@ import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first
 from IPython.display import HTML  # noqa: E402
 
 from simlib import labels  # noqa: E402
-from simlib.labels import money, percent  # noqa: E402
+from simlib.labels import money, percent, wan  # noqa: E402
 from simlib.run import ScenarioRun  # noqa: E402
 
 
@@ -96,6 +97,13 @@ def key_numbers(run: ScenarioRun) -> HTML:
             (labels.t("revenue.k_marginal", lang), f"{m['marginal_retention_overall']:.3f}"),
             (labels.t("revenue.k_pooled", lang), money(m["pooled_total_mean"], lang)),
         ]
+    if "salary" in run.metrics:
+        m = run.metrics["salary"]
+        items += [
+            (labels.t("salary.k_gini", lang), f"{m['gini']:.3f}"),
+            (labels.t("salary.k_misrank", lang), percent(m["misrank_above_median"])),
+            (labels.t("salary.k_incentive", lang), wan(m["incentive_per_sd"], lang)),
+        ]
     cells = "".join(f'<div class="key"><div class="v">{esc(v)}</div><div class="k">{esc(k)}</div></div>'
                     for k, v in items)
     return HTML(f'<section class="key-numbers"><h2>{esc(labels.t("brief.key_numbers", lang))}</h2>'
@@ -107,6 +115,8 @@ def findings(run: ScenarioRun) -> HTML:
     sentences = []
     if "revenue" in run.metrics:
         sentences += revenue_findings(run)
+    if "salary" in run.metrics:
+        sentences += salary_findings(run)
     items = "".join(f"<li>{esc(s)}</li>" for s in sentences)
     return HTML(f'<section class="findings"><h2>{esc(labels.t("brief.findings", lang))}</h2><ul>{items}</ul></section>')
 
@@ -170,6 +180,87 @@ def revenue_section(run: ScenarioRun) -> HTML:
     return HTML(f'<section class="model"><h2>{esc(t("revenue.title"))}</h2>{chart}{tbl}</section>')
 
 
+def salary_findings(run: ScenarioRun) -> list[str]:
+    lang = _lang(run)
+    m = run.metrics["salary"]
+    p = run.scenario.params.salary
+    t = lambda key, **kw: labels.t(key, lang, **kw)  # noqa: E731
+    out = [
+        t("salary.f_spread", n=f"{m['staff']:,}", gini=f"{m['gini']:.3f}",
+          ratio=f"{m['p90_p10']:.2f}" if m["p90_p10"] is not None else "—",
+          spent=wan(m["performance_pay_total"], lang), pool=wan(m["pool"], lang),
+          share=percent(m["pool_allocated_share"]) if m["pool_allocated_share"] is not None else "—"),
+        t("salary.f_misrank", r=f"{p.appraisal.reliability:.2f}", misrank=percent(m["misrank_above_median"]),
+          oracle=percent(float(np.arccos(np.sqrt(p.appraisal.reliability)) / np.pi)),
+          precision=percent(m["top_quota_precision"]) if m["top_quota_precision"] is not None else "—",
+          top=percent(p.appraisal.quotas[0].share, 0), tau=f"{m['kendall_tau']:.2f}"),
+        t("salary.f_incentive", extra=wan(m["incentive_per_sd"], lang), standard=wan(p.pay.standard_amount, lang),
+          ratio=percent(m["incentive_per_sd"] / p.pay.standard_amount) if p.pay.standard_amount > 0 else "—"),
+    ]
+    if p.elimination is not None:
+        if m["flagged_bottom"]:
+            out.append(t("salary.f_flagged", years=p.elimination.years, k=p.elimination.consecutive,
+                         flagged=m["flagged_bottom"], precision=percent(m["flagged_truly_bottom_share"])))
+        else:
+            out.append(t("salary.f_flagged_none", years=p.elimination.years, k=p.elimination.consecutive))
+    if p.park is not None and p.park.company_grade is not None and m["company_grade"] != p.park.company_grade:
+        out.append(t("salary.f_link", committee=p.park.committee_grade, asked=p.park.company_grade,
+                     company=m["company_grade"]))
+    return out
+
+
+def salary_section(run: ScenarioRun) -> HTML:
+    lang = _lang(run)
+    m = run.metrics["salary"]
+    p = run.scenario.params.salary
+    t = lambda key, **kw: labels.t(key, lang, **kw)  # noqa: E731
+    unit = t("salary.pay_unit")
+
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.6))
+    shown = [r for r in m["by_grade"] if not r["total_pay"]["hidden"]]
+    ys = np.arange(len(shown))
+    for y, row in zip(ys, shown):
+        tp = row["total_pay"]
+        ax1.plot([tp["p10"], tp["p90"]], [y, y], color="#4292c6", lw=6, solid_capstyle="butt")
+        ax1.plot(tp["p50"], y, "o", color="#08306b")
+    ax1.set_yticks(ys, [r["grade"] for r in shown])
+    ax1.invert_yaxis()
+    ax1.set_xlabel(unit)
+    ax1.set_title(t("salary.pay_chart"))
+    ax1.grid(alpha=0.3, axis="x")
+    c = m["misrank_curve"]
+    ax2.plot(c["reliability"], c["misrank_oracle"], color="#999", lw=1.5, label=t("salary.oracle"))
+    ax2.plot(c["reliability"], c["misrank_simulated"], "o-", color="#08306b", label=t("salary.simulated"))
+    ax2.plot(c["reliability"], c["top_grade_not_truly_top"], "s--", color="#c44e52", label=t("salary.wrong_top"))
+    ax2.axvline(p.appraisal.reliability, color="#555", ls=":", label=t("salary.this_scenario"))
+    ax2.set_xlabel(t("salary.reliability"), fontsize=8)
+    ax2.set_title(t("salary.curve_chart"))
+    ax2.set_ylim(0, None)
+    ax2.legend(frameon=False, fontsize=7)
+    ax2.grid(alpha=0.3)
+    chart = figure(fig, alt=t("salary.curve_chart"))
+
+    def cell(summary: dict, key: str) -> str:
+        return t("salary.hidden") if summary["hidden"] else f"{summary[key]:.2f}"
+
+    grades = table(
+        [t("salary.grade"), t("salary.quota"), t("salary.coefficient"), t("salary.count"),
+         f"{t('salary.p50')} ({unit})", f"{t('salary.perf_median')} ({unit})"],
+        [(r["grade"], percent(r["quota"], 0), f"{r['coefficient']:.2f}",
+          t("salary.hidden") if r["total_pay"]["hidden"] else r["total_pay"]["count"],
+          cell(r["total_pay"], "p50"), cell(r["performance_pay"], "p50")) for r in m["by_grade"]],
+        caption=t("salary.grade_caption"), cls="numbers")
+    posts = table(
+        [t("salary.post"), t("salary.track"), t("salary.count"), f"{t('salary.p10')} ({unit})",
+         f"{t('salary.p50')} ({unit})", f"{t('salary.p90')} ({unit})"],
+        [(r["post"].split("/", 1)[1].replace("*", t("salary.all")), t(f"salary.{r['track']}"),
+          t("salary.hidden") if r["total_pay"]["hidden"] else r["total_pay"]["count"],
+          cell(r["total_pay"], "p10"), cell(r["total_pay"], "p50"), cell(r["total_pay"], "p90"))
+         for r in m["by_post"]],
+        caption=t("salary.post_caption"), cls="numbers")
+    return HTML(f'<section class="model"><h2>{esc(t("salary.title"))}</h2>{chart}{grades}{posts}</section>')
+
+
 def method(run: ScenarioRun) -> HTML:
     lang = _lang(run)
     parts = []
@@ -188,6 +279,17 @@ def method(run: ScenarioRun) -> HTML:
             floor=money(s.floor, lang),
             cap=money(s.cap, lang) if s.cap is not None else labels.t("revenue.no_cap", lang),
             ret=f"{s.excess_return:.2f}", reset=reset))
+    sal = run.scenario.params.salary
+    if sal is not None:
+        a = run.metrics["salary"]["noise_sd"]
+        parts.append(labels.t(
+            "salary.method", lang, r=f"{sal.appraisal.reliability:.2f}", sd=f"{a['score']:.2f}",
+            dept=labels.t("salary.dept_effect", lang, sd=f"{sal.department_effect_sd:.2f}")
+            if sal.department_effect_sd > 0 else "",
+            parts=", ".join(f"{k} {v:.2f}" for k, v in a.items() if k != "score"),
+            scope=labels.t(f"salary.scope_{sal.appraisal.scope}", lang),
+            standard=wan(sal.pay.standard_amount, lang),
+            mode=labels.t(f"salary.mode_{sal.pay.pool_mode}", lang)))
     body = "".join(f"<p>{esc(p)}</p>" for p in parts)
     return HTML(f'<section class="method"><h2>{esc(labels.t("brief.method", lang))}</h2>{body}</section>')
 

@@ -37,6 +37,14 @@ def git_commit() -> dict:
     return {"git_commit": commit, "git_dirty": None if dirty is None else bool(dirty)}
 
 
+def _shown_path(path: Path) -> str:
+    """The scenario's path relative to the project when it lies inside it, else its file name."""
+    try:
+        return str(path.resolve().relative_to(_PROJECT_DIR))
+    except ValueError:
+        return path.name
+
+
 def provenance(run: ScenarioRun) -> dict:
     sc = run.scenario
     return {
@@ -44,7 +52,7 @@ def provenance(run: ScenarioRun) -> dict:
         "simlib_version": simlib.__version__,
         **git_commit(),
         "seed": sc.params.meta.seed,
-        "scenario_file": str(sc.path),
+        "scenario_file": _shown_path(sc.path),
         "overrides": list(sc.overrides),
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         "python": platform.python_version(),

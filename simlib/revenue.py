@@ -44,7 +44,7 @@ def split(tax, base, *, zone_share: float, floor: float = 0.0, cap: float | None
     base = np.asarray(base, dtype=float)
     cap_ = np.inf if cap is None else float(cap)
     raw = np.maximum(tax - base, 0.0)
-    gain = raw > 0.0
+    gain = tax >= base  # one more yuan at T == B is already shared
     raw *= zone_share
     above = np.maximum(raw - cap_, 0.0)
     top_up = np.maximum(floor - raw, 0.0)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from simlib import revenue, scenario
+from simlib import revenue, salary, scenario
 from simlib.scenario import Scenario
 
 #: Model sections in the order their child generators are spawned.  Never reorder.
@@ -36,4 +36,8 @@ def run(source: Scenario | str | Path, overrides: list[str] | tuple[str, ...] = 
     if sc.params.revenue is not None:
         results["revenue"] = revenue.simulate(sc.params.revenue, rngs["revenue"])
         metrics["revenue"] = revenue.metrics(results["revenue"])
+    if sc.params.salary is not None:
+        params, rng = sc.params.salary, rngs["salary"]
+        results["salary"] = salary.simulate(params, rng, staff=sc.roster)
+        metrics["salary"] = salary.metrics(results["salary"], params, rng)
     return ScenarioRun(sc, results, metrics)

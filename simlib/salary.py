@@ -311,6 +311,8 @@ def metrics(result: SalaryResult, params: Salary, rng: np.random.Generator) -> d
         "by_grade": grade_table(result, params),
         "by_post": post_table(result),
     }
+    grid = np.unique(np.round(np.r_[np.linspace(0.3, 0.95, 8), params.appraisal.reliability], 4))
+    out["misrank_curve"] = misrank_curve(params, result, rng, grid)
     if result.flagged is not None and result.flagged.any():
         bottom_share = params.appraisal.quotas[-1].share
         truly_bottom = theta <= np.quantile(theta, bottom_share)

@@ -81,6 +81,7 @@ class Scenario:
     #: a key missing here took the schema's default.
     leaves: dict[str, LeafInfo] = field(default_factory=dict)
     overrides: tuple[str, ...] = ()
+    roster: Any = None  # simlib.salary.Staff read from salary.roster, if the scenario names one
 
     @property
     def name(self) -> str:
@@ -109,7 +110,17 @@ def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scena
         problems += [_problem_from_pydantic(err, label, set_keys) for err in exc.errors()]
     if problems:
         raise ScenarioError(problems)
-    return Scenario(path=path, params=params, leaves=leaves, overrides=tuple(overrides))
+    roster = None
+    if params.salary is not None and params.salary.roster is not None:
+        from simlib import roster as roster_csv
+
+        roster, roster_problems = roster_csv.read(path.parent / params.salary.roster)
+        if roster is not None and params.salary.staff not in (None, roster.size):
+            roster_problems.append(Problem(label, "salary.staff",
+                                           f"must match the roster's {roster.size} rows, got {params.salary.staff}"))
+        if roster_problems:
+            raise ScenarioError(roster_problems)
+    return Scenario(path=path, params=params, leaves=leaves, overrides=tuple(overrides), roster=roster)
 
 
 # -- YAML ------------------------------------------------------------------
@@ -300,6 +311,8 @@ def _apply_overrides(
         else:
             target[parts[-1]] = value
             set_keys.add(key)
+            for old_key in [k for k in leaves if k.startswith((key + ".", key + "["))]:
+                del leaves[old_key]  # what the file said about values this override replaced
             old = leaves.get(key, LeafInfo())
             leaves[key] = LeafInfo(unit=old.unit, source=f"--set {key}={text}", note=old.note)
     return set_keys
@@ -316,6 +329,8 @@ def _problem_from_pydantic(err: dict[str, Any], label: str, set_keys: set[str]) 
     if kind == "cross_field":
         loc = loc + tuple(_parse_dotted(ctx["field"]))
         message = err["msg"]
+    elif kind == "value_error":
+        message = str(ctx.get("error", err["msg"]))
     elif kind == "missing":
         message = "required key is missing"
     elif kind == "extra_forbidden":
@@ -324,7 +339,8 @@ def _problem_from_pydantic(err: dict[str, Any], label: str, set_keys: set[str]) 
     elif kind in ("float_type", "int_type", "string_type", "bool_type", "int_from_float"):
         wanted = {"float_type": "a number", "int_type": "a whole number", "int_from_float": "a whole number",
                   "string_type": "text", "bool_type": "true or false"}[kind]
-        message = f"must be {wanted}, got {_kind(value)} {value!r}" + _bool_hint(value)
+        shown = "" if value is None else f" {value!r}"
+        message = f"must be {wanted}, got {_kind(value)}{shown}" + _bool_hint(value)
     elif kind == "finite_number":
         message = f"must be a finite number, got {value!r}"
     elif kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):

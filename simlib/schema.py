@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 #: Largest number of simulated path-years one run may allocate (paths × years).
@@ -55,18 +56,18 @@ class Sharing(Section):
     """The rule that splits new tax between the zone and its county (亿元 a year)."""
 
     zone_share: float = Field(ge=0, le=1)
+    cap: float | None = Field(default=None, ge=0, le=1e6)  # before floor, so floor's check can see it
     floor: float = Field(default=0.0, ge=0, le=1e6)
-    cap: float | None = Field(default=None, ge=0, le=1e6)
     excess_return: float = Field(default=0.0, ge=0, le=1)
     base_reset_years: int | None = Field(default=None, ge=1, le=100)
 
-    @model_validator(mode="after")
-    def _floor_within_cap(self) -> Sharing:
-        if self.cap is not None and self.floor > self.cap:
-            raise cross_field_error(
-                "floor", f"must not exceed cap ({self.cap!r}), got {self.floor!r}"
-            )
-        return self
+    @field_validator("floor")
+    @classmethod
+    def _floor_within_cap(cls, floor: float, info: ValidationInfo) -> float:
+        cap = info.data.get("cap")  # absent when cap itself failed: that problem is reported already
+        if cap is not None and floor > cap:
+            raise ValueError(f"must not exceed cap ({cap!r}), got {floor!r}")
+        return floor
 
 
 class Revenue(Section):
@@ -75,6 +76,15 @@ class Revenue(Section):
     base_year: int = Field(ge=1949, le=2200)
     base_tax: float = Field(ge=0, le=1e6)
     start_year: int = Field(ge=1949, le=2300)
+
+    @field_validator("start_year")
+    @classmethod
+    def _after_base_year(cls, start_year: int, info: ValidationInfo) -> int:
+        base_year = info.data.get("base_year")
+        if base_year is not None and start_year <= base_year:
+            raise ValueError(f"must come after base_year ({base_year}), got {start_year}")
+        return start_year
+
     horizon_years: int = Field(ge=1, le=100)
     paths: int = Field(ge=1, le=1_000_000)
     growth: Growth
@@ -86,11 +96,10 @@ class Revenue(Section):
 
     @model_validator(mode="after")
     def _years_in_order(self) -> Revenue:
-        if self.start_year <= self.base_year:
+        years = self.end_year - self.base_year
+        if years * np.log1p(self.growth.mean) > np.log(1e9):
             raise cross_field_error(
-                "start_year",
-                f"must come after base_year ({self.base_year}), got {self.start_year}",
-            )
+                "growth.mean", f"compounds to more than 1e9 times the base over {years} years, got {self.growth.mean!r}")
         for i, shock in enumerate(self.growth.shocks):
             if not self.base_year < shock.year <= self.end_year:
                 raise cross_field_error(
@@ -288,6 +297,6 @@ class ScenarioParams(Section):
     @model_validator(mode="after")
     def _has_a_model(self) -> ScenarioParams:
         if self.revenue is None and self.salary is None:
-            raise cross_field_error("revenue", "required key is missing (a scenario needs a model section: "
-                                               "revenue or salary)")
+            raise cross_field_error("revenue", "required key is missing: a scenario needs a model section "
+                                               "(revenue or salary)")
         return self

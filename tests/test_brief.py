@@ -34,6 +34,7 @@ def good_brief(tmp_path_factory) -> Path:
     proc = simlib("brief", str(QINGZHEN), "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     assert f"wrote {out / 'brief.html'}" in proc.stdout
+    assert "unknown parameter" not in proc.stderr.lower()  # papermill understood the parameters cell
     return out
 
 
@@ -95,7 +96,7 @@ def test_scenario_strings_are_shown_as_text_never_markup(tmp_path):
     data["meta"]["title"] = PAYLOADS["title"]
     data["meta"]["zone"] = PAYLOADS["zone"]
     data["revenue"]["base_tax"]["source"] = PAYLOADS["source"]
-    data["revenue"]["sharing"]["floor"]["note"] = "javascript:alert(1)"
+    data["revenue"]["sharing"]["floor"]["unit"] = "<a href=\"javascript:alert(1)\">x</a>"
     scenario = tmp_path / "xss.yaml"
     scenario.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     out = tmp_path / "out"
@@ -108,7 +109,9 @@ def test_scenario_strings_are_shown_as_text_never_markup(tmp_path):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
     assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert 'href="javascript' not in page
+    assert '<a href="javascript' not in page
+    assert "&lt;a href=&quot;javascript:alert(1)&quot;&gt;x&lt;/a&gt;" in page or \
+        '&lt;a href="javascript:alert(1)"&gt;x&lt;/a&gt;' in page
     # the overrides took effect: no cap, English labels, and the brief says so
     doc = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert doc["params"]["revenue"]["sharing"]["cap"] is None

@@ -58,7 +58,8 @@ SPLIT_CASES = [
                  1.0, 1.0, 0.0, 0.0, 0.5, False, False, id="between-excess-return-0.3"),
     pytest.param(3.0, 4.0, STANDARD, 0.0, 0.5, 0.5, 0.0, 0.0, True, False,
                  id="tax-below-base"),
-    pytest.param(4.0, 4.0, dict(zone_share=0.5), 0.0, 0.0, 0.0, 0.0, 0.0, False, False,
+    # at T == B the next yuan is already shared: the right-hand slope is zone_share
+    pytest.param(4.0, 4.0, dict(zone_share=0.5), 0.0, 0.0, 0.0, 0.0, 0.5, False, False,
                  id="tax-equals-base-no-floor"),
     pytest.param(10.0, 4.0, dict(zone_share=0.5, floor=0.5), 3.0, 3.0, 0.0, 0.0, 0.5,
                  False, False, id="no-cap"),
