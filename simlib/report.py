@@ -347,16 +347,16 @@ def _flatten(tree: object, prefix: str = "") -> Iterable[tuple[str, object]]:
     if isinstance(tree, dict):
         for k, v in tree.items():
             yield from _flatten(v, f"{prefix}.{k}" if prefix else k)
-    elif isinstance(tree, list) and tree and all(isinstance(x, dict) for x in tree):
-        for i, v in enumerate(tree):
-            yield from _flatten(v, f"{prefix}[{i}]")
     else:
         yield prefix, tree
 
 
 def _show(value: object) -> str:
+    """A value as compact text: a list of mappings becomes one "k=v, …" item per line."""
     if value is None:
         return "null"
     if isinstance(value, list) and not value:
         return "[]"
+    if isinstance(value, list) and all(isinstance(x, dict) for x in value):
+        return "\n".join(", ".join(f"{k}={_show(v)}" for k, v in x.items()) for x in value)
     return str(value)

@@ -248,8 +248,8 @@ class _Constructor:
 def _split_leaves(tree: Any, label: str, problems: list[Problem]) -> tuple[Any, dict[str, LeafInfo]]:
     leaves: dict[str, LeafInfo] = {}
 
-    def walk(obj: Any, key: tuple) -> Any:
-        if isinstance(obj, dict) and "value" in obj:
+    def walk(obj: Any, key: tuple, described: bool = False) -> Any:
+        if isinstance(obj, dict) and "value" in obj and not described:
             info: dict[str, str | None] = {}
             for k, v in obj.items():
                 if k == "value":
@@ -263,12 +263,13 @@ def _split_leaves(tree: Any, label: str, problems: list[Problem]) -> tuple[Any, 
                 else:
                     info[k] = v
             leaves[_dotted(key)] = LeafInfo(**info)
-            return walk(obj["value"], key)
+            return walk(obj["value"], key, described=True)
         if isinstance(obj, dict):
-            return {k: walk(v, key + (k,)) for k, v in obj.items()}
-        leaves.setdefault(_dotted(key), LeafInfo())  # a bare value: in the file, described nowhere
+            return {k: walk(v, key + (k,), described) for k, v in obj.items()}
+        if not described:
+            leaves[_dotted(key)] = LeafInfo()  # a bare value: in the file, described nowhere
         if isinstance(obj, list):
-            return [walk(v, key + (i,)) for i, v in enumerate(obj)]
+            return [walk(v, key + (i,), described) for i, v in enumerate(obj)]
         return obj
 
     return walk(tree, ()), leaves
