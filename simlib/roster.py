@@ -15,6 +15,7 @@ Every bad row is reported with its line number, and nothing is computed.
 from __future__ import annotations
 
 import csv
+import io
 import math
 from pathlib import Path
 
@@ -35,14 +36,16 @@ def read(path: Path) -> tuple[Staff | None, list[Problem]]:
         return None, [Problem(label, "", "roster file not found")]
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem(label, "", f"roster cannot be read ({exc})")]
-    reader = csv.DictReader(text.splitlines())
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
     if missing:
         return None, [Problem(label, "", f"line 1: missing column(s) {', '.join(missing)}; "
                                          f"expected {', '.join(REQUIRED)} (and optionally unit)")]
     problems: list[Problem] = []
-    rows, seen = [], {}
-    for line, row in enumerate(reader, start=2):
+    rows, seen, dept_unit = [], {}, {}
+    for row in reader:
+        line = reader.line_num  # the file line the record ends on (blank lines and quoted newlines counted)
+
         def bad(message: str) -> None:
             problems.append(Problem(label, "", f"line {line}: {message}"))
 
@@ -54,7 +57,8 @@ def read(path: Path) -> tuple[Staff | None, list[Problem]]:
         seen.setdefault(pid, line)
         if not (row["department"] or "").strip():
             bad("department: must not be empty")
-        if row["track"] not in TRACKS:
+        track = (row["track"] or "").strip()
+        if track not in TRACKS:
             bad(f"track: must be one of {', '.join(TRACKS)}, got {row['track']!r}")
         if not (row["level"] or "").strip():
             bad("level: must not be empty")
@@ -66,10 +70,14 @@ def read(path: Path) -> tuple[Staff | None, list[Problem]]:
             bad(f"base_pay: must be a non-negative number, got {row['base_pay']!r}")
             pay = 0.0
         unit = (row.get("unit") or "committee").strip()
+        department = (row["department"] or "").strip()
         if unit not in UNITS:
             bad(f"unit: must be one of {', '.join(UNITS)}, got {unit!r}")
-        rows.append((row["department"].strip() if row["department"] else "", row["track"],
-                     (row["level"] or "").strip(), pay, unit))
+        elif department in dept_unit and dept_unit[department][0] != unit:
+            first, at = dept_unit[department]
+            bad(f"unit: department {department!r} is {first!r} at line {at}, got {unit!r}")
+        dept_unit.setdefault(department, (unit, line))
+        rows.append((department, track, (row["level"] or "").strip(), pay, unit))
     if not rows and not problems:
         problems.append(Problem(label, "", "roster has no rows"))
     if problems:
@@ -77,13 +85,10 @@ def read(path: Path) -> tuple[Staff | None, list[Problem]]:
 
     departments = list(dict.fromkeys(r[0] for r in rows))
     posts = list(dict.fromkeys(f"{r[1]}/{r[2]}" for r in rows))
-    dept_unit = {}
-    for d, _, _, _, unit in rows:
-        dept_unit.setdefault(d, unit)
     return Staff(
         department=np.array([departments.index(r[0]) for r in rows]),
         department_names=tuple(departments),
-        department_unit=np.array([UNITS.index(dept_unit[d]) for d in departments]),
+        department_unit=np.array([UNITS.index(dept_unit[d][0]) for d in departments]),
         post=np.array([posts.index(f"{r[1]}/{r[2]}") for r in rows]),
         post_names=tuple(posts),
         post_track=np.array([TRACKS.index(p.split("/", 1)[0]) for p in posts]),

@@ -260,16 +260,19 @@ def incentive_per_sd(result: SalaryResult, params: Salary) -> float:
     staff, n = result.staff, result.staff.size
     group = result.group if result.group is not None else np.zeros(n, np.int64)
     h = np.sqrt(1.0 + params.department_effect_sd**2)
-    # zone-wide descending rank of everyone, and a key ascending along ``order``
-    # (group first, then best score first)
+    # Everyone's zone-wide place in the grading order (best score first, equal scores in
+    # roster order), as complex numbers that sort lexicographically: (−score, roster index).
+    index = np.arange(n)
+    ranked = np.sort(-result.score + 1j * index)
     desc_pos = np.empty(n, np.int64)
-    desc_pos[np.argsort(-result.score, kind="stable")] = np.arange(n)
-    key = group[result.order].astype(np.int64) * n + desc_pos[result.order]
+    desc_pos[ranked.imag.astype(np.int64)] = index
+    # where a raised person would stand: after everyone scoring higher, and after equal
+    # scores earlier in the roster (the tie rule)
+    new_pos = np.searchsorted(ranked, -(result.score + h) + 1j * index, side="left")
+    key = group[result.order].astype(np.int64) * n + desc_pos[result.order]  # ascending along ``order``
     sizes = result.grade_counts.sum(axis=1)
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    n_below = np.searchsorted(np.sort(result.score), result.score + h, side="left")
-    # others in the group scoring above the raised score: members with desc_pos ≤ n − 1 − n_below
-    above = np.searchsorted(key, group * n + (n - 1 - n_below), side="right") - starts[group]
+    above = np.searchsorted(key, group * n + new_pos, side="left") - starts[group]
     cutoffs = np.cumsum(result.grade_counts, axis=1)
     new_grade = np.zeros(n, np.int64)
     for k in range(cutoffs.shape[1] - 1):  # a loop over grades, vectorised over people
@@ -372,7 +375,8 @@ def misrank_curve(params: Salary, result: SalaryResult, rng: np.random.Generator
         score = theta + rng.normal(0.0, sd, theta.size)
         sim.append(float(np.mean(score[above] < np.median(score))))
         grade, _, _ = forced_distribution(score, result.group, result.grade_counts.shape[0], shares)
-        wrong_top.append(float(1.0 - truly_top[grade == 0].mean()))
+        top = grade == 0
+        wrong_top.append(float(1.0 - truly_top[top].mean()) if top.any() else None)
     return {"reliability": [float(r) for r in reliabilities], "misrank_simulated": sim,
             "misrank_oracle": [float(np.arccos(np.sqrt(r)) / np.pi) for r in reliabilities],
             "top_grade_not_truly_top": wrong_top}
