@@ -62,6 +62,8 @@ def test_brief_reads_as_a_brief(good_brief):
         assert heading in page
     # floor = cap in the literal reading of seed 000: the brief says plainly that nothing is kept at the margin
     assert "多收一元税，开发区留成为零" in page
+    assert "岗位绩效薪酬" in page and "误排与考核信度" in page  # the salary section and its chart
+    assert "考核联动：管委会评为“第二”，运营公司由“第一”调整为“第二”" in page  # 000's linked rule, applied
     assert re.search(r'<td>000: (&quot;|")以2023年为基期(&quot;|")</td>', page)  # sources appear in the appendix
     assert re.search(r"<td>meta.description</td><td>null</td><td></td><td>（默认值）</td>", page)
     assert re.search(r"<td>meta.title</td><td>[^<]*</td><td></td><td></td>", page)  # in the file, not a default
@@ -86,6 +88,13 @@ def test_results_json_matches_a_direct_run(good_brief):
     # the kernel ran the same model with the same seed: identical numbers, not merely close ones
     assert rev == json.loads(json.dumps(direct.metrics["revenue"]))
     assert rev["years"] == list(range(2024, 2034))
+    sal = doc["metrics"]["salary"]
+    assert sal == json.loads(json.dumps(direct.metrics["salary"]))
+    assert sal["staff"] == 43 and sal["pool_allocated_share"] == pytest.approx(1.0)
+    assert sal["company_grade"] == "第二"
+    for key in ("gini", "p90_p10", "misrank_above_median", "top_quota_precision", "kendall_tau",
+                "incentive_per_sd"):
+        assert isinstance(sal[key], float), key
     assert rev["zone_payout_mean"] == [1.0] * 10  # floor = cap = 1亿
     assert rev["marginal_retention_mean"] == [0.0] * 10
     np.testing.assert_allclose(np.add(rev["p_floor_binds"], rev["p_cap_binds"]), 1.0)
