@@ -119,23 +119,26 @@ class Revenue(Section):
 # -- salary incentives ----------------------------------------------------------
 
 
-def _check_grades(grades: list, what: str, with_shares: bool) -> None:
-    """Grades are listed best first: unique names, coefficients never rising, shares summing to 1."""
+def _check_grades(grades: list, key: str, what: str, with_shares: bool) -> None:
+    """Grades are listed best first: unique names, coefficients never rising, shares summing to 1.
+
+    ``key`` is the list's dotted key within the section, which the error names.
+    """
     names = [g.grade for g in grades]
     for i, name in enumerate(names):
         if name in names[:i]:
-            raise cross_field_error(f"[{i}].grade", f"duplicate grade {name!r} in {what}")
+            raise cross_field_error(f"{key}[{i}].grade", f"duplicate grade {name!r} in {what}")
     for i in range(1, len(grades)):
         if grades[i].coefficient > grades[i - 1].coefficient:
             raise cross_field_error(
-                f"[{i}].coefficient",
+                f"{key}[{i}].coefficient",
                 f"grades are listed best first, so coefficients must not rise: {grades[i].grade!r} "
                 f"({grades[i].coefficient!r}) is above {grades[i - 1].grade!r} ({grades[i - 1].coefficient!r})",
             )
     if with_shares:
         total = sum(g.share for g in grades)
         if abs(total - 1.0) > 1e-9:
-            raise cross_field_error("", f"{what} shares must sum to 1, got {total:.6g}")
+            raise cross_field_error(key, f"{what} shares must sum to 1, got {total:.6g}")
 
 
 class Grade(Section):
@@ -186,10 +189,7 @@ class Appraisal(Section):
 
     @model_validator(mode="after")
     def _quotas_and_method(self) -> Appraisal:
-        try:
-            _check_grades(self.quotas, "quota", with_shares=True)
-        except PydanticCustomError as exc:
-            raise cross_field_error("quotas" + exc.context["field"], exc.message_template) from None
+        _check_grades(self.quotas, "quotas", "quota", with_shares=True)
         if self.method == "index" and not self.dimensions:
             raise cross_field_error("dimensions", "the index method needs at least one dimension")
         return self
@@ -206,10 +206,7 @@ class Park(Section):
 
     @model_validator(mode="after")
     def _known_grades(self) -> Park:
-        try:
-            _check_grades(self.grades, "park grade", with_shares=False)
-        except PydanticCustomError as exc:
-            raise cross_field_error("grades" + exc.context["field"], exc.message_template) from None
+        _check_grades(self.grades, "grades", "park grade", with_shares=False)
         names = [g.grade for g in self.grades]
         for key in ("committee_grade", "company_grade", "link_threshold", "link_company_best"):
             value = getattr(self, key)
@@ -258,10 +255,7 @@ class Salary(Section):
     @model_validator(mode="after")
     def _staff_adds_up(self) -> Salary:
         if self.department_grades is not None:
-            try:
-                _check_grades(self.department_grades, "department grade", with_shares=True)
-            except PydanticCustomError as exc:
-                raise cross_field_error("department_grades" + exc.context["field"], exc.message_template) from None
+            _check_grades(self.department_grades, "department_grades", "department grade", with_shares=True)
         if self.roster is not None:
             return self
         if self.staff is None:
