@@ -281,16 +281,185 @@ class Salary(Section):
         return self
 
 
+# -- land and standard factories -----------------------------------------------------
+
+KM2_TO_MU = 1500.0  # 1 km² = 1500 mu (亩)
+
+
+class LandChange(Section):
+    """A one-off boundary or re-zoning change to the unserviced industrial land, in ``year``."""
+
+    year: int = Field(ge=1949, le=2300)
+    mu: float | None = Field(default=None, ge=-1e7, le=1e7)
+    km2: float | None = Field(default=None, ge=-1e4, le=1e4)
+    note: str | None = Field(default=None, max_length=300)
+
+    @model_validator(mode="after")
+    def _one_unit(self) -> LandChange:
+        if (self.mu is None) == (self.km2 is None):
+            raise cross_field_error("mu", "give the change either in mu or in km2, not both or neither")
+        return self
+
+    @property
+    def in_mu(self) -> float:
+        return self.mu if self.mu is not None else self.km2 * KM2_TO_MU
+
+
+class Lognormal(Section):
+    """A positive quantity drawn lognormally with this mean and sd of its log."""
+
+    mean: float = Field(gt=0, le=1e9)
+    sd_log: float = Field(default=0.5, ge=0, le=3)
+
+
+class Factories(Section):
+    policy: Literal["fixed", "to_suit", "target_vacancy"]
+    build_m2_per_year: float = Field(default=0.0, ge=0, le=1e9)
+    lag_months: int = Field(ge=1, le=60)
+    target_vacancy: float = Field(default=0.15, ge=0, lt=1)
+    vacant_m2: float = Field(default=0.0, ge=0, le=1e10)
+    occupied_m2: float = Field(default=0.0, ge=0, le=1e10)
+    tenant_exit_rate: float = Field(default=0.0, ge=0, le=1)  # share of occupied space vacated a year
+
+
+class Stages(Section):
+    """Per-stage conversion (the share that ever advances) and mean time in the stage, in months."""
+
+    conversion: float = Field(ge=0, le=1)
+    lag_months: float = Field(ge=1, le=120)
+
+
+class Pipeline(Section):
+    """Newly negotiated projects a year and the funnel negotiated → signed → registered → started → producing.
+
+    Give ``stages`` (one entry per step, each with conversion and mean lag) or
+    ``cumulative_from_signed`` (the shares of signed projects that register,
+    start construction and produce, as seed 003 quotes them) plus ``lags_months``.
+    """
+
+    arrivals_per_year: float = Field(gt=0, le=1e5)
+    sign_rate: float | None = Field(default=None, ge=0, le=1)
+    stages: dict[Literal["signed", "registered", "started", "producing"], Stages] | None = None
+    cumulative_from_signed: dict[Literal["registered", "started", "producing"], float] | None = None
+    lags_months: dict[Literal["signed", "registered", "started", "producing"], float] | None = None
+
+    @model_validator(mode="after")
+    def _one_funnel(self) -> Pipeline:
+        steps = ("signed", "registered", "started", "producing")
+        if self.stages is not None:
+            missing = [k for k in steps if k not in self.stages]
+            if missing:
+                raise cross_field_error("stages", f"missing stage(s) {', '.join(missing)}")
+            return self
+        if self.cumulative_from_signed is None or self.lags_months is None or self.sign_rate is None:
+            raise cross_field_error("stages", "give stages, or sign_rate with cumulative_from_signed and lags_months")
+        rates = [self.cumulative_from_signed.get(k) for k in steps[1:]]
+        for k, r in zip(steps[1:], rates):
+            if r is None:
+                raise cross_field_error("cumulative_from_signed", f"missing {k}")
+            if not 0 <= r <= 1:
+                raise cross_field_error(f"cumulative_from_signed.{k}", f"must be within [0, 1], got {r!r}")
+        for i in range(1, len(rates)):
+            if rates[i] > rates[i - 1]:
+                raise cross_field_error(f"cumulative_from_signed.{steps[i + 1]}",
+                                        f"cumulative rates cannot rise along the funnel: {rates[i]!r} "
+                                        f"after {rates[i - 1]!r}")
+        for k in steps:
+            lag = self.lags_months.get(k)
+            if lag is None or lag < 1:
+                raise cross_field_error(f"lags_months.{k}", f"must be at least 1 month, got {lag!r}")
+        return self
+
+    def conversions(self) -> dict[str, tuple[float, float]]:
+        """(conversion, mean lag in months) for each step of the funnel."""
+        if self.stages is not None:
+            return {k: (v.conversion, v.lag_months) for k, v in self.stages.items()}
+        c = self.cumulative_from_signed
+        step = {"signed": self.sign_rate, "registered": c["registered"],
+                "started": c["started"] / c["registered"] if c["registered"] > 0 else 0.0,
+                "producing": c["producing"] / c["started"] if c["started"] > 0 else 0.0}
+        return {k: (step[k], self.lags_months[k]) for k in ("signed", "registered", "started", "producing")}
+
+
+class Projects(Section):
+    land_share: float = Field(ge=0, le=1)  # the rest need standard-factory space
+    land_mu: Lognormal
+    factory_m2: Lognormal
+    investment: Lognormal  # 亿元 a project
+    tax_at_capacity: Lognormal  # 亿元 a year a project
+    plot_ratio: Lognormal | None = None
+
+
+class StandardLand(Section):
+    """The standard-land screen (标准地): land projects below any of these are turned away at signing."""
+
+    min_investment_wan_per_mu: float | None = Field(default=None, ge=0, le=1e7)
+    min_plot_ratio: float | None = Field(default=None, ge=0, le=20)
+    min_tax_wan_per_mu: float | None = Field(default=None, ge=0, le=1e6)
+
+
+class Reverse(Section):
+    """The reverse question: the smallest programme that keeps the lost share under ``target``."""
+
+    lever: Literal["build_m2_per_year", "servicing_mu_per_year"] = "build_m2_per_year"
+    target: float = Field(default=0.1, gt=0, lt=1)
+    paths: int = Field(default=300, ge=10, le=100_000)
+
+
+class Land(Section):
+    start_year: int = Field(ge=1949, le=2300)
+    horizon_years: int = Field(ge=1, le=50)
+    paths: int = Field(ge=1, le=100_000)
+    unserviced_mu: float = Field(ge=0, le=1e8)
+    available_mu: float = Field(ge=0, le=1e8)
+    sold_mu: float = Field(default=0.0, ge=0, le=1e8)
+    idle_mu: float = Field(default=0.0, ge=0, le=1e8)
+    servicing_mu_per_year: float = Field(ge=0, le=1e7)
+    idle_rate: float = Field(default=0.0, ge=0, le=1)
+    revitalise_rate: float = Field(default=0.0, ge=0, le=1)
+    price_wan_per_mu: float = Field(default=0.0, ge=0, le=1e6)
+    changes: list[LandChange] = Field(default_factory=list)
+    factories: Factories
+    pipeline: Pipeline
+    projects: Projects
+    standard_land: StandardLand | None = None
+    max_wait_months: int = Field(ge=0, le=120)
+    reverse: Reverse | None = None
+
+    @property
+    def months(self) -> int:
+        return 12 * self.horizon_years
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Land:
+        end = self.start_year + self.horizon_years - 1
+        for i, ch in enumerate(self.changes):
+            if not self.start_year <= ch.year <= end:
+                raise cross_field_error(f"changes[{i}].year", f"must lie in {self.start_year}..{end}, got {ch.year}")
+        f = self.factories
+        if f.policy == "fixed" and f.build_m2_per_year <= 0:
+            raise cross_field_error("factories.build_m2_per_year", "the fixed policy needs a programme above 0")
+        if f.policy == "to_suit" and self.max_wait_months < f.lag_months:
+            raise cross_field_error("max_wait_months", f"build-to-suit tenants wait for construction: must be at "
+                                                       f"least factories.lag_months ({f.lag_months}), got "
+                                                       f"{self.max_wait_months}")
+        if self.paths * self.months > 5_000_000:
+            raise cross_field_error("paths", f"paths × months must be at most 5,000,000, got "
+                                             f"{self.paths:,} × {self.months}")
+        return self
+
+
 class ScenarioParams(Section):
     """A whole scenario file, leaves already stripped of their unit/source/note."""
 
     meta: Meta
     revenue: Revenue | None = None
     salary: Salary | None = None
+    land: Land | None = None
 
     @model_validator(mode="after")
     def _has_a_model(self) -> ScenarioParams:
-        if self.revenue is None and self.salary is None:
+        if self.revenue is None and self.salary is None and self.land is None:
             raise cross_field_error("revenue", "required key is missing: a scenario needs a model section "
-                                               "(revenue or salary)")
+                                               "(revenue, salary or land)")
         return self

@@ -1,0 +1,411 @@
+"""Land and standard-factory supply set against a project pipeline: a monthly stock-flow model.
+
+Stocks, each path a row:
+
+- industrial land in mu (亩): unserviced → (servicing) → available → (sale) →
+  sold → (idling) → idle → (revitalisation, 盘活) → available; one-off boundary
+  or re-zoning changes add to (or take from) the unserviced stock;
+- standard-factory floor space in m²: under construction → (after
+  ``lag_months``) vacant → (letting) → occupied → (tenants leaving) → vacant.
+
+Demand comes from a funnel: negotiated → signed → registered → construction
+started → producing.  Arrivals of newly negotiated projects are Poisson; each
+month a project in a stage advances with probability h and drops out with
+probability d, so a stage converts h/(h + d) of its entrants after a mean
+1/(h + d) months.  At signing each project draws whether it needs land or
+factory space, how much, its investment and its tax at capacity; land projects
+below the standard-land screen (标准地) are turned away.  A registered project
+queues for space, oldest first, and is lost after ``max_wait_months``.
+
+Projects are counted, not listed: a stage holds a count and the sums of its
+projects' space and tax, and when k of its n projects move on they carry k/n of
+those sums (projects within a stage are exchangeable).  Up to registration the
+counts are whole numbers drawn binomially; from the queue on a cohort can be
+served in part, so counts become expected values and later stages move in
+expectation.  The Python loop runs over months; every step is vectorised over
+paths.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from simlib.schema import Land
+
+LAND, FACTORY = 0, 1
+STEPS = ("signed", "registered", "started", "producing")
+
+
+def _rates(conversion: float, lag: float) -> tuple[float, float]:
+    """Monthly advance and drop probabilities h, d with h/(h + d) = conversion and 1/(h + d) = lag."""
+    return conversion / lag, (1.0 - conversion) / lag
+
+
+def _lognormal(rng: np.random.Generator, spec, size) -> np.ndarray:
+    """Draws with the spec's mean (not median) and sd of log."""
+    return rng.lognormal(np.log(spec.mean) - 0.5 * spec.sd_log**2, spec.sd_log, size)
+
+
+@dataclass
+class Cohorts:
+    """Projects in one stage, by path and type (land, factory): count, space needed, tax at capacity."""
+
+    count: np.ndarray
+    need: np.ndarray
+    tax: np.ndarray
+
+    @classmethod
+    def empty(cls, paths: int) -> Cohorts:
+        return cls(np.zeros((paths, 2)), np.zeros((paths, 2)), np.zeros((paths, 2)))
+
+    def take(self, share: np.ndarray) -> Cohorts:
+        """Move out ``share`` (per path and type) of every sum."""
+        moved = Cohorts(self.count * share, self.need * share, self.tax * share)
+        self.count -= moved.count
+        self.need -= moved.need
+        self.tax -= moved.tax
+        return moved
+
+    def add(self, other: Cohorts) -> None:
+        self.count += other.count
+        self.need += other.need
+        self.tax += other.tax
+
+
+@dataclass(frozen=True)
+class LandResult:
+    """Yearly series per path (paths × years) and the horizon's totals per path."""
+
+    years: np.ndarray
+    occupied_m2: np.ndarray  # end of year
+    vacant_m2: np.ndarray
+    under_construction_m2: np.ndarray
+    unserviced_mu: np.ndarray
+    available_mu: np.ndarray
+    sold_mu: np.ndarray
+    idle_mu: np.ndarray
+    entered: dict  # step name → projects entering the step in each year (paths × years)
+    negotiated: np.ndarray
+    screened_out: np.ndarray
+    lost: np.ndarray  # projects lost for want of space, per year
+    lost_by_type: np.ndarray  # paths × 2, horizon totals (land, factory)
+    queued_by_type: np.ndarray  # paths × 2, projects that ever queued for space
+    served: np.ndarray  # projects given space, per year
+    wait_months: np.ndarray  # sum of months waited by those served, per year
+    producing_tax: np.ndarray  # 亿元 a year at capacity of producing projects, end of year
+    land_sold: np.ndarray  # mu sold in the year
+    land_sale_revenue: np.ndarray  # 亿元 in the year
+    exhausted_month: np.ndarray  # first month with no land left to sell or service (-1: never)
+    trace: dict = field(default_factory=dict)  # monthly stocks and flows (months × paths), when asked
+
+
+def simulate(params: Land, rng: np.random.Generator, trace: bool = False) -> LandResult:
+    """Run the monthly stock-flow model over ``horizon_years`` for ``paths`` paths."""
+    P, months, years = params.paths, params.months, params.horizon_years
+    f, pipe, proj = params.factories, params.pipeline, params.projects
+    conv = pipe.conversions()
+    hazards = {k: _rates(*conv[k]) for k in STEPS}
+    h_neg, d_neg = hazards["signed"]  # negotiated → signed
+    wait_cols = params.max_wait_months + 1
+
+    # stocks
+    U = np.full(P, params.unserviced_mu)
+    A = np.full(P, params.available_mu)
+    S = np.full(P, params.sold_mu)
+    I = np.full(P, params.idle_mu)
+    V = np.full(P, f.vacant_m2)
+    O = np.full(P, f.occupied_m2)
+    building = np.zeros((P, f.lag_months))  # ring buffer of construction starts by month slot
+    negotiated = np.zeros(P, np.int64)
+    signed = Cohorts.empty(P)
+    queue = [Cohorts.empty(P) for _ in range(wait_cols)]  # index = months waited so far
+    served = Cohorts.empty(P)
+    started = Cohorts.empty(P)
+    producing = Cohorts.empty(P)
+
+    changes = np.zeros(months)
+    for ch in params.changes:
+        changes[12 * (ch.year - params.start_year)] += ch.in_mu
+    mean_land_need = proj.land_mu.mean
+
+    def yearly() -> np.ndarray:
+        return np.zeros((P, years))
+
+    out = {k: yearly() for k in ("occupied", "vacant", "building", "U", "A", "S", "I", "negotiated",
+                                 "screened", "lost", "served", "wait", "tax", "sold", "revenue")}
+    entered = {k: yearly() for k in STEPS}
+    lost_by_type = np.zeros((P, 2))
+    queued_by_type = np.zeros((P, 2))
+    exhausted = np.full(P, -1)
+    tr: dict[str, list] = {}
+
+    def record(**values: np.ndarray) -> None:
+        for k, v in values.items():
+            tr.setdefault(k, []).append(np.array(v, dtype=float, copy=True))
+
+    for m in range(months):  # the only Python loop: over months, everything inside is over paths
+        y = m // 12
+        # -- the funnel up to registration: whole projects, binomial moves --
+        arrivals = rng.poisson(pipe.arrivals_per_year / 12.0, P)
+        negotiated += arrivals
+        out["negotiated"][:, y] += arrivals
+        adv = rng.binomial(negotiated, h_neg)
+        drop = rng.binomial(negotiated - adv, d_neg / (1.0 - h_neg)) if h_neg < 1 else 0
+        negotiated -= adv + drop
+        new = _sign(adv, proj, params.standard_land, rng)
+        out["screened"][:, y] += adv - new.count.sum(axis=1)
+        entered["signed"][:, y] += new.count.sum(axis=1)
+        signed.add(new)
+
+        h, d = hazards["registered"]
+        n = np.rint(signed.count).astype(np.int64)
+        adv = rng.binomial(n, h)
+        drop = rng.binomial(n - adv, d / (1.0 - h)) if h < 1 else np.zeros_like(n)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            share_adv = np.where(n > 0, adv / np.maximum(n, 1), 0.0)
+            share_drop = np.where(n > 0, drop / np.maximum(n - adv, 1), 0.0)
+        registering = signed.take(share_adv)
+        signed.take(share_drop)
+        entered["registered"][:, y] += registering.count.sum(axis=1)
+        queued_by_type += registering.count
+
+        # -- factories: completions, then this month's starts --
+        slot = m % f.lag_months
+        completed = building[:, slot].copy()
+        V += completed
+        if f.policy == "fixed":
+            starts = np.full(P, f.build_m2_per_year / 12.0)
+        elif f.policy == "to_suit":
+            starts = registering.need[:, FACTORY].copy()
+        else:
+            waiting = sum(q.need[:, FACTORY] for q in queue) + registering.need[:, FACTORY]
+            pipeline_m2 = building.sum(axis=1) - completed
+            gap = f.target_vacancy * (O + V + pipeline_m2) + waiting - V - pipeline_m2
+            starts = np.maximum(gap, 0.0)
+            if f.build_m2_per_year > 0:
+                starts = np.minimum(starts, f.build_m2_per_year / 12.0)
+        building[:, slot] = starts
+
+        # -- land: servicing and one-off changes --
+        servicing = np.minimum(U, params.servicing_mu_per_year / 12.0)
+        U -= servicing
+        A += servicing
+        change = np.maximum(changes[m], -U)  # a removal cannot take more than is there
+        U += change
+
+        # -- the queue: oldest first, then age by a month; the oldest unserved are lost --
+        queue[0].add(registering)
+        supply = np.stack([A, V], axis=1)
+        got = Cohorts.empty(P)
+        waited = np.zeros((P, 2))
+        for age in range(wait_cols - 1, -1, -1):  # a loop over months waited (at most max_wait + 1)
+            q = queue[age]
+            with np.errstate(invalid="ignore", divide="ignore"):
+                share = np.where(q.need > 0, np.minimum(supply / np.where(q.need > 0, q.need, 1.0), 1.0), 1.0)
+            moved = q.take(share)
+            supply -= moved.need
+            got.add(moved)
+            waited += moved.count * age
+        land_sold = A - supply[:, LAND]
+        A, V = supply[:, LAND].copy(), supply[:, FACTORY].copy()
+        S += land_sold
+        O += got.need[:, FACTORY]
+        out["sold"][:, y] += land_sold
+        out["revenue"][:, y] += land_sold * params.price_wan_per_mu / 1e4
+        out["served"][:, y] += got.count.sum(axis=1)
+        out["wait"][:, y] += waited.sum(axis=1)
+        gone = queue.pop()
+        lost_by_type += gone.count
+        out["lost"][:, y] += gone.count.sum(axis=1)
+        queue.insert(0, Cohorts.empty(P))
+        served.add(got)
+
+        # -- after space: expected moves; drop-outs give their space back --
+        released = np.zeros((P, 2))
+        moves = []
+        for stage, step in ((served, "started"), (started, "producing")):  # both moves before either lands
+            h, d = hazards[step]
+            moving = stage.take(np.full((P, 2), h))
+            leaving = stage.take(np.full((P, 2), d / (1.0 - h)) if h < 1 else np.zeros((P, 2)))
+            released += leaving.need
+            entered[step][:, y] += moving.count.sum(axis=1)
+            moves.append(moving)
+        started.add(moves[0])
+        producing.add(moves[1])
+        # space handed back; never more than the stock holds (idling and tenants leaving also draw on it)
+        released[:, LAND] = np.minimum(released[:, LAND], S)
+        released[:, FACTORY] = np.minimum(released[:, FACTORY], O)
+        S -= released[:, LAND]
+        I += released[:, LAND]
+        O -= released[:, FACTORY]
+        V += released[:, FACTORY]
+
+        # -- idling, revitalisation, tenants leaving --
+        idling = S * (params.idle_rate / 12.0)
+        revitalised = I * (params.revitalise_rate / 12.0)
+        leaving_m2 = O * (f.tenant_exit_rate / 12.0)
+        S -= idling
+        I += idling - revitalised
+        A += revitalised
+        O -= leaving_m2
+        V += leaving_m2
+
+        newly_out = (exhausted < 0) & (A + U < mean_land_need)
+        exhausted[newly_out] = m
+        if trace:
+            record(U=U, A=A, S=S, I=I, V=V, O=O, C=building.sum(axis=1), servicing=servicing, change=change,
+                   sold=land_sold, released_land=released[:, LAND], idling=idling, revitalised=revitalised,
+                   completed=completed, starts=starts, let=got.need[:, FACTORY],
+                   released_m2=released[:, FACTORY], leaving_m2=leaving_m2)
+        if m % 12 == 11:
+            out["occupied"][:, y], out["vacant"][:, y] = O, V
+            out["building"][:, y] = building.sum(axis=1)
+            out["U"][:, y], out["A"][:, y], out["S"][:, y], out["I"][:, y] = U, A, S, I
+            out["tax"][:, y] = producing.tax.sum(axis=1)
+
+    return LandResult(
+        years=params.start_year + np.arange(years),
+        occupied_m2=out["occupied"], vacant_m2=out["vacant"], under_construction_m2=out["building"],
+        unserviced_mu=out["U"], available_mu=out["A"], sold_mu=out["S"], idle_mu=out["I"],
+        entered=entered, negotiated=out["negotiated"], screened_out=out["screened"], lost=out["lost"],
+        lost_by_type=lost_by_type, queued_by_type=queued_by_type, served=out["served"],
+        wait_months=out["wait"], producing_tax=out["tax"], land_sold=out["sold"],
+        land_sale_revenue=out["revenue"], exhausted_month=exhausted,
+        trace={k: np.array(v) for k, v in tr.items()},
+    )
+
+
+def _sign(count: np.ndarray, proj, screen, rng: np.random.Generator) -> Cohorts:
+    """Draw the newly signed projects' needs; land projects below the standard-land screen are turned away."""
+    P = count.size
+    total = int(count.sum())
+    path = np.repeat(np.arange(P), count)
+    is_factory = rng.random(total) >= proj.land_share
+    mu = _lognormal(rng, proj.land_mu, total)
+    m2 = _lognormal(rng, proj.factory_m2, total)
+    invest = _lognormal(rng, proj.investment, total)
+    tax = _lognormal(rng, proj.tax_at_capacity, total)
+    ratio = _lognormal(rng, proj.plot_ratio, total) if proj.plot_ratio is not None else None
+    keep = np.ones(total, bool)
+    if screen is not None:
+        land = ~is_factory
+        if screen.min_investment_wan_per_mu is not None:
+            keep &= ~land | (invest * 1e4 / mu >= screen.min_investment_wan_per_mu)
+        if screen.min_tax_wan_per_mu is not None:
+            keep &= ~land | (tax * 1e4 / mu >= screen.min_tax_wan_per_mu)
+        if screen.min_plot_ratio is not None and ratio is not None:
+            keep &= ~land | (ratio >= screen.min_plot_ratio)
+    kind = is_factory.astype(np.int64)
+    index = (path * 2 + kind)[keep]
+    need = np.where(is_factory, m2, mu)[keep]
+
+    def per(weights) -> np.ndarray:
+        return np.bincount(index, weights=weights, minlength=2 * P).reshape(P, 2)
+
+    return Cohorts(per(None).astype(float), per(need), per(tax[keep]))
+
+
+def metrics(result: LandResult, params: Land) -> dict:
+    """Per-year means over paths, horizon figures, the funnel and land exhaustion (JSON-ready)."""
+
+    def mean(a: np.ndarray) -> list[float]:
+        return a.mean(axis=0).tolist()
+
+    built = result.occupied_m2 + result.vacant_m2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        occupancy = np.where(built > 0, result.occupied_m2 / np.where(built > 0, built, 1.0), np.nan)
+        wait = result.wait_months.sum(axis=0) / result.served.sum(axis=0)
+        tax_per_mu = np.where(result.sold_mu > 0, result.producing_tax * 1e4 / np.where(
+            result.sold_mu > 0, result.sold_mu, 1.0), 0.0)
+    queued = result.queued_by_type.sum(axis=1)
+    lost = result.lost_by_type.sum(axis=1)
+    exhausted = result.exhausted_month >= 0
+    conv = params.pipeline.conversions()
+    # expected counts with unlimited space and time: arrivals × conversions (× the screen's pass rate)
+    signed_total = result.entered["signed"].sum()
+    offered = signed_total + result.screened_out.sum()
+    passing = signed_total / offered if offered > 0 else 1.0
+    expected = {"negotiated": params.pipeline.arrivals_per_year * params.horizon_years}
+    running = expected["negotiated"]
+    for step in STEPS:
+        running *= conv[step][0] * (passing if step == "signed" else 1.0)
+        expected[step] = running
+    simulated = {"negotiated": float(result.negotiated.sum(axis=1).mean()),
+                 **{k: float(v.sum(axis=1).mean()) for k, v in result.entered.items()}}
+    return {
+        "years": result.years.tolist(),
+        "paths": int(result.occupied_m2.shape[0]),
+        "occupancy_rate": [None if np.isnan(x) else float(x) for x in np.nanmean(occupancy, axis=0)]
+        if np.isfinite(occupancy).any() else [None] * len(result.years),
+        "vacant_m2": mean(result.vacant_m2),
+        "occupied_m2": mean(result.occupied_m2),
+        "under_construction_m2": mean(result.under_construction_m2),
+        "land_available_mu": mean(result.available_mu),
+        "land_unserviced_mu": mean(result.unserviced_mu),
+        "land_sold_mu_total": mean(result.sold_mu),
+        "land_idle_mu": mean(result.idle_mu),
+        "signed": mean(result.entered["signed"]),
+        "producing": mean(result.entered["producing"]),
+        "lost_for_space": mean(result.lost),
+        "lost_share": float(lost.sum() / queued.sum()) if queued.sum() > 0 else 0.0,
+        "lost_share_land": _share(result.lost_by_type[:, LAND], result.queued_by_type[:, LAND]),
+        "lost_share_factory": _share(result.lost_by_type[:, FACTORY], result.queued_by_type[:, FACTORY]),
+        "mean_wait_months": [None if np.isnan(x) else float(x) for x in wait],
+        "tax_per_mu": mean(tax_per_mu),
+        "producing_tax": mean(result.producing_tax),
+        "land_sale_revenue": mean(result.land_sale_revenue),
+        "screened_out_total": float(result.screened_out.sum(axis=1).mean()),
+        "p_land_exhausted": float(exhausted.mean()),
+        "land_exhausted_year_median": (int(params.start_year + np.median(result.exhausted_month[exhausted]) // 12)
+                                       if exhausted.mean() >= 0.5 else None),
+        "funnel": {"expected": expected, "simulated": simulated},
+    }
+
+
+def _share(part: np.ndarray, whole: np.ndarray) -> float:
+    return float(part.sum() / whole.sum()) if whole.sum() > 0 else 0.0
+
+
+def smallest_programme(params: Land, seed: int) -> dict:
+    """The smallest build (or servicing) rate keeping the lost share under the target, by root finding.
+
+    Every evaluation reuses the same seed (common random numbers), so the lost
+    share is a deterministic, non-increasing function of the rate and
+    ``scipy.optimize.brentq`` can bracket it.
+    """
+    from scipy.optimize import brentq
+
+    rev = params.reverse
+    factory = rev.lever == "build_m2_per_year"
+    which = "lost_share_factory" if factory else "lost_share_land"
+    base = params.model_copy(update={"paths": min(params.paths, rev.paths), "reverse": None})
+    if factory:
+        base = base.model_copy(update={"factories": base.factories.model_copy(update={"policy": "fixed"})})
+
+    def lost_share(rate: float) -> float:
+        if factory:
+            p = base.model_copy(update={"factories": base.factories.model_copy(
+                update={"build_m2_per_year": max(rate, 1e-9)})})
+        else:
+            p = base.model_copy(update={"servicing_mu_per_year": rate})
+        return metrics(simulate(p, np.random.default_rng(seed)), p)[which]
+
+    proj, pipe = params.projects, params.pipeline
+    share = (1 - proj.land_share) if factory else proj.land_share
+    need = proj.factory_m2.mean if factory else proj.land_mu.mean
+    demand = pipe.arrivals_per_year * share * need  # an upper bound on space needed a year
+    lo, hi = 0.0, max(demand * 4.0, 1.0)
+    f_lo, f_hi = lost_share(lo) - rev.target, lost_share(hi) - rev.target
+    if f_lo <= 0:
+        rate = 0.0
+    elif f_hi > 0:
+        rate = None
+    else:
+        xtol = max(hi * 1e-3, 1e-6)
+        rate = float(brentq(lambda r: lost_share(r) - rev.target, lo, hi, xtol=xtol))
+        if lost_share(rate) > rev.target:  # the lost share is a step function: land on the right side
+            rate += xtol
+    return {"lever": rev.lever, "target": rev.target, "rate": rate, "paths": base.paths,
+            "lost_share_at_rate": lost_share(rate) if rate is not None else None}
