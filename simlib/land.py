@@ -120,7 +120,9 @@ def simulate(params: Land, rng: np.random.Generator, trace: bool = False) -> Lan
     building = np.zeros((P, f.lag_months))  # ring buffer of construction starts by month slot
     negotiated = np.zeros(P, np.int64)
     signed = Cohorts.empty(P)
-    queue = [Cohorts.empty(P) for _ in range(wait_cols)]  # index = months waited so far
+    # the queue for space: count, need and tax by path, type and months waited so far (last = oldest)
+    q_count, q_need, q_tax = (np.zeros((P, 2, wait_cols)) for _ in range(3))
+    ages = np.arange(wait_cols)
     served = Cohorts.empty(P)
     started = Cohorts.empty(P)
     producing = Cohorts.empty(P)
@@ -180,7 +182,7 @@ def simulate(params: Land, rng: np.random.Generator, trace: bool = False) -> Lan
         elif f.policy == "to_suit":
             starts = registering.need[:, FACTORY].copy()
         else:
-            waiting = sum(q.need[:, FACTORY] for q in queue) + registering.need[:, FACTORY]
+            waiting = q_need[:, FACTORY].sum(axis=1) + registering.need[:, FACTORY]
             pipeline_m2 = building.sum(axis=1) - completed
             gap = f.target_vacancy * (O + V + pipeline_m2) + waiting - V - pipeline_m2
             starts = np.maximum(gap, 0.0)
@@ -196,18 +198,20 @@ def simulate(params: Land, rng: np.random.Generator, trace: bool = False) -> Lan
         U += change
 
         # -- the queue: oldest first, then age by a month; the oldest unserved are lost --
-        queue[0].add(registering)
+        q_count[:, :, 0] += registering.count
+        q_need[:, :, 0] += registering.need
+        q_tax[:, :, 0] += registering.tax
         supply = np.stack([A, V], axis=1)
-        got = Cohorts.empty(P)
-        waited = np.zeros((P, 2))
-        for age in range(wait_cols - 1, -1, -1):  # a loop over months waited (at most max_wait + 1)
-            q = queue[age]
-            with np.errstate(invalid="ignore", divide="ignore"):
-                share = np.where(q.need > 0, np.minimum(supply / np.where(q.need > 0, q.need, 1.0), 1.0), 1.0)
-            moved = q.take(share)
-            supply -= moved.need
-            got.add(moved)
-            waited += moved.count * age
+        # serve the oldest first: what is needed by older cohorts comes off the supply before a cohort's turn
+        older = np.cumsum(q_need[:, :, ::-1], axis=2)[:, :, ::-1] - q_need
+        served_need = np.clip(supply[:, :, None] - older, 0.0, q_need)
+        share = np.divide(served_need, q_need, out=np.ones_like(q_need), where=q_need > 0)
+        got = Cohorts(*((x * share).sum(axis=2) for x in (q_count, q_need, q_tax)))
+        waited = ((q_count * share) * ages).sum(axis=2)
+        q_count *= 1.0 - share
+        q_need -= served_need
+        q_tax *= 1.0 - share
+        supply -= got.need
         land_sold = A - supply[:, LAND]
         A, V = supply[:, LAND].copy(), supply[:, FACTORY].copy()
         S += land_sold
@@ -216,10 +220,12 @@ def simulate(params: Land, rng: np.random.Generator, trace: bool = False) -> Lan
         out["revenue"][:, y] += land_sold * params.price_wan_per_mu / 1e4
         out["served"][:, y] += got.count.sum(axis=1)
         out["wait"][:, y] += waited.sum(axis=1)
-        gone = queue.pop()
-        lost_by_type += gone.count
-        out["lost"][:, y] += gone.count.sum(axis=1)
-        queue.insert(0, Cohorts.empty(P))
+        gone = q_count[:, :, -1].copy()  # waited max_wait_months and still unserved: lost
+        lost_by_type += gone
+        out["lost"][:, y] += gone.sum(axis=1)
+        for q in (q_count, q_need, q_tax):  # everyone waits one month more
+            q[:, :, 1:] = q[:, :, :-1].copy()
+            q[:, :, 0] = 0.0
         served.add(got)
 
         # -- after space: expected moves; drop-outs give their space back --
@@ -403,7 +409,7 @@ def smallest_programme(params: Land, seed: int) -> dict:
     elif f_hi > 0:
         rate = None
     else:
-        xtol = max(hi * 1e-3, 1e-6)
+        xtol = max(hi * 5e-3, 1e-6)  # half a percent of the bracket: finer than the Monte Carlo noise
         rate = float(brentq(lambda r: lost_share(r) - rev.target, lo, hi, xtol=xtol))
         if lost_share(rate) > rev.target:  # the lost share is a step function: land on the right side
             rate += xtol

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from simlib import revenue, salary, scenario
+from simlib import land, revenue, salary, scenario
 from simlib.scenario import Scenario
 
 #: Model sections in the order their child generators are spawned.  Never reorder.
@@ -40,4 +40,10 @@ def run(source: Scenario | str | Path, overrides: list[str] | tuple[str, ...] = 
         params, rng = sc.params.salary, rngs["salary"]
         results["salary"] = salary.simulate(params, rng, staff=sc.roster)
         metrics["salary"] = salary.metrics(results["salary"], params, rng)
+    if sc.params.land is not None:
+        params, rng = sc.params.land, rngs["land"]
+        results["land"] = land.simulate(params, rng)
+        metrics["land"] = land.metrics(results["land"], params)
+        if params.reverse is not None:  # common random numbers for every trial of the solver
+            metrics["land"]["reverse"] = land.smallest_programme(params, seed=int(rng.integers(2**63)))
     return ScenarioRun(sc, results, metrics)

@@ -403,7 +403,7 @@ class Reverse(Section):
 
     lever: Literal["build_m2_per_year", "servicing_mu_per_year"] = "build_m2_per_year"
     target: float = Field(default=0.1, gt=0, lt=1)
-    paths: int = Field(default=300, ge=10, le=100_000)
+    paths: int = Field(default=200, ge=10, le=100_000)
 
 
 class Land(Section):
