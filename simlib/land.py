@@ -367,7 +367,14 @@ def metrics(result: LandResult, params: Land) -> dict:
         "land_exhausted_year_median": (int(params.start_year + np.median(result.exhausted_month[exhausted]) // 12)
                                        if exhausted.mean() >= 0.5 else None),
         "funnel": {"expected": expected, "simulated": simulated},
+        "fan": {"occupancy_rate": _fan(np.nan_to_num(occupancy, nan=0.0)), "vacant_m2": _fan(result.vacant_m2),
+                "land_left_mu": _fan(result.available_mu + result.unserviced_mu)},
     }
+
+
+def _fan(a: np.ndarray) -> dict[str, list[float]]:
+    q = np.quantile(a, (0.05, 0.25, 0.5, 0.75, 0.95), axis=0)
+    return {f"p{p:02d}": row.tolist() for p, row in zip((5, 25, 50, 75, 95), q)}
 
 
 def _share(part: np.ndarray, whole: np.ndarray) -> float:

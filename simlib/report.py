@@ -104,6 +104,14 @@ def key_numbers(run: ScenarioRun) -> HTML:
             (labels.t("salary.k_misrank", lang), percent(m["misrank_above_median"])),
             (labels.t("salary.k_incentive", lang), wan(m["incentive_per_sd"], lang)),
         ]
+    if "land" in run.metrics:
+        m = run.metrics["land"]
+        occ = [x for x in m["occupancy_rate"] if x is not None]
+        items += [
+            (labels.t("land.k_lost", lang), percent(m["lost_share"])),
+            (labels.t("land.k_occupancy", lang), percent(occ[-1]) if occ else "—"),
+            (labels.t("land.k_exhausted", lang), percent(m["p_land_exhausted"])),
+        ]
     cells = "".join(f'<div class="key"><div class="v">{esc(v)}</div><div class="k">{esc(k)}</div></div>'
                     for k, v in items)
     return HTML(f'<section class="key-numbers"><h2>{esc(labels.t("brief.key_numbers", lang))}</h2>'
@@ -117,6 +125,8 @@ def findings(run: ScenarioRun) -> HTML:
         sentences += revenue_findings(run)
     if "salary" in run.metrics:
         sentences += salary_findings(run)
+    if "land" in run.metrics:
+        sentences += land_findings(run)
     items = "".join(f"<li>{esc(s)}</li>" for s in sentences)
     return HTML(f'<section class="findings"><h2>{esc(labels.t("brief.findings", lang))}</h2><ul>{items}</ul></section>')
 
@@ -261,6 +271,96 @@ def salary_section(run: ScenarioRun) -> HTML:
     return HTML(f'<section class="model"><h2>{esc(t("salary.title"))}</h2>{chart}{grades}{posts}</section>')
 
 
+def _wan_m2(value: float, lang: str) -> str:
+    return f"{value / 1e4:,.1f}万平方米" if lang == "zh" else f"{value / 1e4:,.1f} × 10k m²"
+
+
+def land_findings(run: ScenarioRun) -> list[str]:
+    lang = _lang(run)
+    m = run.metrics["land"]
+    p = run.scenario.params.land
+    t = lambda key, **kw: labels.t(key, lang, **kw)  # noqa: E731
+    years = m["years"]
+    waits = [w for w in m["mean_wait_months"] if w is not None]
+    occ = [(y, x) for y, x in zip(years, m["occupancy_rate"]) if x is not None]
+    out = [t("land.f_supply", y0=years[0], y1=years[-1], signed=f"{sum(m['signed']):.0f}",
+             producing=f"{sum(m['producing']):.0f}", lost=percent(m["lost_share"]),
+             lost_land=percent(m["lost_share_land"]), lost_factory=percent(m["lost_share_factory"]),
+             wait=f"{sum(waits) / len(waits):.1f}" if waits else "—")]
+    if occ:
+        out.append(t("land.f_vacancy", y0=occ[0][0], y1=occ[-1][0], occ0=percent(occ[0][1]), occ1=percent(occ[-1][1]),
+                     vacant=_wan_m2(m["vacant_m2"][-1], lang)))
+    when = (t("land.f_exhausted_when", year=m["land_exhausted_year_median"])
+            if m["land_exhausted_year_median"] is not None else "")
+    out.append(t("land.f_exhausted", p=percent(m["p_land_exhausted"]), when=when,
+                 left=f"{m['land_available_mu'][-1]:,.0f}"))
+    if p.standard_land is not None:
+        out.append(t("land.f_screen", n=f"{m['screened_out_total']:.1f}"))
+    rev = m.get("reverse")
+    if rev is not None:
+        lever, what = t(f"land.lever.{rev['lever']}"), t(f"land.what.{rev['lever']}")
+        if rev["rate"] is None:
+            out.append(t("land.f_reverse_none", lever=lever, what=what, target=percent(rev["target"])))
+        elif rev["rate"] == 0:
+            out.append(t("land.f_reverse_zero", lever=lever, what=what, target=percent(rev["target"])))
+        else:
+            rate = (_wan_m2(rev["rate"], lang) + ("/年" if lang == "zh" else " a year")
+                    if rev["lever"] == "build_m2_per_year"
+                    else f"{rev['rate']:,.0f} " + ("亩/年" if lang == "zh" else "mu a year"))
+            out.append(t("land.f_reverse", what=what, target=percent(rev["target"]), lever=lever, rate=rate,
+                         paths=rev["paths"], at=percent(rev["lost_share_at_rate"])))
+    return out
+
+
+def land_section(run: ScenarioRun) -> HTML:
+    lang = _lang(run)
+    m = run.metrics["land"]
+    t = lambda key, **kw: labels.t(key, lang, **kw)  # noqa: E731
+    years = m["years"]
+    fig, axes = plt.subplots(2, 2, figsize=(10, 7))
+    panels = (("occupancy_rate", t("land.occupancy"), 100.0, "%"),
+              ("vacant_m2", t("land.vacant"), 1e-4, t("land.m2_unit")),
+              ("land_left_mu", t("land.left"), 1.0, t("land.mu_unit")))
+    for ax, (key, title, scale, unit) in zip(axes.flat, panels):
+        fan = {k: np.asarray(v) * scale for k, v in m["fan"][key].items()}
+        ax.fill_between(years, fan["p05"], fan["p95"], color="#9ecae1", label=t("revenue.fan_90"))
+        ax.fill_between(years, fan["p25"], fan["p75"], color="#4292c6", label=t("revenue.fan_50"))
+        ax.plot(years, fan["p50"], color="#08306b", lw=2, label=t("revenue.fan_median"))
+        ax.set_title(title if key != "land_left_mu"
+                     else f"{title}\n{t('land.p_exhausted', p=percent(m['p_land_exhausted']))}")
+        ax.set_ylabel(unit)
+        ax.set_ylim(0, None)
+        ax.grid(alpha=0.3)
+    axes[0, 0].legend(frameon=False, fontsize=8)
+    ax = axes[1, 1]
+    steps = ("negotiated", "signed", "registered", "started", "producing")
+    x = np.arange(len(steps))
+    ax.bar(x - 0.2, [m["funnel"]["expected"][s] for s in steps], 0.4, color="#bdbdbd", label=t("land.expected"))
+    ax.bar(x + 0.2, [m["funnel"]["simulated"][s] for s in steps], 0.4, color="#08306b", label=t("land.simulated"))
+    ax.set_xticks(x, [t(f"land.stage.{s}") for s in steps])
+    ax.set_title(t("land.funnel", y0=years[0], y1=years[-1]))
+    ax.legend(frameon=False, fontsize=8)
+    ax.grid(alpha=0.3, axis="y")
+    fig.tight_layout()
+    chart = figure(fig, alt=t("land.title"))
+
+    def num(x, fmt: str) -> str:
+        return "—" if x is None else format(x, fmt)
+
+    rows = [(y, num(s, ".1f"), num(pr, ".1f"), num(lost, ".2f"), num(w, ".1f"), num(occ * 100 if occ is not None
+             else None, ".1f") + ("%" if occ is not None else ""), num(v / 1e4, ",.1f"), num(a, ",.0f"),
+             num(tpm, ".2f"), num(rev, ".2f"))
+            for y, s, pr, lost, w, occ, v, a, tpm, rev in zip(
+                years, m["signed"], m["producing"], m["lost_for_space"], m["mean_wait_months"],
+                m["occupancy_rate"], m["vacant_m2"], m["land_available_mu"], m["tax_per_mu"],
+                m["land_sale_revenue"])]
+    headers = [t("land.year"), t("land.signed"), t("land.producing"), t("land.lost"), t("land.wait"),
+               t("land.occupancy"), f"{t('land.vacant')} ({t('land.m2_unit')})", t("land.available"),
+               t("land.tax_per_mu"), t("land.revenue")]
+    tbl = table(headers, rows, caption=t("land.table_caption"), cls="numbers")
+    return HTML(f'<section class="model"><h2>{esc(t("land.title"))}</h2>{chart}{tbl}</section>')
+
+
 def method(run: ScenarioRun) -> HTML:
     lang = _lang(run)
     parts = []
@@ -290,6 +390,11 @@ def method(run: ScenarioRun) -> HTML:
             scope=labels.t(f"salary.scope_{sal.appraisal.scope}", lang),
             standard=wan(sal.pay.standard_amount, lang),
             mode=labels.t(f"salary.mode_{sal.pay.pool_mode}", lang)))
+    ld = run.scenario.params.land
+    if ld is not None:
+        parts.append(labels.t("land.method", lang, paths=f"{ld.paths:,}", years=ld.horizon_years,
+                              lag=ld.factories.lag_months, policy=labels.t(f"land.policy.{ld.factories.policy}", lang),
+                              arrivals=f"{ld.pipeline.arrivals_per_year:g}", wait=ld.max_wait_months))
     body = "".join(f"<p>{esc(p)}</p>" for p in parts)
     return HTML(f'<section class="method"><h2>{esc(labels.t("brief.method", lang))}</h2>{body}</section>')
 

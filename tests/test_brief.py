@@ -63,6 +63,7 @@ def test_brief_reads_as_a_brief(good_brief):
     # floor = cap in the literal reading of seed 000: the brief says plainly that nothing is kept at the margin
     assert "多收一元税，开发区留成为零" in page
     assert "岗位绩效薪酬" in page and "误排与考核信度" in page  # the salary section and its chart
+    assert "土地与标准厂房供给" in page and "最少需要年均新建标准厂房面积" in page  # land, with the reverse answer
     assert "考核联动：管委会评为“第二”，运营公司由“第一”调整为“第二”" in page  # 000's linked rule, applied
     assert re.search(r'<td>000: (&quot;|")以2023年为基期(&quot;|")</td>', page)  # sources appear in the appendix
     assert re.search(r"<td>meta.description</td><td>null</td><td></td><td>（默认值）</td>", page)
@@ -92,6 +93,14 @@ def test_results_json_matches_a_direct_run(good_brief):
     assert sal == json.loads(json.dumps(direct.metrics["salary"]))
     assert sal["staff"] == 43 and sal["pool_allocated_share"] == pytest.approx(1.0)
     assert sal["company_grade"] == "第二"
+    ld = doc["metrics"]["land"]
+    assert ld == json.loads(json.dumps(direct.metrics["land"]))
+    assert ld["years"] == list(range(2026, 2036))
+    for key in ("occupancy_rate", "vacant_m2", "land_available_mu", "signed", "producing", "lost_for_space",
+                "mean_wait_months", "tax_per_mu", "land_sale_revenue"):
+        assert len(ld[key]) == 10, key
+    assert 0 <= ld["lost_share"] <= 1 and 0 <= ld["p_land_exhausted"] <= 1
+    assert ld["reverse"]["target"] == 0.1 and ld["reverse"]["lost_share_at_rate"] <= 0.1
     for key in ("gini", "p90_p10", "misrank_above_median", "top_quota_precision", "kendall_tau",
                 "incentive_per_sd"):
         assert isinstance(sal[key], float), key
