@@ -175,7 +175,7 @@ def test_bad_input_exits_2_starts_no_kernel_and_changes_nothing(good_brief, tmp_
     runtime = tmp_path / "runtime"
     runtime.mkdir()
     bad = tmp_path / "bad.yaml"
-    bad.write_text(QINGZHEN.read_text(encoding="utf-8").replace("value: 0.5", "value: 1.5"), encoding="utf-8")
+    bad.write_text(QINGZHEN.read_text(encoding="utf-8").replace("value: 0.5\n", "value: 1.5\n"), encoding="utf-8")
     started = time.perf_counter()
     proc = simlib("brief", str(bad), "--out", str(out), env={"JUPYTER_RUNTIME_DIR": str(runtime)})
     elapsed = time.perf_counter() - started

@@ -510,13 +510,10 @@ def test_base_is_valid() -> None:
                  id="cumulative-rising-started"),
     pytest.param({"pipeline": {"cumulative_from_signed": {"registered": 0.9, "started": 0.6, "producing": 0.7}}},
                  id="cumulative-rising-producing"),
-    pytest.param({"pipeline": {"cumulative_from_signed": {"registered": 0.9, "started": 0.6}}},
-                 id="cumulative-missing"),
     pytest.param({"pipeline": {"lags_months": {"signed": 0, "registered": 4, "started": 6, "producing": 12}}},
                  id="lag-0-months"),
     pytest.param({"pipeline": {"lags_months": {"signed": 3, "registered": 4, "started": 6, "producing": 0.5}}},
                  id="lag-half-month"),
-    pytest.param({"pipeline": {"lags_months": {"signed": 3, "registered": 4, "started": 6}}}, id="lag-missing"),
     pytest.param({"pipeline": {"stages": {**INSTANT["stages"], "registered": {"conversion": 0.5, "lag_months": 0}}}},
                  id="stage-lag-0"),
     pytest.param({"pipeline": {"stages": {"signed": {"conversion": 0.5, "lag_months": 2}}}}, id="stage-missing"),
@@ -539,9 +536,15 @@ def test_schema_rejects(over: dict) -> None:
         Land.model_validate(raw(**over))
 
 
-def test_cumulative_funnel_without_sign_rate_rejected() -> None:
+@pytest.mark.parametrize("key, step", [("sign_rate", None), ("cumulative_from_signed", "started"),
+                                       ("lags_months", "producing"), ("cumulative_from_signed", None),
+                                       ("lags_months", None)])
+def test_incomplete_cumulative_funnel_rejected(key: str, step: str | None) -> None:
     data = raw()
-    del data["pipeline"]["sign_rate"]
+    if step is None:
+        del data["pipeline"][key]
+    else:
+        del data["pipeline"][key][step]
     with pytest.raises(ValidationError):
         Land.model_validate(data)
 

@@ -164,7 +164,8 @@ DATA_CASES = [
     pytest.param(delete_at("meta.seed"), "meta.seed", "required key is missing", id="missing-meta-seed"),
     pytest.param(delete_at("revenue.sharing.zone_share"), "revenue.sharing.zone_share",
                  "required key is missing", id="missing-zone-share"),
-    pytest.param(both(delete_at("revenue"), delete_at("salary")), "revenue", "required key is missing",
+    pytest.param(both(delete_at("revenue"), delete_at("salary"), delete_at("land")), "revenue",
+                 "required key is missing",
                  id="missing-every-model-section"),
     pytest.param(set_at("meta.title", ""), "meta.title", "must not be empty", id="empty-title"),
     # shares outside [0, 1]
@@ -248,7 +249,7 @@ def test_boundary_values_are_accepted(tmp_path):
 
 
 def test_revenue_section_of_null_says_no_model_section(tmp_path):
-    path = write_mutated(tmp_path, both(set_at("revenue", None), delete_at("salary")))
+    path = write_mutated(tmp_path, both(set_at("revenue", None), delete_at("salary"), delete_at("land")))
     assert_one_problem(path, "revenue", "a scenario needs a model section")
 
 
@@ -605,14 +606,14 @@ def test_there_is_at_least_one_params_file():
 @pytest.mark.parametrize("path", PARAM_FILES, ids=[p.name for p in PARAM_FILES])
 def test_every_numeric_leaf_has_a_source(path):
     tree = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert isinstance(tree, dict) and any(isinstance(tree.get(s), dict) for s in ("revenue", "salary"))
+    assert isinstance(tree, dict) and any(isinstance(tree.get(s), dict) for s in ("revenue", "salary", "land"))
     assert undocumented(tree) == []
 
 
 @pytest.mark.parametrize("path", PARAM_FILES, ids=[p.name for p in PARAM_FILES])
 def test_every_params_file_loads(path):
     scenario = load(path)
-    assert scenario.params.revenue is not None or scenario.params.salary is not None
+    assert any(getattr(scenario.params, s) is not None for s in ("revenue", "salary", "land"))
     flat = dict(_flatten_values(scenario.resolved()))
     numbers = [k for k, v in flat.items() if isinstance(v, (int, float)) and not isinstance(v, bool)]
     in_file = [k for k in numbers if k in scenario.leaves]  # the others are the schema's defaults
