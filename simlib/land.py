@@ -392,7 +392,7 @@ def smallest_programme(params: Land, seed: int) -> dict:
 
     rev = params.reverse
     factory = rev.lever == "build_m2_per_year"
-    which = "lost_share_factory" if factory else "lost_share_land"
+    kind = FACTORY if factory else LAND
     base = params.model_copy(update={"paths": min(params.paths, rev.paths), "reverse": None})
     if factory:
         base = base.model_copy(update={"factories": base.factories.model_copy(update={"policy": "fixed"})})
@@ -403,7 +403,8 @@ def smallest_programme(params: Land, seed: int) -> dict:
                 update={"build_m2_per_year": max(rate, 1e-9)})})
         else:
             p = base.model_copy(update={"servicing_mu_per_year": rate})
-        return metrics(simulate(p, np.random.default_rng(seed)), p)[which]
+        result = simulate(p, np.random.default_rng(seed))
+        return _share(result.lost_by_type[:, kind], result.queued_by_type[:, kind])
 
     proj, pipe = params.projects, params.pipeline
     share = (1 - proj.land_share) if factory else proj.land_share
@@ -416,7 +417,7 @@ def smallest_programme(params: Land, seed: int) -> dict:
     elif f_hi > 0:
         rate = None
     else:
-        xtol = max(hi * 5e-3, 1e-6)  # half a percent of the bracket: finer than the Monte Carlo noise
+        xtol = max(hi * 0.01, 1e-6)  # 1% of the bracket (4% of the demand): below the Monte Carlo noise
         rate = float(brentq(lambda r: lost_share(r) - rev.target, lo, hi, xtol=xtol))
         if lost_share(rate) > rev.target:  # the lost share is a step function: land on the right side
             rate += xtol
