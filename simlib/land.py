@@ -150,16 +150,16 @@ def simulate(params: Land, rng: np.random.Generator, trace: bool = False) -> Lan
     for m in range(months):  # the only Python loop: over months, everything inside is over paths
         y = m // 12
         # -- the funnel up to registration: whole projects, binomial moves --
+        # every move this month acts on who was in a stage at the start of the month; entrants
+        # join afterwards, so a stage lasts 1/(h + d) months on average, never less than one
         arrivals = rng.poisson(pipe.arrivals_per_year / 12.0, P)
-        negotiated += arrivals
         out["negotiated"][:, y] += arrivals
         adv = rng.binomial(negotiated, h_neg)
         drop = rng.binomial(negotiated - adv, d_neg / (1.0 - h_neg)) if h_neg < 1 else 0
-        negotiated -= adv + drop
+        negotiated += arrivals - adv - drop
         new = _sign(adv, proj, params.standard_land, rng)
         out["screened"][:, y] += adv - new.count.sum(axis=1)
         entered["signed"][:, y] += new.count.sum(axis=1)
-        signed.add(new)
 
         h, d = hazards["registered"]
         n = np.rint(signed.count).astype(np.int64)
@@ -170,6 +170,7 @@ def simulate(params: Land, rng: np.random.Generator, trace: bool = False) -> Lan
             share_drop = np.where(n > 0, drop / np.maximum(n - adv, 1), 0.0)
         registering = signed.take(share_adv)
         signed.take(share_drop)
+        signed.add(new)
         entered["registered"][:, y] += registering.count.sum(axis=1)
         queued_by_type += registering.count
 
@@ -226,7 +227,6 @@ def simulate(params: Land, rng: np.random.Generator, trace: bool = False) -> Lan
         for q in (q_count, q_need, q_tax):  # everyone waits one month more
             q[:, :, 1:] = q[:, :, :-1].copy()
             q[:, :, 0] = 0.0
-        served.add(got)
 
         # -- after space: expected moves; drop-outs give their space back --
         released = np.zeros((P, 2))
@@ -240,6 +240,7 @@ def simulate(params: Land, rng: np.random.Generator, trace: bool = False) -> Lan
             moves.append(moving)
         started.add(moves[0])
         producing.add(moves[1])
+        served.add(got)  # this month's newcomers move from next month on
         # space handed back; never more than the stock holds (idling and tenants leaving also draw on it)
         released[:, LAND] = np.minimum(released[:, LAND], S)
         released[:, FACTORY] = np.minimum(released[:, FACTORY], O)
@@ -364,8 +365,7 @@ def metrics(result: LandResult, params: Land) -> dict:
         "land_sale_revenue": mean(result.land_sale_revenue),
         "screened_out_total": float(result.screened_out.sum(axis=1).mean()),
         "p_land_exhausted": float(exhausted.mean()),
-        "land_exhausted_year_median": (int(params.start_year + np.median(result.exhausted_month[exhausted]) // 12)
-                                       if exhausted.mean() >= 0.5 else None),
+        "land_exhausted_year_median": _median_year(result.exhausted_month, params),
         "funnel": {"expected": expected, "simulated": simulated},
         "fan": {"occupancy_rate": _fan(np.nan_to_num(occupancy, nan=0.0)), "vacant_m2": _fan(result.vacant_m2),
                 "land_left_mu": _fan(result.available_mu + result.unserviced_mu)},
@@ -375,6 +375,14 @@ def metrics(result: LandResult, params: Land) -> dict:
 def _fan(a: np.ndarray) -> dict[str, list[float]]:
     q = np.quantile(a, (0.05, 0.25, 0.5, 0.75, 0.95), axis=0)
     return {f"p{p:02d}": row.tolist() for p, row in zip((5, 25, 50, 75, 95), q)}
+
+
+def _median_year(exhausted_month: np.ndarray, params: Land) -> int | None:
+    """The median over all paths of the year land runs out (a path that never does counts as after
+    the horizon), or None when that median lies beyond the horizon."""
+    months = np.where(exhausted_month >= 0, exhausted_month, np.iinfo(np.int64).max)
+    median = np.sort(months)[(months.size - 1) // 2]  # the lower median: a month that happened
+    return int(params.start_year + median // 12) if median < params.months else None
 
 
 def _share(part: np.ndarray, whole: np.ndarray) -> float:

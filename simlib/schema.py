@@ -366,8 +366,8 @@ class Pipeline(Section):
                                         f"after {rates[i - 1]!r}")
         for k in steps:
             lag = self.lags_months.get(k)
-            if lag is None or lag < 1:
-                raise cross_field_error(f"lags_months.{k}", f"must be at least 1 month, got {lag!r}")
+            if lag is None or not 1 <= lag <= 120:
+                raise cross_field_error(f"lags_months.{k}", f"must be 1 to 120 months, got {lag!r}")
         return self
 
     def conversions(self) -> dict[str, tuple[float, float]]:
@@ -436,6 +436,10 @@ class Land(Section):
         for i, ch in enumerate(self.changes):
             if not self.start_year <= ch.year <= end:
                 raise cross_field_error(f"changes[{i}].year", f"must lie in {self.start_year}..{end}, got {ch.year}")
+        screen = self.standard_land
+        if screen is not None and screen.min_plot_ratio is not None and self.projects.plot_ratio is None:
+            raise cross_field_error("standard_land.min_plot_ratio",
+                                    "a plot-ratio screen needs projects.plot_ratio to draw from")
         f = self.factories
         if f.policy == "fixed" and f.build_m2_per_year <= 0:
             raise cross_field_error("factories.build_m2_per_year", "the fixed policy needs a programme above 0")
