@@ -361,7 +361,7 @@ def _problem_from_pydantic(err: dict[str, Any], label: str, set_keys: set[str]) 
     else:
         message = err["msg"]
     key = _dotted(loc)
-    if any(k == key or k.startswith(key + ".") for k in set_keys):
+    if any(k == key or k.startswith(key + ".") or key.startswith(k + ".") for k in set_keys):
         message += " (from --set)"
     return Problem(label, key, message)
 

@@ -21,6 +21,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from conftest import ROOT
+
 from simlib import land
 from simlib.land import FACTORY, LAND, STEPS, _rates, metrics, simulate, smallest_programme
 from simlib.schema import KM2_TO_MU, Land
@@ -811,3 +813,24 @@ def test_same_seed_same_arrays_different_seed_different(policy: str) -> None:
 def test_plot_ratio_screen_needs_plot_ratio_draws() -> None:
     with pytest.raises(ValidationError, match="plot-ratio screen needs projects.plot_ratio"):
         make(standard_land={"min_plot_ratio": 1.0})
+
+
+LAND_BAD_SETS = [
+    ("land.available_mu=-5", "land.available_mu", "must be at least 0.0, got -5"),
+    ("land.horizon_years=0", "land.horizon_years", "must be at least 1, got 0"),
+    ("land.factories.policy=magic", "land.factories.policy", "must be one of 'fixed', 'to_suit' or 'target_vacancy'"),
+    ("land.factories.lag_months=0", "land.factories.lag_months", "must be at least 1"),
+    ("land.pipeline.cumulative_from_signed={registered: 0.5, started: 0.6, producing: 0.3}",
+     "land.pipeline.cumulative_from_signed.started", "cumulative rates cannot rise along the funnel"),
+    ("land.pipeline.sign_rate=1.5", "land.pipeline.sign_rate", "must be at most 1"),
+]
+
+
+@pytest.mark.parametrize("override, key, fragment", LAND_BAD_SETS, ids=[c[1] for c in LAND_BAD_SETS])
+def test_bad_land_values_are_one_line_each_naming_the_key(override, key, fragment) -> None:
+    from simlib.scenario import ScenarioError, load
+
+    with pytest.raises(ScenarioError) as err:
+        load(ROOT / "params" / "jianshi_2021.yaml", [override])
+    assert [(p.key, fragment in p.message, "(from --set)" in p.message) for p in err.value.problems] == [
+        (key, True, True)]
