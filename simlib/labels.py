@@ -211,6 +211,8 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "按月模拟 {paths} 条路径、{years} 年。土地（亩）：未平整 → 平整后可供 → 出让/在用 → 闲置 → 盘活后可供；厂房（平方米）：在建（{lag} 个月）→ 空置 → 出租，建设策略为“{policy}”。新洽谈项目按泊松到达（年均 {arrivals} 个），每个阶段每月以概率 h 推进、以 d 退出，最终转化率 h/(h+d)，平均停留 1/(h+d) 个月。注册后按先来先得排队等待空间，超过 {wait} 个月即流失；获得空间后退出的项目交回空间。同一阶段的项目视为可互换：k 个推进时带走该阶段 k/n 的空间需求与税收。",
         "en": "Monthly over {years} years and {paths} paths. Land (mu): unserviced → serviced and available → sold/in use → idle → revitalised and available again. Factories (m²): under construction ({lag} months) → vacant → let, under the “{policy}” policy. Newly negotiated projects arrive as a Poisson stream ({arrivals} a year); each month a project advances with probability h and drops out with d, so a stage converts h/(h+d) and lasts 1/(h+d) months on average. Registered projects queue for space, oldest first, and are lost after {wait} months; projects that drop out after getting space hand it back. Projects within a stage are exchangeable: when k of n move on they carry k/n of the stage's space and tax.",
     },
+    "land.rate.build_m2_per_year": {"zh": "{value}/年", "en": "{value} a year"},
+    "land.rate.servicing_mu_per_year": {"zh": "{value} 亩/年", "en": "{value} mu a year"},
     "land.policy.fixed": {"zh": "固定计划", "en": "fixed programme"},
     "land.policy.to_suit": {"zh": "定制建设", "en": "build to suit"},
     "land.policy.target_vacancy": {"zh": "目标空置率", "en": "target vacancy"},
@@ -240,6 +242,13 @@ def wan(value: float, language: str) -> str:
     if language == "zh":
         return f"{value:,.2f}万元"
     return f"CNY {value * 10_000:,.0f}"
+
+
+def m2(value: float, language: str) -> str:
+    """Floor space: ``12.3万平方米`` in Chinese, ``123k m²`` in English."""
+    if language == "zh":
+        return f"{value / 1e4:,.1f}万平方米"
+    return f"{value / 1e3:,.0f}k m²"
 
 
 def percent(value: float, digits: int = 1) -> str:

@@ -84,36 +84,58 @@ def header(run: ScenarioRun) -> HTML:
     return HTML(f'<header class="brief-header"><h1>{esc(meta.title)}</h1><dl>{facts}</dl>{desc}</header>')
 
 
+def _last(values: list) -> float | None:
+    present = [v for v in values if v is not None]
+    return present[-1] if present else None
+
+
+#: Headline figures per model, most important first: (model, label key, value from metrics, format).
+HEADLINES = (
+    ("revenue", "revenue.k_total", lambda m: m["zone_payout_total_mean"], "money"),
+    ("revenue", "revenue.k_marginal", lambda m: m["marginal_retention_overall"], "ratio"),
+    ("revenue", "revenue.k_cap", lambda m: _mean(m["p_cap_binds"]), "percent"),
+    ("revenue", "revenue.k_floor", lambda m: _mean(m["p_floor_binds"]), "percent"),
+    ("revenue", "revenue.k_pooled", lambda m: m["pooled_total_mean"], "money"),
+    ("salary", "salary.k_misrank", lambda m: m["misrank_above_median"], "percent"),
+    ("salary", "salary.k_incentive", lambda m: m["incentive_per_sd"], "wan"),
+    ("salary", "salary.k_gini", lambda m: m["gini"], "ratio"),
+    ("land", "land.k_lost", lambda m: m["lost_share"], "percent"),
+    ("land", "land.k_occupancy", lambda m: _last(m["occupancy_rate"]), "percent"),
+    ("land", "land.k_exhausted", lambda m: m["p_land_exhausted"], "percent"),
+)
+
+
+def show(value: float | None, kind: str, lang: str) -> str:
+    """A headline value as text in the brief's language."""
+    if value is None:
+        return "—"
+    return {"money": lambda: money(value, lang), "wan": lambda: wan(value, lang),
+            "percent": lambda: percent(value), "ratio": lambda: f"{value:.3f}"}[kind]()
+
+
+def headlines(metrics: dict, limit: int | None = None) -> list[tuple[str, str, float | None, str]]:
+    """(model, label key, value, format) of the models present, taking each model's next most
+    important figure in turn, at most ``limit`` of them."""
+    queues = {model: [h for h in HEADLINES if h[0] == model] for model in ("revenue", "salary", "land")
+              if model in metrics}
+    picked = []
+    while any(queues.values()) and (limit is None or len(picked) < limit):
+        for model, queue in queues.items():
+            if queue and (limit is None or len(picked) < limit):
+                _, key, get, kind = queue.pop(0)
+                picked.append((model, key, get(metrics[model]), kind))
+    return picked
+
+
 def key_numbers(run: ScenarioRun) -> HTML:
+    """Three to five headline figures, spread over the models the scenario uses."""
     lang = _lang(run)
-    items = []
-    if "revenue" in run.metrics:
-        m = run.metrics["revenue"]
-        y0, y1 = m["years"][0], m["years"][-1]
-        items += [
-            (labels.t("revenue.k_total", lang, y0=y0, y1=y1), money(m["zone_payout_total_mean"], lang)),
-            (labels.t("revenue.k_floor", lang), percent(_mean(m["p_floor_binds"]))),
-            (labels.t("revenue.k_cap", lang), percent(_mean(m["p_cap_binds"]))),
-            (labels.t("revenue.k_marginal", lang), f"{m['marginal_retention_overall']:.3f}"),
-            (labels.t("revenue.k_pooled", lang), money(m["pooled_total_mean"], lang)),
-        ]
-    if "salary" in run.metrics:
-        m = run.metrics["salary"]
-        items += [
-            (labels.t("salary.k_gini", lang), f"{m['gini']:.3f}"),
-            (labels.t("salary.k_misrank", lang), percent(m["misrank_above_median"])),
-            (labels.t("salary.k_incentive", lang), wan(m["incentive_per_sd"], lang)),
-        ]
-    if "land" in run.metrics:
-        m = run.metrics["land"]
-        occ = [x for x in m["occupancy_rate"] if x is not None]
-        items += [
-            (labels.t("land.k_lost", lang), percent(m["lost_share"])),
-            (labels.t("land.k_occupancy", lang), percent(occ[-1]) if occ else "—"),
-            (labels.t("land.k_exhausted", lang), percent(m["p_land_exhausted"])),
-        ]
-    cells = "".join(f'<div class="key"><div class="v">{esc(v)}</div><div class="k">{esc(k)}</div></div>'
-                    for k, v in items)
+    m0 = run.metrics.get("revenue")
+    fields = {"y0": m0["years"][0], "y1": m0["years"][-1]} if m0 else {}
+    cells = "".join(
+        f'<div class="key"><div class="v">{esc(show(value, kind, lang))}</div>'
+        f'<div class="k">{esc(labels.t(key, lang, **(fields if model == "revenue" else {})))}</div></div>'
+        for model, key, value, kind in headlines(run.metrics, limit=5))
     return HTML(f'<section class="key-numbers"><h2>{esc(labels.t("brief.key_numbers", lang))}</h2>'
                 f'<div class="keys">{cells}</div></section>')
 
@@ -271,10 +293,6 @@ def salary_section(run: ScenarioRun) -> HTML:
     return HTML(f'<section class="model"><h2>{esc(t("salary.title"))}</h2>{chart}{grades}{posts}</section>')
 
 
-def _wan_m2(value: float, lang: str) -> str:
-    return f"{value / 1e4:,.1f}万平方米" if lang == "zh" else f"{value / 1e4:,.1f} × 10k m²"
-
-
 def land_findings(run: ScenarioRun) -> list[str]:
     lang = _lang(run)
     m = run.metrics["land"]
@@ -289,7 +307,7 @@ def land_findings(run: ScenarioRun) -> list[str]:
              wait=f"{sum(waits) / len(waits):.1f}" if waits else "—")]
     if occ:
         out.append(t("land.f_vacancy", y0=occ[0][0], y1=occ[-1][0], occ0=percent(occ[0][1]), occ1=percent(occ[-1][1]),
-                     vacant=_wan_m2(m["vacant_m2"][-1], lang)))
+                     vacant=labels.m2(m["vacant_m2"][-1], lang)))
     when = (t("land.f_exhausted_when", year=m["land_exhausted_year_median"])
             if m["land_exhausted_year_median"] is not None else "")
     out.append(t("land.f_exhausted", p=percent(m["p_land_exhausted"]), when=when,
@@ -304,9 +322,8 @@ def land_findings(run: ScenarioRun) -> list[str]:
         elif rev["rate"] == 0:
             out.append(t("land.f_reverse_zero", lever=lever, what=what, target=percent(rev["target"])))
         else:
-            rate = (_wan_m2(rev["rate"], lang) + ("/年" if lang == "zh" else " a year")
-                    if rev["lever"] == "build_m2_per_year"
-                    else f"{rev['rate']:,.0f} " + ("亩/年" if lang == "zh" else "mu a year"))
+            rate = t(f"land.rate.{rev['lever']}", value=labels.m2(rev["rate"], lang)
+                     if rev["lever"] == "build_m2_per_year" else f"{rev['rate']:,.0f}")
             out.append(t("land.f_reverse", what=what, target=percent(rev["target"]), lever=lever, rate=rate,
                          paths=rev["paths"], at=percent(rev["lost_share_at_rate"])))
     return out
