@@ -1,7 +1,8 @@
 """The ``simlib`` command: it orchestrates, the modules it calls do the work.
 
     simlib check PARAMS... [--set dotted.key=VALUE ...]
-    simlib brief PARAMS [--out DIR] [--set dotted.key=VALUE ...] [--notebook NB]
+    simlib brief PARAMS [--out DIR] [--lang zh|en] [--set dotted.key=VALUE ...] [--notebook NB]
+    simlib list [PARAMS...]
 
 Exit status: 0 on success, 2 for bad input (nothing written, no kernel
 started), 1 when a notebook run fails (its executed copy is kept as
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import unicodedata
 from pathlib import Path
 
 from simlib import scenario
@@ -45,9 +47,50 @@ def _parser() -> argparse.ArgumentParser:
                        help="output folder (default: outputs/<scenario name>)")
     brief.add_argument("--notebook", type=Path, default=None,
                        help="brief notebook to run (default: notebooks/zone_brief.ipynb)")
+    add_lang(brief)
     add_set(brief)
     brief.set_defaults(func=cmd_brief)
+
+    listing = sub.add_parser("list", help="show the scenarios: title, zone and the models each uses")
+    listing.add_argument("params", nargs="*", type=Path, help="scenario files (default: params/*.yaml)")
+    listing.set_defaults(func=cmd_list)
     return parser
+
+
+def add_lang(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", choices=("zh", "en"), default=None,
+                   help="language of the brief (overrides meta.language)")
+
+
+def _models(sc: scenario.Scenario) -> list[str]:
+    return [m for m in ("revenue", "salary", "land") if getattr(sc.params, m, None) is not None]
+
+
+def _width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    paths = args.params or sorted(Path("params").glob("*.yaml"))
+    if not paths:
+        print("no scenario files (params/*.yaml) here", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    rows, bad = [], False
+    for path in paths:
+        try:
+            sc = scenario.load(path)
+        except scenario.ScenarioError as exc:
+            print(exc, file=sys.stderr)
+            bad = True
+            continue
+        rows.append((sc.name, sc.params.meta.zone, ", ".join(_models(sc)), sc.params.meta.title))
+    if rows:
+        rows.insert(0, ("scenario", "zone", "models", "title"))
+        widths = [max(_width(r[i]) for r in rows) for i in range(3)]
+        for r in rows:
+            print("  ".join(c + " " * (w - _width(c)) for c, w in zip(r[:3], widths)) + "  " + r[3])
+    return EXIT_BAD_INPUT if bad else EXIT_OK
 
 
 def _load_or_report(paths: list[Path], overrides: list[str]) -> list[scenario.Scenario] | None:
@@ -69,13 +112,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     if loaded is None:
         return EXIT_BAD_INPUT
     for sc in loaded:
-        models = [m for m in ("revenue", "salary", "land") if getattr(sc.params, m, None) is not None]
-        print(f"{sc.path}: OK ({', '.join(models)}; parameters {sc.params_sha256()[:12]})")
+        print(f"{sc.path}: OK ({', '.join(_models(sc))}; parameters {sc.params_sha256()[:12]})")
     return EXIT_OK
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
-    loaded = _load_or_report([args.params], args.overrides)
+    overrides = args.overrides + ([f"meta.language={args.lang}"] if args.lang else [])
+    loaded = _load_or_report([args.params], overrides)
     if loaded is None:
         return EXIT_BAD_INPUT
     sc = loaded[0]
