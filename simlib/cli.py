@@ -2,6 +2,7 @@
 
     simlib check PARAMS... [--set dotted.key=VALUE ...]
     simlib brief PARAMS [--out DIR] [--lang zh|en] [--set dotted.key=VALUE ...] [--notebook NB]
+    simlib compare A.yaml [B.yaml ...] [--variant NAME KEY=VALUE ...] [--out DIR] [--lang zh|en]
     simlib list [PARAMS...]
 
 Exit status: 0 on success, 2 for bad input (nothing written, no kernel
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import re
 import time
 import unicodedata
 from pathlib import Path
@@ -50,6 +52,16 @@ def _parser() -> argparse.ArgumentParser:
     add_lang(brief)
     add_set(brief)
     brief.set_defaults(func=cmd_brief)
+
+    compare = sub.add_parser("compare", help="one brief comparing scenarios, or variants of one")
+    compare.add_argument("params", nargs="+", type=Path, help="scenario files; variants apply to the first")
+    compare.add_argument("--variant", dest="variants", nargs="+", action="append", default=[],
+                         metavar="NAME KEY=VALUE", help="a named variant of the first file: --variant \"6:4\" "
+                         "revenue.sharing.zone_share=0.6 (repeatable)")
+    compare.add_argument("--out", type=Path, default=None, help="output folder (default: outputs/compare-<names>)")
+    add_lang(compare)
+    add_set(compare)
+    compare.set_defaults(func=cmd_compare)
 
     listing = sub.add_parser("list", help="show the scenarios: title, zone and the models each uses")
     listing.add_argument("params", nargs="*", type=Path, help="scenario files (default: params/*.yaml)")
@@ -122,15 +134,67 @@ def cmd_brief(args: argparse.Namespace) -> int:
     if loaded is None:
         return EXIT_BAD_INPUT
     sc = loaded[0]
-    notebook = args.notebook or _default_notebook()
+    notebook = args.notebook or _notebook("zone_brief.ipynb")
+    outdir = args.out or Path("outputs") / sc.name
+    if not _usable(notebook, outdir):
+        return EXIT_BAD_INPUT
+    params = {"scenario_path": str(sc.path.resolve()), "overrides": list(sc.overrides)}
+    return _publish(sc.name, notebook, params, outdir, sc.params.meta.title, sc.params.meta.language)
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Several scenario files, or variants of the first, in one comparison brief from one kernel."""
+    entries: list[tuple[str, Path, list[str]]] = [(p.stem, p, list(args.overrides)) for p in args.params]
+    problems = []
+    for variant in args.variants:
+        name, sets = variant[0], variant[1:]
+        if not sets:
+            problems.append(f"--variant {name!r}: give at least one dotted.key=VALUE after the name")
+        entries.append((name, args.params[0], list(args.overrides) + sets))
+    names = [e[0] for e in entries]
+    if len(entries) < 2:
+        problems.append("compare needs at least two scenarios: more files, or --variant NAME KEY=VALUE ...")
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            problems.append(f"two scenarios are called {name!r}: give each variant its own name")
+    if problems:
+        for p in problems:
+            print(f"simlib compare: {p}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    lang = [f"meta.language={args.lang}"] if args.lang else []
+    loaded = []
+    for name, path, sets in entries:
+        try:
+            loaded.append(scenario.load(path, sets + lang))
+        except scenario.ScenarioError as exc:
+            problems += [f"{p} [scenario {name!r}]" for p in exc.problems]
+    if problems:
+        for p in problems:
+            print(p, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    notebook = _notebook("compare_brief.ipynb")
+    outdir = args.out or Path("outputs") / ("compare-" + re.sub(r"[^\w.-]+", "_", "-".join(names)))[:100]
+    if not _usable(notebook, outdir):
+        return EXIT_BAD_INPUT
+    params = {"language": args.lang, "scenarios": [{"name": n, "path": str(sc.path.resolve()), "overrides": list(sc.overrides)}
+                            for n, sc in zip(names, loaded)]}
+    language = args.lang or loaded[0].params.meta.language
+    title = " / ".join(names)
+    return _publish("compare", notebook, params, outdir, title, language)
+
+
+def _usable(notebook: Path, outdir: Path) -> bool:
     if not notebook.is_file():
         print(f"{notebook}: notebook not found", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    outdir = args.out or Path("outputs") / sc.name
+        return False
     if outdir.exists() and not outdir.is_dir():
         print(f"{outdir}: exists and is not a folder", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return False
+    return True
 
+
+def _publish(name: str, notebook: Path, params: dict, outdir: Path, title: str, language: str) -> int:
+    """Execute ``notebook`` in a staging folder and publish brief.html and results.json, or nothing."""
     from simlib import execute, publish, render  # heavy imports only once the input is known good
 
     started = time.perf_counter()
@@ -138,47 +202,40 @@ def cmd_brief(args: argparse.Namespace) -> int:
         stage = stage.resolve()
         executed = stage / "executed.ipynb"
         results = stage / "results.json"
-        params = {
-            "scenario_path": str(sc.path.resolve()),
-            "overrides": list(sc.overrides),
-            "results_path": str(results),
-        }
-        failure = execute.execute(notebook, executed, params, cwd=stage)
+        failure = execute.execute(notebook, executed, {**params, "results_path": str(results)}, cwd=stage)
         for text in execute.stderr_text(executed) if executed.exists() else []:
             if text.strip():
-                print(f"simlib: {sc.name}: notebook wrote to stderr: {text.strip().splitlines()[-1]}",
+                print(f"simlib: {name}: notebook wrote to stderr: {text.strip().splitlines()[-1]}",
                       file=sys.stderr)
         if failure is None and not results.is_file():
             failure = execute.Failure(None, f"{notebook.name} did not write results.json")
         page = stage / "brief.html"
         if failure is None:
             try:
-                publish.write_text(page, render.to_html(executed, title=sc.params.meta.title,
-                                                        language=sc.params.meta.language))
+                publish.write_text(page, render.to_html(executed, title=title, language=language))
             except Exception as exc:  # a notebook nbconvert cannot render is a failed run too
                 failure = execute.Failure(None, f"rendering failed: {type(exc).__name__}: {exc}")
         if failure is not None:
-            print(f"simlib: {sc.name}: brief failed: {failure}", file=sys.stderr)
+            print(f"simlib: {name}: brief failed: {failure}", file=sys.stderr)
             if executed.exists():
                 publish.move(executed, outdir / "failed.ipynb")
-                print(f"simlib: {sc.name}: executed notebook kept as {outdir / 'failed.ipynb'}; "
+                print(f"simlib: {name}: executed notebook kept as {outdir / 'failed.ipynb'}; "
                       "no brief was published", file=sys.stderr)
             else:
-                print(f"simlib: {sc.name}: the notebook did not run; no brief was published", file=sys.stderr)
+                print(f"simlib: {name}: the notebook did not run; no brief was published", file=sys.stderr)
             return EXIT_FAILED
         publish.move(results, outdir / "results.json")
         publish.move(page, outdir / "brief.html")
         (outdir / "failed.ipynb").unlink(missing_ok=True)
     size_kb = (outdir / "brief.html").stat().st_size / 1024
-    print(f"simlib: {sc.name}: wrote {outdir / 'brief.html'} ({size_kb:,.0f} KB) and "
+    print(f"simlib: {name}: wrote {outdir / 'brief.html'} ({size_kb:,.0f} KB) and "
           f"{outdir / 'results.json'} in {time.perf_counter() - started:.1f} s")
     return EXIT_OK
 
 
-def _default_notebook() -> Path:
-    from simlib.execute import DEFAULT_NOTEBOOK
-
-    return DEFAULT_NOTEBOOK
+def _notebook(name: str) -> Path:
+    """A notebook shipped in the project's notebooks/ folder."""
+    return Path(__file__).resolve().parent.parent / "notebooks" / name
 
 
 if __name__ == "__main__":

@@ -7,11 +7,6 @@ from pathlib import Path
 
 import nbformat
 
-import simlib
-
-#: The brief notebook `simlib brief` runs unless told otherwise.
-DEFAULT_NOTEBOOK = Path(simlib.__file__).resolve().parent.parent / "notebooks" / "zone_brief.ipynb"
-
 
 @dataclass(frozen=True)
 class Failure:

@@ -203,3 +203,51 @@ def test_notebook_is_committed_clean_and_runs_with_its_defaults(tmp_path):
     html = "".join(o.get("data", {}).get("text/html", "") for c in executed.cells for o in c.get("outputs", []))
     assert "新增税收分成" in html
     assert not any(o.get("output_type") == "error" for c in executed.cells for o in c.get("outputs", []))
+
+
+def test_compare_variants_in_one_brief(tmp_path):
+    out = tmp_path / "cmp"
+    proc = simlib("compare", str(QINGZHEN), "--variant", "6:4", "revenue.sharing.zone_share=0.6",
+                  "--variant", PAYLOADS["title"], "revenue.sharing.cap=null", "--out", str(out), "--lang", "en")
+    assert proc.returncode == 0, proc.stderr
+    page = (out / "brief.html").read_text(encoding="utf-8")
+    assert "<script" not in page.lower()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # the variant name is shown as text
+    assert "What differs" in page and "Key metrics side by side" in page and "Overlaid charts" in page
+    assert re.search(r"<td>revenue.sharing.zone_share</td><td>0.5</td><td>0.6</td><td>0.5</td>", page)
+    assert "revenue.sharing.floor</td>" not in page  # only what differs is listed
+    doc = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert doc["comparison"] == ["qingzhen_2025", "6:4", PAYLOADS["title"]]
+    base, six_four, no_cap = (doc["scenarios"][n]["metrics"]["revenue"] for n in doc["comparison"])
+    assert base == json.loads(json.dumps(run(QINGZHEN).metrics["revenue"]))  # same seed, same numbers
+    assert six_four["zone_raw_share_mean"][-1] > base["zone_raw_share_mean"][-1]
+    assert no_cap["pooled_total_mean"] == 0.0 < base["pooled_total_mean"]
+
+
+@pytest.mark.parametrize("args, message", [
+    ([str(QINGZHEN)], "compare needs at least two scenarios"),
+    ([str(QINGZHEN), "--variant", "a", "revenue.sharing.cap=2", "--variant", "a", "revenue.sharing.cap=3"],
+     "two scenarios are called 'a'"),
+    ([str(QINGZHEN), "--variant", "a", "revenue.sharing.zone_shar=0.6"],
+     "revenue.sharing.zone_shar: unknown key (did you mean 'zone_share'?) (from --set) [scenario 'a']"),
+    ([str(QINGZHEN), "--variant", "a", "revenue.sharing.zone_share=1.6"], "must be at most 1.0, got 1.6"),
+    ([str(QINGZHEN), str(QINGZHEN)], "two scenarios are called 'qingzhen_2025'"),
+    ([str(QINGZHEN), "--variant", "a", "revenue.sharing.cap=2", "--lang", "fr"], "invalid choice: 'fr'"),
+], ids=["one-scenario", "same-variant-name", "unknown-variant-key", "variant-out-of-range", "same-file-twice",
+        "unknown-language"])
+def test_bad_comparisons_exit_2_and_write_nothing(tmp_path, args, message):
+    out = tmp_path / "cmp"
+    proc = simlib("compare", *args, "--out", str(out))
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert not out.exists()
+
+
+def test_list_shows_every_ready_scenario():
+    proc = simlib("list")
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].split()[:3] == ["scenario", "zone", "models"]
+    for name, models in [("qingzhen_2025", "revenue, salary, land"), ("jianshi_2021", "salary, land"),
+                         ("yongchang_2024", "salary"), ("guangyuan_2023", "land")]:
+        assert any(line.startswith(name) and models in line for line in lines), name
