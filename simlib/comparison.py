@@ -14,7 +14,7 @@ from IPython.display import HTML
 
 import simlib
 from simlib import labels
-from simlib.report import _flatten, _show, esc, figure, headlines, show, table
+from simlib.report import _flatten, _show, esc, figure, headlines, plain, show, table
 from simlib.results import git_commit
 from simlib.run import ScenarioRun
 
@@ -96,7 +96,7 @@ def charts(names: list[str], runs: list[ScenarioRun], lang: str) -> HTML:
             if model in r.metrics:
                 m = r.metrics[model]
                 ys = [None if v is None else v * scale for v in m[key]]
-                ax.plot(m["years"], ys, "o-", ms=3, color=COLOURS[i % len(COLOURS)], label=name)
+                ax.plot(m["years"], ys, "o-", ms=3, color=COLOURS[i % len(COLOURS)], label=plain(name))
         ax.set_title(labels.t(label, lang))
         ax.set_ylabel(labels.t(unit, lang) if unit in labels.LABELS else unit)
         ax.grid(alpha=0.3)

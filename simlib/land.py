@@ -92,9 +92,12 @@ class LandResult:
     lost: np.ndarray  # projects lost for want of space, per year
     lost_by_type: np.ndarray  # paths × 2, horizon totals (land, factory)
     queued_by_type: np.ndarray  # paths × 2, projects that ever queued for space
+    served_by_type: np.ndarray  # paths × 2, projects given space
     served: np.ndarray  # projects given space, per year
     wait_months: np.ndarray  # sum of months waited by those served, per year
     producing_tax: np.ndarray  # 亿元 a year at capacity of producing projects, end of year
+    producing_land_tax: np.ndarray  # the same, land projects only
+    producing_mu: np.ndarray  # land held by producing land projects, mu, end of year
     land_sold: np.ndarray  # mu sold in the year
     land_sale_revenue: np.ndarray  # 亿元 in the year
     exhausted_month: np.ndarray  # first month with no land left to sell or service (-1: never)
@@ -136,10 +139,12 @@ def simulate(params: Land, rng: np.random.Generator, trace: bool = False) -> Lan
         return np.zeros((P, years))
 
     out = {k: yearly() for k in ("occupied", "vacant", "building", "U", "A", "S", "I", "negotiated",
-                                 "screened", "lost", "served", "wait", "tax", "sold", "revenue")}
+                                 "screened", "lost", "served", "wait", "tax", "tax_land", "mu_producing", "sold",
+                                 "revenue")}
     entered = {k: yearly() for k in STEPS}
     lost_by_type = np.zeros((P, 2))
     queued_by_type = np.zeros((P, 2))
+    served_by_type = np.zeros((P, 2))
     exhausted = np.full(P, -1)
     tr: dict[str, list] = {}
 
@@ -180,8 +185,10 @@ def simulate(params: Land, rng: np.random.Generator, trace: bool = False) -> Lan
         V += completed
         if f.policy == "fixed":
             starts = np.full(P, f.build_m2_per_year / 12.0)
-        elif f.policy == "to_suit":
-            starts = registering.need[:, FACTORY].copy()
+        elif f.policy == "to_suit":  # build what the waiting tenants need beyond the empty and coming space
+            waiting = q_need[:, FACTORY].sum(axis=1) + registering.need[:, FACTORY]
+            pipeline_m2 = building.sum(axis=1) - completed
+            starts = np.maximum(waiting - V - pipeline_m2, 0.0)
         else:
             waiting = q_need[:, FACTORY].sum(axis=1) + registering.need[:, FACTORY]
             pipeline_m2 = building.sum(axis=1) - completed
@@ -207,14 +214,21 @@ def simulate(params: Land, rng: np.random.Generator, trace: bool = False) -> Lan
         older = np.cumsum(q_need[:, :, ::-1], axis=2)[:, :, ::-1] - q_need
         served_need = np.clip(supply[:, :, None] - older, 0.0, q_need)
         share = np.divide(served_need, q_need, out=np.ones_like(q_need), where=q_need > 0)
+        share[share > 1.0 - 1e-9] = 1.0  # rounding must not leave a sliver of a project waiting
+        served_need = share * q_need
         got = Cohorts(*((x * share).sum(axis=2) for x in (q_count, q_need, q_tax)))
         waited = ((q_count * share) * ages).sum(axis=2)
         q_count *= 1.0 - share
         q_need -= served_need
         q_tax *= 1.0 - share
         supply -= got.need
+        np.maximum(supply, 0.0, out=supply)  # a rounded-up sliver never leaves a negative stock
         land_sold = A - supply[:, LAND]
         A, V = supply[:, LAND].copy(), supply[:, FACTORY].copy()
+        served_by_type += got.count
+        # land has run out when, after this month's sales, too little is left to sell or service for one project
+        newly_out = (exhausted < 0) & (A + U < mean_land_need)
+        exhausted[newly_out] = m
         S += land_sold
         O += got.need[:, FACTORY]
         out["sold"][:, y] += land_sold
@@ -259,8 +273,6 @@ def simulate(params: Land, rng: np.random.Generator, trace: bool = False) -> Lan
         O -= leaving_m2
         V += leaving_m2
 
-        newly_out = (exhausted < 0) & (A + U < mean_land_need)
-        exhausted[newly_out] = m
         if trace:
             record(U=U, A=A, S=S, I=I, V=V, O=O, C=building.sum(axis=1), servicing=servicing, change=change,
                    sold=land_sold, released_land=released[:, LAND], idling=idling, revitalised=revitalised,
@@ -271,14 +283,17 @@ def simulate(params: Land, rng: np.random.Generator, trace: bool = False) -> Lan
             out["building"][:, y] = building.sum(axis=1)
             out["U"][:, y], out["A"][:, y], out["S"][:, y], out["I"][:, y] = U, A, S, I
             out["tax"][:, y] = producing.tax.sum(axis=1)
+            out["tax_land"][:, y] = producing.tax[:, LAND]
+            out["mu_producing"][:, y] = producing.need[:, LAND]
 
     return LandResult(
         years=params.start_year + np.arange(years),
         occupied_m2=out["occupied"], vacant_m2=out["vacant"], under_construction_m2=out["building"],
         unserviced_mu=out["U"], available_mu=out["A"], sold_mu=out["S"], idle_mu=out["I"],
         entered=entered, negotiated=out["negotiated"], screened_out=out["screened"], lost=out["lost"],
-        lost_by_type=lost_by_type, queued_by_type=queued_by_type, served=out["served"],
-        wait_months=out["wait"], producing_tax=out["tax"], land_sold=out["sold"],
+        lost_by_type=lost_by_type, queued_by_type=queued_by_type, served_by_type=served_by_type,
+        served=out["served"], wait_months=out["wait"], producing_tax=out["tax"],
+        producing_land_tax=out["tax_land"], producing_mu=out["mu_producing"], land_sold=out["sold"],
         land_sale_revenue=out["revenue"], exhausted_month=exhausted,
         trace={k: np.array(v) for k, v in tr.items()},
     )
@@ -324,10 +339,12 @@ def metrics(result: LandResult, params: Land) -> dict:
     with np.errstate(invalid="ignore", divide="ignore"):
         occupancy = np.where(built > 0, result.occupied_m2 / np.where(built > 0, built, 1.0), np.nan)
         wait = result.wait_months.sum(axis=0) / result.served.sum(axis=0)
-        tax_per_mu = np.where(result.sold_mu > 0, result.producing_tax * 1e4 / np.where(
-            result.sold_mu > 0, result.sold_mu, 1.0), 0.0)
-    queued = result.queued_by_type.sum(axis=1)
-    lost = result.lost_by_type.sum(axis=1)
+        # 万元 a mu a year: land projects in production, their tax over the land they hold
+        tax_per_mu = np.divide(result.producing_land_tax * 1e4, result.producing_mu,
+                               out=np.zeros_like(result.producing_mu), where=result.producing_mu > 0)
+    # of the projects whose wait ended (served or lost); those still queuing at the horizon are neither
+    decided = result.lost_by_type + result.served_by_type
+    served = result.served.sum()
     exhausted = result.exhausted_month >= 0
     conv = params.pipeline.conversions()
     # expected counts with unlimited space and time: arrivals × conversions (× the screen's pass rate)
@@ -356,10 +373,12 @@ def metrics(result: LandResult, params: Land) -> dict:
         "signed": mean(result.entered["signed"]),
         "producing": mean(result.entered["producing"]),
         "lost_for_space": mean(result.lost),
-        "lost_share": float(lost.sum() / queued.sum()) if queued.sum() > 0 else 0.0,
-        "lost_share_land": _share(result.lost_by_type[:, LAND], result.queued_by_type[:, LAND]),
-        "lost_share_factory": _share(result.lost_by_type[:, FACTORY], result.queued_by_type[:, FACTORY]),
+        "lost_share": _share(result.lost_by_type, decided),
+        "lost_share_land": _share(result.lost_by_type[:, LAND], decided[:, LAND]),
+        "lost_share_factory": _share(result.lost_by_type[:, FACTORY], decided[:, FACTORY]),
+        "still_waiting_at_end": float((result.queued_by_type - decided).sum(axis=1).mean()),
         "mean_wait_months": [None if np.isnan(x) else float(x) for x in wait],
+        "mean_wait_months_total": float(result.wait_months.sum() / served) if served > 0 else None,
         "tax_per_mu": mean(tax_per_mu),
         "producing_tax": mean(result.producing_tax),
         "land_sale_revenue": mean(result.land_sale_revenue),
@@ -412,7 +431,8 @@ def smallest_programme(params: Land, seed: int) -> dict:
         else:
             p = base.model_copy(update={"servicing_mu_per_year": rate})
         result = simulate(p, np.random.default_rng(seed))
-        return _share(result.lost_by_type[:, kind], result.queued_by_type[:, kind])
+        decided = result.lost_by_type[:, kind] + result.served_by_type[:, kind]
+        return _share(result.lost_by_type[:, kind], decided)
 
     proj, pipe = params.projects, params.pipeline
     share = (1 - proj.land_share) if factory else proj.land_share

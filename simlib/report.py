@@ -50,6 +50,11 @@ def esc(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
+def plain(text: object) -> str:
+    """Scenario text for a chart: matplotlib would read ``$…$`` as mathematics."""
+    return str(text).replace("$", r"\$")
+
+
 def table(headers: Sequence[str], rows: Iterable[Sequence[object]], caption: str = "", cls: str = "") -> str:
     head = "".join(f"<th>{esc(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in rows)
@@ -255,7 +260,7 @@ def salary_section(run: ScenarioRun) -> HTML:
         tp = row["total_pay"]
         ax1.plot([tp["p10"], tp["p90"]], [y, y], color="#4292c6", lw=6, solid_capstyle="butt")
         ax1.plot(tp["p50"], y, "o", color="#08306b")
-    ax1.set_yticks(ys, [r["grade"] for r in shown])
+    ax1.set_yticks(ys, [plain(r["grade"]) for r in shown])
     ax1.invert_yaxis()
     ax1.set_xlabel(unit)
     ax1.set_title(t("salary.pay_chart"))
@@ -299,12 +304,11 @@ def land_findings(run: ScenarioRun) -> list[str]:
     p = run.scenario.params.land
     t = lambda key, **kw: labels.t(key, lang, **kw)  # noqa: E731
     years = m["years"]
-    waits = [w for w in m["mean_wait_months"] if w is not None]
     occ = [(y, x) for y, x in zip(years, m["occupancy_rate"]) if x is not None]
     out = [t("land.f_supply", y0=years[0], y1=years[-1], signed=f"{sum(m['signed']):.0f}",
              producing=f"{sum(m['producing']):.0f}", lost=percent(m["lost_share"]),
              lost_land=percent(m["lost_share_land"]), lost_factory=percent(m["lost_share_factory"]),
-             wait=f"{sum(waits) / len(waits):.1f}" if waits else "—")]
+             wait=f"{m['mean_wait_months_total']:.1f}" if m["mean_wait_months_total"] is not None else "—")]
     if occ:
         out.append(t("land.f_vacancy", y0=occ[0][0], y1=occ[-1][0], occ0=percent(occ[0][1]), occ1=percent(occ[-1][1]),
                      vacant=labels.m2(m["vacant_m2"][-1], lang)))

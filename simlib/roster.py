@@ -78,8 +78,8 @@ def read(path: Path) -> tuple[Staff | None, list[Problem]]:
             bad(f"unit: department {department!r} is {first!r} at line {at}, got {unit!r}")
         dept_unit.setdefault(department, (unit, line))
         rows.append((department, track, (row["level"] or "").strip(), pay, unit))
-    if not rows and not problems:
-        problems.append(Problem(label, "", "roster has no rows"))
+    if len(rows) < 2 and not problems:
+        problems.append(Problem(label, "", f"roster needs at least 2 people, got {len(rows)}"))
     if problems:
         return None, problems
 

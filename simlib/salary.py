@@ -79,10 +79,14 @@ class SalaryResult:
 
 def largest_remainder(sizes: np.ndarray, shares: np.ndarray) -> np.ndarray:
     """Seats per (group, grade): ⌊n·share⌋, then one more to the largest remainders (ties: better grade)."""
-    exact = np.asarray(sizes, dtype=float)[:, None] * np.asarray(shares, dtype=float)[None, :]
-    counts = np.floor(exact + 1e-9).astype(np.int64)
+    # exact integer arithmetic: shares in billionths (summing to exactly 10⁹), so equal remainders are equal
+    scale = 10**9
+    parts = np.rint(np.asarray(shares, dtype=float) * scale).astype(np.int64)
+    parts[np.argmax(parts)] += scale - parts.sum()
+    exact = np.asarray(sizes, dtype=np.int64)[:, None] * parts[None, :]
+    counts = exact // scale
     left = np.asarray(sizes, dtype=np.int64) - counts.sum(axis=1)
-    frac = exact - counts
+    frac = exact % scale
     order = np.argsort(-frac, axis=1, kind="stable")  # stable: equal remainders favour the better grade
     bonus = np.arange(len(shares))[None, :] < left[:, None]
     np.put_along_axis(counts, order, np.take_along_axis(counts, order, axis=1) + bonus, axis=1)
@@ -294,7 +298,7 @@ def metrics(result: SalaryResult, params: Salary, rng: np.random.Generator) -> d
     top = result.grade == 0
     truly_top = theta >= np.quantile(theta, 1.0 - top_share)
     sample = rng.choice(n, size=min(n, 100_000), replace=False) if n > 100_000 else slice(None)
-    tau = stats.kendalltau(theta[sample], score[sample]).statistic
+    tau = stats.kendalltau(theta[sample], score[sample]).statistic if n >= 2 else np.nan
     p10, p90 = np.percentile(pay, [10, 90])
     out = {
         "staff": int(n),
@@ -305,7 +309,7 @@ def metrics(result: SalaryResult, params: Salary, rng: np.random.Generator) -> d
         "pool_allocated_share": float(result.performance_pay.sum() / result.pool) if result.pool > 0 else None,
         "misrank_above_median": misrank,
         "top_quota_precision": float(truly_top[top].mean()) if top.any() else None,
-        "kendall_tau": float(tau),
+        "kendall_tau": float(tau) if np.isfinite(tau) else None,
         "incentive_per_sd": incentive_per_sd(result, params),
         "flagged_bottom": int(result.flagged.sum()) if result.flagged is not None else None,
         "noise_sd": result.noise_sd,
@@ -373,7 +377,7 @@ def misrank_curve(params: Salary, result: SalaryResult, rng: np.random.Generator
     for r in reliabilities:  # a handful of scenario points, each vectorised over people
         sd = np.sqrt(var * (1.0 - r) / r)
         score = theta + rng.normal(0.0, sd, theta.size)
-        sim.append(float(np.mean(score[above] < np.median(score))))
+        sim.append(float(np.mean(score[above] < np.median(score))) if above.any() else None)
         grade, _, _ = forced_distribution(score, result.group, result.grade_counts.shape[0], shares)
         top = grade == 0
         wrong_top.append(float(1.0 - truly_top[top].mean()) if top.any() else None)

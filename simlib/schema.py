@@ -351,8 +351,10 @@ class Pipeline(Section):
             if missing:
                 raise cross_field_error("stages", f"missing stage(s) {', '.join(missing)}")
             return self
-        if self.cumulative_from_signed is None or self.lags_months is None or self.sign_rate is None:
-            raise cross_field_error("stages", "give stages, or sign_rate with cumulative_from_signed and lags_months")
+        for key in ("sign_rate", "cumulative_from_signed", "lags_months"):
+            if getattr(self, key) is None:
+                raise cross_field_error(key, "required key is missing (or give stages instead: "
+                                             "{signed, registered, started, producing: {conversion, lag_months}})")
         rates = [self.cumulative_from_signed.get(k) for k in steps[1:]]
         for k, r in zip(steps[1:], rates):
             if r is None:

@@ -63,7 +63,7 @@ def test_brief_reads_as_a_brief(good_brief):
     # floor = cap in the literal reading of seed 000: the brief says plainly that nothing is kept at the margin
     assert "多收一元税，开发区留成为零" in page
     assert "岗位绩效薪酬" in page and "误排与考核信度" in page  # the salary section and its chart
-    assert "土地与标准厂房供给" in page and "最少需要年均新建标准厂房面积" in page  # land, with the reverse answer
+    assert "土地与标准厂房供给" in page and "按固定计划最少需要年均新建标准厂房面积" in page  # land, with the reverse answer
     assert "考核联动：管委会评为“第二”，运营公司由“第一”调整为“第二”" in page  # 000's linked rule, applied
     assert re.search(r'<td>000: (&quot;|")以2023年为基期(&quot;|")</td>', page)  # sources appear in the appendix
     assert re.search(r"<td>meta.description</td><td>null</td><td></td><td>（默认值）</td>", page)

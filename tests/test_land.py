@@ -823,6 +823,7 @@ LAND_BAD_SETS = [
     ("land.pipeline.cumulative_from_signed={registered: 0.5, started: 0.6, producing: 0.3}",
      "land.pipeline.cumulative_from_signed.started", "cumulative rates cannot rise along the funnel"),
     ("land.pipeline.sign_rate=1.5", "land.pipeline.sign_rate", "must be at most 1"),
+    ("land.pipeline.sign_rate=null", "land.pipeline.sign_rate", "required key is missing"),
 ]
 
 
@@ -834,3 +835,34 @@ def test_bad_land_values_are_one_line_each_naming_the_key(override, key, fragmen
         load(ROOT / "params" / "jianshi_2021.yaml", [override])
     assert [(p.key, fragment in p.message, "(from --set)" in p.message) for p in err.value.problems] == [
         (key, True, True)]
+
+
+def test_projects_still_waiting_at_the_horizon_are_not_counted_as_served() -> None:
+    """No land at all and a wait longer than the horizon: nobody is served or lost; the lost share of
+    projects whose wait ended is 0 of 0, and the waiting ones are reported."""
+    params = make(horizon_years=2, paths=20, unserviced_mu=0.0, available_mu=0.0, servicing_mu_per_year=0.0,
+                  idle_mu=0.0, revitalise_rate=0.0, projects={"land_share": 1.0}, max_wait_months=30)
+    result = run(params, seed=3)
+    m = metrics(result, params)
+    assert result.served.sum() == 0 and result.lost.sum() == 0
+    assert m["still_waiting_at_end"] == pytest.approx(result.queued_by_type.sum(axis=1).mean())
+    assert m["still_waiting_at_end"] > 0 and m["mean_wait_months_total"] is None
+
+
+def test_land_runs_out_when_sales_empty_it_even_if_idle_land_comes_back_later() -> None:
+    """All land sold as it appears, revitalised land arriving after the sales each month: land has run out."""
+    params = make(horizon_years=2, paths=10, unserviced_mu=0.0, available_mu=100.0, servicing_mu_per_year=0.0,
+                  idle_mu=5000.0, revitalise_rate=0.5, projects={"land_share": 1.0, "land_mu": {"mean": 50.0}},
+                  pipeline={"arrivals_per_year": 600.0, **INSTANT}, max_wait_months=1)
+    m = metrics(run(params, seed=4), params)
+    assert m["p_land_exhausted"] == 1.0
+
+
+def test_to_suit_builds_nothing_while_vacant_space_covers_demand() -> None:
+    params = make(horizon_years=1, paths=5, projects={"land_share": 0.0}, pipeline={"arrivals_per_year": 10.0,
+                                                                                    **INSTANT},
+                  factories={"policy": "to_suit", "lag_months": 4, "vacant_m2": 1e9, "occupied_m2": 0.0},
+                  max_wait_months=4)
+    result = run(params, seed=2)
+    assert result.served.sum() > 0
+    np.testing.assert_allclose(result.trace["starts"], 0.0)

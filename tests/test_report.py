@@ -62,3 +62,13 @@ def test_every_label_has_both_languages_and_the_same_fields():
         assert set(text) == {"zh", "en"}, key
         fields = [set(re.findall(r"{(\w+)", text[lang])) for lang in ("zh", "en")]
         assert fields[0] == fields[1], key
+
+
+def test_dollar_signs_in_scenario_text_are_not_mathematics():
+    r = run(ROOT / "params" / "yongchang_2024.yaml", [
+        "salary.appraisal.quotas=[{grade: '$\\frac{1$', share: 0.2, coefficient: 1.5}, "
+        "{grade: '$x$', share: 0.8, coefficient: 1.0}]"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        html = report.salary_section(r).data
+    assert "$\\frac{1$" in html and "$x$" in html

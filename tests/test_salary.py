@@ -963,7 +963,7 @@ def test_roster_missing_file(tmp_path):
 
 
 def test_roster_without_rows(tmp_path):
-    assert roster_problems(tmp_path, ROSTER_HEADER) == ["roster has no rows"]
+    assert roster_problems(tmp_path, ROSTER_HEADER) == ["roster needs at least 2 people, got 0"]
 
 
 def test_roster_line_numbers_after_a_blank_line(tmp_path):
@@ -973,3 +973,11 @@ def test_roster_line_numbers_after_a_blank_line(tmp_path):
     assert text.splitlines()[4].startswith("p03")
     messages = roster_problems(tmp_path, text)
     assert len(messages) == 1 and messages[0].startswith("line 5: base_pay"), messages
+
+
+@pytest.mark.parametrize("n, shares, expected", [
+    (45, (0.15, 0.35, 0.35, 0.15), [7, 16, 16, 6]),  # 6.75/15.75/15.75/6.75: the tie goes to the better grade
+    (8, (0.1, 0.7, 0.2), [1, 6, 1]),  # 0.8/5.6/1.6: floating point once gave 1/5/2
+], ids=["equal-remainders-45", "float-rounding-8"])
+def test_largest_remainder_is_exact(n, shares, expected):
+    assert salary.largest_remainder(np.array([n]), np.array(shares))[0].tolist() == expected
