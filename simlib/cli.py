@@ -194,43 +194,27 @@ def _usable(notebook: Path, outdir: Path) -> bool:
 
 
 def _publish(name: str, notebook: Path, params: dict, outdir: Path, title: str, language: str) -> int:
-    """Execute ``notebook`` in a staging folder and publish brief.html and results.json, or nothing."""
-    from simlib import execute, publish, render  # heavy imports only once the input is known good
+    """Run and publish one brief, saying what happened."""
+    from simlib.pipeline import publish_brief  # heavy imports only once the input is known good
 
-    started = time.perf_counter()
-    with publish.staging(outdir) as stage:
-        stage = stage.resolve()
-        executed = stage / "executed.ipynb"
-        results = stage / "results.json"
-        failure = execute.execute(notebook, executed, {**params, "results_path": str(results)}, cwd=stage)
-        for text in execute.stderr_text(executed) if executed.exists() else []:
-            if text.strip():
-                print(f"simlib: {name}: notebook wrote to stderr: {text.strip().splitlines()[-1]}",
-                      file=sys.stderr)
-        if failure is None and not results.is_file():
-            failure = execute.Failure(None, f"{notebook.name} did not write results.json")
-        page = stage / "brief.html"
-        if failure is None:
-            try:
-                publish.write_text(page, render.to_html(executed, title=title, language=language))
-            except Exception as exc:  # a notebook nbconvert cannot render is a failed run too
-                failure = execute.Failure(None, f"rendering failed: {type(exc).__name__}: {exc}")
-        if failure is not None:
-            print(f"simlib: {name}: brief failed: {failure}", file=sys.stderr)
-            if executed.exists():
-                publish.move(executed, outdir / "failed.ipynb")
-                print(f"simlib: {name}: executed notebook kept as {outdir / 'failed.ipynb'}; "
-                      "no brief was published", file=sys.stderr)
-            else:
-                print(f"simlib: {name}: the notebook did not run; no brief was published", file=sys.stderr)
-            return EXIT_FAILED
-        publish.move(results, outdir / "results.json")
-        publish.move(page, outdir / "brief.html")
-        (outdir / "failed.ipynb").unlink(missing_ok=True)
-    size_kb = (outdir / "brief.html").stat().st_size / 1024
-    print(f"simlib: {name}: wrote {outdir / 'brief.html'} ({size_kb:,.0f} KB) and "
-          f"{outdir / 'results.json'} in {time.perf_counter() - started:.1f} s")
-    return EXIT_OK
+    outcome = publish_brief(name, notebook, params, outdir, title, language)
+    _report(outcome)
+    return EXIT_OK if outcome.ok else EXIT_FAILED
+
+
+def _report(outcome) -> None:
+    name = outcome.name
+    for text in outcome.warnings:
+        print(f"simlib: {name}: notebook wrote to stderr: {text}", file=sys.stderr)
+    if outcome.ok:
+        print(f"simlib: {name}: wrote {outcome.outdir / 'brief.html'} ({outcome.size_kb:,.0f} KB) and "
+              f"{outcome.outdir / 'results.json'} in {outcome.seconds:.1f} s")
+        return
+    print(f"simlib: {name}: brief failed: {outcome.error}", file=sys.stderr)
+    if outcome.kept:
+        print(f"simlib: {name}: executed notebook kept as {outcome.kept}; no brief was published", file=sys.stderr)
+    else:
+        print(f"simlib: {name}: the notebook did not run; no brief was published", file=sys.stderr)
 
 
 def _notebook(name: str) -> Path:

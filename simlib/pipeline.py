@@ -1,0 +1,61 @@
+"""One brief from start to finish: execute a notebook, render it, publish it — or publish nothing.
+
+The same function serves ``simlib brief``, ``simlib compare`` and every worker
+of ``simlib batch``; it prints nothing and returns an :class:`Outcome`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from simlib import execute, publish, render
+
+
+@dataclass(frozen=True)
+class Outcome:
+    name: str
+    outdir: Path
+    ok: bool
+    seconds: float
+    error: str | None = None  # one line: the failing cell and its error
+    kept: Path | None = None  # the executed notebook of a failed run
+    warnings: list[str] = field(default_factory=list)  # last lines of what cells wrote to stderr
+    skipped: bool = False  # an unchanged scenario whose last good brief stands
+
+    @property
+    def size_kb(self) -> float:
+        page = self.outdir / "brief.html"
+        return page.stat().st_size / 1024 if page.exists() else 0.0
+
+
+def publish_brief(name: str, notebook: Path, params: dict, outdir: Path, title: str, language: str) -> Outcome:
+    """Execute ``notebook`` with ``params`` in a staging folder inside ``outdir`` and publish
+    ``brief.html`` and ``results.json`` there; on failure publish nothing and keep ``failed.ipynb``."""
+    started = time.perf_counter()
+    with publish.staging(outdir) as stage:
+        stage = stage.resolve()
+        executed = stage / "executed.ipynb"
+        results = stage / "results.json"
+        failure = execute.execute(notebook, executed, {**params, "results_path": str(results)}, cwd=stage)
+        warnings = [t.strip().splitlines()[-1] for t in (execute.stderr_text(executed) if executed.exists() else [])
+                    if t.strip()]
+        if failure is None and not results.is_file():
+            failure = execute.Failure(None, f"{notebook.name} did not write results.json")
+        page = stage / "brief.html"
+        if failure is None:
+            try:
+                publish.write_text(page, render.to_html(executed, title=title, language=language))
+            except Exception as exc:  # a notebook nbconvert cannot render is a failed run too
+                failure = execute.Failure(None, f"rendering failed: {type(exc).__name__}: {exc}")
+        if failure is not None:
+            kept = None
+            if executed.exists():
+                kept = outdir / "failed.ipynb"
+                publish.move(executed, kept)
+            return Outcome(name, outdir, False, time.perf_counter() - started, str(failure), kept, warnings)
+        publish.move(results, outdir / "results.json")
+        publish.move(page, outdir / "brief.html")
+        (outdir / "failed.ipynb").unlink(missing_ok=True)
+    return Outcome(name, outdir, True, time.perf_counter() - started, warnings=warnings)
