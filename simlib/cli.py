@@ -3,6 +3,7 @@
     simlib check PARAMS... [--set dotted.key=VALUE ...]
     simlib brief PARAMS [--out DIR] [--lang zh|en] [--set dotted.key=VALUE ...] [--notebook NB]
     simlib compare A.yaml [B.yaml ...] [--variant NAME KEY=VALUE ...] [--out DIR] [--lang zh|en]
+    simlib batch PARAMS-or-GLOBS... [--jobs N] [--force] [--out DIR] [--dask ADDRESS|local]
     simlib list [PARAMS...]
 
 Exit status: 0 on success, 2 for bad input (nothing written, no kernel
@@ -13,6 +14,8 @@ started), 1 when a notebook run fails (its executed copy is kept as
 from __future__ import annotations
 
 import argparse
+import glob
+import os
 import sys
 import re
 import time
@@ -63,10 +66,79 @@ def _parser() -> argparse.ArgumentParser:
     add_set(compare)
     compare.set_defaults(func=cmd_compare)
 
+    batch = sub.add_parser("batch", help="brief many scenarios in parallel, skipping unchanged ones")
+    batch.add_argument("params", nargs="+", help="scenario files or globs, e.g. 'params/*.yaml'")
+    batch.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="worker processes (default: cores)")
+    batch.add_argument("--force", action="store_true", help="re-run scenarios whose last brief is up to date")
+    batch.add_argument("--out", type=Path, default=Path("outputs"), help="root folder (default: outputs)")
+    batch.add_argument("--notebook", type=Path, default=None,
+                       help="brief notebook to run (default: notebooks/zone_brief.ipynb)")
+    add_dask(batch)
+    add_set(batch)
+    batch.set_defaults(func=cmd_batch)
+
     listing = sub.add_parser("list", help="show the scenarios: title, zone and the models each uses")
     listing.add_argument("params", nargs="*", type=Path, help="scenario files (default: params/*.yaml)")
     listing.set_defaults(func=cmd_list)
     return parser
+
+
+def add_dask(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--dask", metavar="ADDRESS", default=None,
+                   help="run on a Dask cluster: a scheduler address (tcp://host:8786) or 'local'")
+
+
+def expand(patterns: list[str]) -> tuple[list[Path], list[str]]:
+    """Paths and globs to files, in order, without repeats; and a problem per pattern matching nothing."""
+    found, problems = [], []
+    for pattern in patterns:
+        matches = sorted(map(Path, glob.glob(pattern))) if glob.has_magic(pattern) else [Path(pattern)]
+        if not matches:
+            problems.append(f"{pattern}: no scenario file matches")
+        found += [m for m in matches if m not in found]
+    return found, problems
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    if args.jobs < 1:
+        print(f"--jobs: must be at least 1, got {args.jobs}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    paths, problems = expand(args.params)
+    for p in problems:
+        print(p, file=sys.stderr)
+    loaded = _load_or_report(paths, args.overrides)
+    if loaded is None or problems:
+        return EXIT_BAD_INPUT
+    names = [sc.name for sc in loaded]
+    clashes = sorted({n for n in names if names.count(n) > 1})
+    if clashes:
+        print(f"two scenario files share the name(s) {', '.join(clashes)}: each needs its own output folder",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+    from tqdm import tqdm
+
+    from simlib import batch
+    from simlib.cluster import ClusterError
+
+    with tqdm(total=len(loaded), unit="scenario", desc="simlib batch", disable=None, file=sys.stderr) as bar:
+        def done(outcome) -> None:
+            bar.update(1)
+            if not outcome.ok:
+                bar.write(f"simlib: {outcome.name}: failed: {outcome.error}", file=sys.stderr)
+
+        try:
+            outcomes = batch.run_batch(loaded, args.out, args.jobs, force=args.force, dask=args.dask, on_done=done,
+                                       notebook=(args.notebook or batch.ZONE_NOTEBOOK).resolve())
+        except ClusterError as exc:
+            print(f"--dask: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    index = batch.write_index(outcomes, args.out)
+    ran = sum(not o.skipped for o in outcomes)
+    failed = sum(not o.ok for o in outcomes)
+    print(f"simlib batch: {len(outcomes)} scenarios, {ran} run, {len(outcomes) - ran} unchanged, "
+          f"{failed} failed; index at {index}")
+    return EXIT_FAILED if failed else EXIT_OK
 
 
 def add_lang(p: argparse.ArgumentParser) -> None:

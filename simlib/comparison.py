@@ -14,7 +14,8 @@ from IPython.display import HTML
 
 import simlib
 from simlib import labels
-from simlib.report import _flatten, _show, esc, figure, headlines, plain, show, table
+from simlib.headlines import headlines, show
+from simlib.report import _flatten, _show, esc, figure, plain, table
 from simlib.results import git_commit
 from simlib.run import ScenarioRun
 

@@ -10,7 +10,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from simlib import execute, publish, render
 
 
 @dataclass(frozen=True)
@@ -33,6 +32,8 @@ class Outcome:
 def publish_brief(name: str, notebook: Path, params: dict, outdir: Path, title: str, language: str) -> Outcome:
     """Execute ``notebook`` with ``params`` in a staging folder inside ``outdir`` and publish
     ``brief.html`` and ``results.json`` there; on failure publish nothing and keep ``failed.ipynb``."""
+    from simlib import execute, publish, render  # the notebook machinery, only when a brief is made
+
     started = time.perf_counter()
     with publish.staging(outdir) as stage:
         stage = stage.resolve()

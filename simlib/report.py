@@ -24,6 +24,7 @@ import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first
 from IPython.display import HTML  # noqa: E402
 
 from simlib import labels  # noqa: E402
+from simlib.headlines import headline_label, headlines, show  # noqa: E402
 from simlib.labels import money, percent, wan  # noqa: E402
 from simlib.run import ScenarioRun  # noqa: E402
 
@@ -89,57 +90,12 @@ def header(run: ScenarioRun) -> HTML:
     return HTML(f'<header class="brief-header"><h1>{esc(meta.title)}</h1><dl>{facts}</dl>{desc}</header>')
 
 
-def _last(values: list) -> float | None:
-    present = [v for v in values if v is not None]
-    return present[-1] if present else None
-
-
-#: Headline figures per model, most important first: (model, label key, value from metrics, format).
-HEADLINES = (
-    ("revenue", "revenue.k_total", lambda m: m["zone_payout_total_mean"], "money"),
-    ("revenue", "revenue.k_marginal", lambda m: m["marginal_retention_overall"], "ratio"),
-    ("revenue", "revenue.k_cap", lambda m: _mean(m["p_cap_binds"]), "percent"),
-    ("revenue", "revenue.k_floor", lambda m: _mean(m["p_floor_binds"]), "percent"),
-    ("revenue", "revenue.k_pooled", lambda m: m["pooled_total_mean"], "money"),
-    ("salary", "salary.k_misrank", lambda m: m["misrank_above_median"], "percent"),
-    ("salary", "salary.k_incentive", lambda m: m["incentive_per_sd"], "wan"),
-    ("salary", "salary.k_gini", lambda m: m["gini"], "ratio"),
-    ("land", "land.k_lost", lambda m: m["lost_share"], "percent"),
-    ("land", "land.k_occupancy", lambda m: _last(m["occupancy_rate"]), "percent"),
-    ("land", "land.k_exhausted", lambda m: m["p_land_exhausted"], "percent"),
-)
-
-
-def show(value: float | None, kind: str, lang: str) -> str:
-    """A headline value as text in the brief's language."""
-    if value is None:
-        return "—"
-    return {"money": lambda: money(value, lang), "wan": lambda: wan(value, lang),
-            "percent": lambda: percent(value), "ratio": lambda: f"{value:.3f}"}[kind]()
-
-
-def headlines(metrics: dict, limit: int | None = None) -> list[tuple[str, str, float | None, str]]:
-    """(model, label key, value, format) of the models present, taking each model's next most
-    important figure in turn, at most ``limit`` of them."""
-    queues = {model: [h for h in HEADLINES if h[0] == model] for model in ("revenue", "salary", "land")
-              if model in metrics}
-    picked = []
-    while any(queues.values()) and (limit is None or len(picked) < limit):
-        for model, queue in queues.items():
-            if queue and (limit is None or len(picked) < limit):
-                _, key, get, kind = queue.pop(0)
-                picked.append((model, key, get(metrics[model]), kind))
-    return picked
-
-
 def key_numbers(run: ScenarioRun) -> HTML:
     """Three to five headline figures, spread over the models the scenario uses."""
     lang = _lang(run)
-    m0 = run.metrics.get("revenue")
-    fields = {"y0": m0["years"][0], "y1": m0["years"][-1]} if m0 else {}
     cells = "".join(
         f'<div class="key"><div class="v">{esc(show(value, kind, lang))}</div>'
-        f'<div class="k">{esc(labels.t(key, lang, **(fields if model == "revenue" else {})))}</div></div>'
+        f'<div class="k">{esc(headline_label(model, key, run.metrics, lang))}</div></div>'
         for model, key, value, kind in headlines(run.metrics, limit=5))
     return HTML(f'<section class="key-numbers"><h2>{esc(labels.t("brief.key_numbers", lang))}</h2>'
                 f'<div class="keys">{cells}</div></section>')

@@ -1,0 +1,136 @@
+"""``simlib batch``: many scenarios, one brief folder each, in parallel worker processes, resumable.
+
+A scenario whose resolved parameters (their hash) and simlib version match its
+last good ``results.json`` is skipped, so an interrupted batch picks up where
+it stopped.  Every scenario runs in its own staging folder through the same
+pipeline as ``simlib brief``; one failing never stops the others.  Workers are
+local processes, or a Dask cluster (``dask=ADDRESS`` or ``"local"``).  At the
+end ``index.html`` lists every scenario with its status, headline figures, run
+time and a link to its brief or its kept ``failed.ipynb``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import multiprocessing
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+from urllib.parse import quote
+
+import simlib
+from simlib import scenario
+from simlib.pipeline import Outcome
+
+ZONE_NOTEBOOK = Path(simlib.__file__).resolve().parent.parent / "notebooks" / "zone_brief.ipynb"
+
+
+def up_to_date(sc: scenario.Scenario, outdir: Path) -> bool:
+    """Whether ``outdir`` holds a good brief of exactly these parameters from this simlib version."""
+    try:
+        prov = json.loads((outdir / "results.json").read_text(encoding="utf-8"))["provenance"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    return ((outdir / "brief.html").is_file() and prov.get("params_sha256") == sc.params_sha256()
+            and prov.get("simlib_version") == simlib.__version__)
+
+
+def brief_job(path: str, overrides: list[str], outdir: str, notebook: str = str(ZONE_NOTEBOOK)) -> Outcome:
+    """One scenario's brief, in whatever process runs it (a pool worker or a Dask worker)."""
+    from simlib.pipeline import publish_brief
+
+    sc = scenario.load(path, overrides)
+    params = {"scenario_path": str(Path(path).resolve()), "overrides": list(overrides)}
+    try:
+        return publish_brief(sc.name, Path(notebook), params, Path(outdir), sc.params.meta.title,
+                             sc.params.meta.language)
+    except Exception as exc:  # anything a worker did not foresee is this scenario's failure, not the batch's
+        return Outcome(sc.name, Path(outdir), False, 0.0, f"{type(exc).__name__}: {exc}")
+
+
+def run_batch(scenarios: list[scenario.Scenario], outroot: Path, jobs: int, force: bool = False,
+              dask: str | None = None, on_done: Callable[[Outcome], None] = lambda o: None,
+              notebook: Path = ZONE_NOTEBOOK) -> list[Outcome]:
+    """Brief every scenario not already up to date; return the outcomes in the scenarios' order."""
+    outcomes: dict[str, Outcome] = {}
+    todo = []
+    for sc in scenarios:
+        outdir = outroot / sc.name
+        if not force and up_to_date(sc, outdir):
+            outcomes[sc.name] = Outcome(sc.name, outdir, True, 0.0, skipped=True)
+            on_done(outcomes[sc.name])
+        else:
+            todo.append((str(sc.path), list(sc.overrides), str(outdir), str(notebook)))
+    for outcome in _run(todo, jobs, dask):
+        outcomes[outcome.name] = outcome
+        on_done(outcome)
+    return [outcomes[sc.name] for sc in scenarios]
+
+
+def _run(todo: list[tuple], jobs: int, dask: str | None) -> Iterable[Outcome]:
+    if not todo:
+        return
+    if dask is not None:
+        from simlib.cluster import client_for
+
+        with client_for(dask, jobs) as client:
+            from distributed import as_completed as dask_completed
+
+            futures = [client.submit(brief_job, *job, pure=False) for job in todo]
+            for future in dask_completed(futures):
+                yield future.result()
+        return
+    # spawned workers: a fork of a process that already holds ZeroMQ sockets is not safe
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(brief_job, *job) for job in todo]
+        for future in as_completed(futures):
+            yield future.result()
+
+
+def write_index(outcomes: list[Outcome], outroot: Path) -> Path:
+    """``outroot/index.html``: one row per scenario, a self-contained page with no script."""
+    from simlib import publish
+    from simlib.headlines import headline_label, headlines, show
+
+    rows = []
+    for o in outcomes:
+        link = quote(o.name)
+        try:
+            doc = json.loads((o.outdir / "results.json").read_text(encoding="utf-8")) if o.ok else None
+        except (OSError, ValueError):
+            doc = None
+        if o.ok:
+            figures = "; ".join(f"{headline_label(model, key, doc['metrics'], 'en')}: {show(value, kind, 'en')}"
+                                for model, key, value, kind in headlines(doc["metrics"], limit=4)) if doc else ""
+            status = "unchanged, skipped" if o.skipped else "ok"
+            target = f'<a href="{link}/brief.html">brief</a>'
+        else:
+            figures = ""
+            status = "failed: " + (o.error or "").splitlines()[0] if o.error else "failed"
+            target = f'<a href="{link}/failed.ipynb">failed.ipynb</a>' if o.kept else ""
+        cls = "ok" if o.ok else "failed"
+        rows.append(f'<tr class="{cls}"><td>{html.escape(o.name)}</td><td>{html.escape(status)}</td>'
+                    f"<td>{html.escape(figures)}</td><td>{o.seconds:.1f} s</td><td>{target}</td></tr>")
+    failed = sum(not o.ok for o in outcomes)
+    page = f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>simlib batch</title>
+<style>
+body {{ font-family: "Noto Sans CJK SC", "Helvetica Neue", Arial, sans-serif; max-width: 70rem; margin: 2rem auto;
+       color: #1b1b1b; }}
+table {{ border-collapse: collapse; width: 100%; font-size: .9rem; }}
+th, td {{ border: 1px solid #d0d7de; padding: .3rem .5rem; text-align: left; vertical-align: top; }}
+tr.failed td {{ background: #fff0f0; }}
+</style></head><body>
+<h1>simlib batch: {len(outcomes)} scenarios, {failed} failed</h1>
+<table><thead><tr><th>Scenario</th><th>Status</th><th>Headline figures</th><th>Run time</th><th>Output</th></tr>
+</thead><tbody>
+{chr(10).join(rows)}
+</tbody></table>
+<p>simlib {html.escape(simlib.__version__)}</p>
+</body></html>
+"""
+    outroot.mkdir(parents=True, exist_ok=True)
+    path = outroot / "index.html"
+    publish.write_text(path, page)
+    return path

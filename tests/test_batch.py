@@ -1,0 +1,116 @@
+"""simlib batch: parallel briefs, one failure never stops the others, unchanged scenarios skipped, index page."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+
+import nbformat
+import pytest
+
+from conftest import ROOT, simlib
+
+YONGCHANG = (ROOT / "params" / "yongchang_2024.yaml").read_text(encoding="utf-8")
+
+
+def scenarios(folder, seeds=(1, 2, 3)):
+    """Small copies of the Yongchang scenario with their own seeds (salary only: quick briefs)."""
+    folder.mkdir()
+    for s in seeds:
+        (folder / f"zone_{s}.yaml").write_text(YONGCHANG.replace("value: 20240601", f"value: {s}"),
+                                               encoding="utf-8")
+    return folder
+
+
+def failing_for(folder, marker):
+    """The real brief notebook, plus a first cell that raises for scenarios whose path contains ``marker``."""
+    nb = nbformat.read(ROOT / "notebooks" / "zone_brief.ipynb", as_version=4)
+    code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    nb.cells.insert(code[1], nbformat.v4.new_code_cell(
+        f"if {marker!r} in scenario_path:\n    raise RuntimeError('this zone is broken')"))
+    path = folder / "brief_or_fail.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def metrics(root, name):
+    return json.loads((root / name / "results.json").read_text(encoding="utf-8"))["metrics"]
+
+
+def test_batch_runs_all_reports_failure_resumes_and_forces(tmp_path):
+    params = scenarios(tmp_path / "params")
+    out = tmp_path / "out"
+    notebook = failing_for(tmp_path, "zone_2")
+    proc = simlib("batch", str(params / "*.yaml"), "--out", str(out), "--jobs", "2", "--notebook", str(notebook))
+    assert proc.returncode == 1  # one failed
+    assert "zone_2: failed: " in proc.stderr and "RuntimeError: this zone is broken" in proc.stderr
+    assert "3 scenarios, 3 run, 0 unchanged, 1 failed" in proc.stdout
+    for name in ("zone_1", "zone_3"):
+        assert (out / name / "brief.html").is_file() and (out / name / "results.json").is_file()
+    assert (out / "zone_2" / "failed.ipynb").is_file() and not (out / "zone_2" / "brief.html").exists()
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "<script" not in index.lower()
+    assert re.search(r"<td>zone_1</td><td>ok</td>.*?<a href=\"zone_1/brief.html\">", index)
+    assert re.search(r"<td>zone_2</td><td>failed: cell \d+: RuntimeError: this zone is broken</td>", index)
+    assert '<a href="zone_2/failed.ipynb">' in index
+    first = {n: metrics(out, n) for n in ("zone_1", "zone_3")}
+    stamp = (out / "zone_1" / "brief.html").stat().st_mtime_ns
+
+    # the unchanged ones are skipped, the failed one is tried again (and works with the stock notebook)
+    started = time.perf_counter()
+    proc = simlib("batch", str(params / "*.yaml"), "--out", str(out), "--jobs", "2")
+    assert proc.returncode == 0, proc.stderr
+    assert "3 scenarios, 1 run, 2 unchanged, 0 failed" in proc.stdout
+    assert (out / "zone_1" / "brief.html").stat().st_mtime_ns == stamp
+    assert (out / "zone_2" / "brief.html").is_file() and not (out / "zone_2" / "failed.ipynb").exists()
+    assert "unchanged, skipped" in (out / "index.html").read_text(encoding="utf-8")
+
+    proc = simlib("batch", str(params / "*.yaml"), "--out", str(out), "--jobs", "1")
+    assert "3 scenarios, 0 run, 3 unchanged" in proc.stdout
+    assert time.perf_counter() - started < 120
+
+    # --force re-runs everything; a changed parameter re-runs that one; numbers are the same whatever --jobs
+    proc = simlib("batch", str(params / "*.yaml"), "--out", str(out), "--jobs", "1", "--force")
+    assert "3 scenarios, 3 run, 0 unchanged, 0 failed" in proc.stdout
+    assert {n: metrics(out, n) for n in ("zone_1", "zone_3")} == first
+    proc = simlib("batch", str(params / "*.yaml"), "--out", str(out), "--set", "salary.pay.standard_amount=5")
+    assert "3 scenarios, 3 run, 0 unchanged" in proc.stdout
+
+
+def test_batch_on_a_local_dask_cluster_gives_the_same_numbers(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    params = scenarios(tmp_path / "params", seeds=(7, 8))
+    local, remote = tmp_path / "local", tmp_path / "dask"
+    assert simlib("batch", str(params / "*.yaml"), "--out", str(local), "--jobs", "2").returncode == 0
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        proc = simlib("batch", str(params / "*.yaml"), "--out", str(remote), "--dask", cluster.scheduler_address)
+    assert proc.returncode == 0, proc.stderr
+    for name in ("zone_7", "zone_8"):
+        assert metrics(remote, name) == metrics(local, name)
+
+
+def test_batch_bad_input_exits_2_and_writes_nothing(tmp_path):
+    params = scenarios(tmp_path / "params", seeds=(1,))
+    (params / "broken.yaml").write_text(YONGCHANG.replace("value: 0.5\n", "value: 1.5\n"), encoding="utf-8")
+    out = tmp_path / "out"
+    proc = simlib("batch", str(params / "*.yaml"), "--out", str(out))
+    assert proc.returncode == 2
+    assert "broken.yaml: salary.appraisal.reliability: must be at most 1.0, got 1.5" in proc.stderr
+    assert not out.exists()
+    proc = simlib("batch", str(tmp_path / "nothing-*.yaml"), "--out", str(out))
+    assert proc.returncode == 2 and "no scenario file matches" in proc.stderr
+    assert not out.exists()
+
+
+def test_unreachable_dask_scheduler_is_a_clear_error_within_ten_seconds(tmp_path):
+    params = scenarios(tmp_path / "params", seeds=(1,))
+    out = tmp_path / "out"
+    started = time.perf_counter()
+    proc = simlib("batch", str(params / "*.yaml"), "--out", str(out), "--dask", "tcp://127.0.0.1:9")
+    assert proc.returncode == 2
+    assert "cannot reach the Dask scheduler at 'tcp://127.0.0.1:9'" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+    assert time.perf_counter() - started < 20  # 10 s to connect, plus start-up
+    assert not (out / "zone_1" / "brief.html").exists()
