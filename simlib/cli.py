@@ -77,6 +77,36 @@ def _parser() -> argparse.ArgumentParser:
     add_set(batch)
     batch.set_defaults(func=cmd_batch)
 
+    sw = sub.add_parser("sweep", help="the models over a grid of parameter values, with a sweep brief")
+    sw.add_argument("params", type=Path, help="scenario file")
+    sw.add_argument("--vary", action="append", required=True, metavar="KEY=LO:HI:N",
+                    help="n evenly spaced values of a dotted key (repeatable; two give heat maps)")
+    sw.add_argument("--paths", type=int, default=None, help="Monte Carlo paths per point (revenue and land)")
+    sw.add_argument("--target", default=None, metavar="METRIC>=VALUE",
+                    help="mark where a metric holds, e.g. revenue.zone_payout_total_p20>=10")
+    sw.add_argument("--jobs", type=int, default=1, help="worker processes for the grid (default 1)")
+    sw.add_argument("--out", type=Path, default=None, help="output folder (default: outputs/<scenario>-sweep)")
+    add_dask(sw)
+    add_lang(sw)
+    add_set(sw)
+    sw.set_defaults(func=cmd_sweep)
+
+    sens = sub.add_parser("sensitivity", help="Sobol or Morris sensitivity of one metric, with a brief")
+    sens.add_argument("params", type=Path, help="scenario file")
+    sens.add_argument("--vary", action="append", required=True, metavar="KEY=LO:HI",
+                      help="the range of a dotted key (repeatable)")
+    sens.add_argument("--method", choices=("sobol", "morris"), default="sobol")
+    sens.add_argument("--metric", required=True, help="a scalar metric, e.g. revenue.zone_payout_total_mean")
+    sens.add_argument("--n", type=int, default=64, help="Sobol base sample (a power of two) or Morris trajectories")
+    sens.add_argument("--paths", type=int, default=None, help="Monte Carlo paths per evaluation")
+    sens.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    sens.add_argument("--out", type=Path, default=None,
+                      help="output folder (default: outputs/<scenario>-sensitivity)")
+    add_dask(sens)
+    add_lang(sens)
+    add_set(sens)
+    sens.set_defaults(func=cmd_sensitivity)
+
     listing = sub.add_parser("list", help="show the scenarios: title, zone and the models each uses")
     listing.add_argument("params", nargs="*", type=Path, help="scenario files (default: params/*.yaml)")
     listing.set_defaults(func=cmd_list)
@@ -139,6 +169,194 @@ def cmd_batch(args: argparse.Namespace) -> int:
     print(f"simlib batch: {len(outcomes)} scenarios, {ran} run, {len(outcomes) - ran} unchanged, "
           f"{failed} failed; index at {index}")
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _explore_setup(args: argparse.Namespace, with_n: bool):
+    """Shared checks of sweep and sensitivity: the scenario, the --vary ranges, --paths, --jobs."""
+    from simlib import sweep
+
+    problems = []
+    varies = []
+    for text in args.vary:
+        try:
+            varies.append(sweep.parse_vary(text, with_n=with_n))
+        except ValueError as exc:
+            problems.append(str(exc))
+    keys = [v.key for v in varies]
+    problems += [f"--vary {k}: given twice" for k in sorted({k for k in keys if keys.count(k) > 1})]
+    if args.paths is not None and args.paths < 1:
+        problems.append(f"--paths: must be at least 1, got {args.paths}")
+    if args.jobs < 1:
+        problems.append(f"--jobs: must be at least 1, got {args.jobs}")
+    lang = [f"meta.language={args.lang}"] if args.lang else []
+    try:
+        base = scenario.load(args.params, args.overrides + lang)
+    except scenario.ScenarioError as exc:
+        return None, None, problems + [str(p) for p in exc.problems]
+    overrides = args.overrides + lang + sweep.paths_override(base, args.paths)
+    if not problems:  # the corners of the box are the extremes of every range
+        corners = [dict(zip(keys, c)) for c in __import__("itertools").product(*((v.lo, v.hi) for v in varies))]
+        problems += sweep.check(args.params, overrides, corners)
+    return (base, overrides, varies), None, problems
+
+
+def _mapper(args: argparse.Namespace):
+    """A map over grid points: in this process, in worker processes, or on a Dask cluster."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def mapper():
+        if args.dask:
+            from simlib.cluster import client_for
+
+            with client_for(args.dask, args.jobs) as client:
+                yield lambda f, jobs: client.gather(client.map(f, list(jobs), pure=False))
+        elif args.jobs > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            with ProcessPoolExecutor(args.jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+                yield lambda f, jobs: list(pool.map(f, list(jobs), chunksize=max(1, len(list(jobs)) // (4 * args.jobs))))
+        else:
+            yield lambda f, jobs: [f(j) for j in jobs]
+    return mapper()
+
+
+def cmd_sweep(args: argparse.Namespace) -> int:
+    from simlib import sweep
+
+    setup, _, problems = _explore_setup(args, with_n=True)
+    target = None
+    if args.target is not None:
+        m = re.match(r"^\s*([\w.]+)\s*(>=|<=)\s*(\S+)\s*$", args.target)
+        try:
+            target = {"metric": m.group(1), "op": m.group(2), "value": float(m.group(3)), "text": args.target}
+        except (AttributeError, ValueError):
+            problems.append(f"--target {args.target!r}: expected METRIC>=VALUE or METRIC<=VALUE")
+    if setup is not None and not problems:
+        base, overrides, varies = setup
+        points = sweep.grid(varies)
+        if len(points) > 10_000:
+            problems.append(f"--vary: {len(points):,} grid points; at most 10,000")
+    if problems:
+        for p in problems:
+            print(p, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    from simlib.cluster import ClusterError
+
+    first = sweep.evaluate((str(args.params), overrides, points[0]))
+    if target is not None and target["metric"] not in first:
+        print(f"--target: no metric {target['metric']!r}; the sweep has: {', '.join(k for k in first if '.' in k)}",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        with _mapper(args) as map_fn:
+            rows = [first] + map_fn(sweep.evaluate, [(str(args.params), overrides, p) for p in points[1:]])
+    except ClusterError as exc:
+        print(f"--dask: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    outdir = args.out or Path("outputs") / f"{base.name}-sweep"
+    table_name = _write_table(rows, outdir)
+    metric_keys = [k for k in first if k not in {v.key for v in varies}]
+    moving = [k for k in metric_keys if len({r.get(k) for r in rows}) > 1]  # what the grid changes
+    shown = ([target["metric"]] if target else []) + [k for k in _SHOWN if k in moving] + moving
+    shown = list(dict.fromkeys(shown))[:4] or metric_keys[:4]
+    spec = {"title": base.params.meta.title, "scenario": base.name, "vary": [vars(v) for v in varies],
+            "points": len(rows), "target": target, "shown": shown, "table": table_name,
+            "overrides": overrides, "params_sha256": base.params_sha256()}
+    return _explore_brief("sweep", outdir, {"spec": spec, "rows": rows}, "sweep_brief.ipynb", base, args.lang)
+
+
+_SHOWN = ("revenue.zone_payout_total_mean", "revenue.marginal_retention_overall", "salary.misrank_above_median",
+          "salary.incentive_per_sd", "land.lost_share", "land.p_land_exhausted")
+
+
+def _write_table(rows: list[dict], outdir: Path) -> str:
+    """sweep.parquet when pyarrow is installed, else sweep.csv; written whole, then renamed into place."""
+    import pandas as pd
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    frame = pd.DataFrame(rows)
+    try:
+        import pyarrow  # noqa: F401
+
+        name, write = "sweep.parquet", lambda p: frame.to_parquet(p, index=False)
+    except ImportError:
+        name, write = "sweep.csv", lambda p: frame.to_csv(p, index=False)
+    tmp = outdir / f".{name}.tmp"
+    write(tmp)
+    os.replace(tmp, outdir / name)
+    return name
+
+
+def _explore_brief(kind: str, outdir: Path, data: dict, notebook: str, base: scenario.Scenario,
+                   lang: str | None) -> int:
+    import json
+    import tempfile
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=outdir, prefix=f".{kind}-data.", suffix=".json")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, allow_nan=False, default=float)
+        language = lang or base.params.meta.language
+        params = {"data_path": str(Path(tmp).resolve()), "language": language}
+        return _publish(kind, _notebook(notebook), params, outdir, f"{base.params.meta.title} ({kind})", language)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    from simlib import sweep
+
+    setup, _, problems = _explore_setup(args, with_n=False)
+    if problems:
+        for p in problems:
+            print(p, file=sys.stderr)
+        return EXIT_BAD_INPUT
+    base, overrides, varies = setup
+    first = sweep.evaluate((str(args.params), overrides, {}))
+    if args.metric not in first:
+        print(f"--metric: no metric {args.metric!r}; available: {', '.join(k for k in first)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    import numpy as np
+
+    from simlib import sensitivity
+    from simlib.cluster import ClusterError
+
+    factors = [sensitivity.Factor(v.key, v.lo, v.hi) for v in varies]
+    try:
+        with _mapper(args) as map_fn:
+            def model(x: np.ndarray) -> np.ndarray:
+                jobs = [(str(args.params), overrides, {f.key: _as_value(base, f.key, x[i, j])
+                                                       for i, f in enumerate(factors)}) for j in range(x.shape[1])]
+                return np.array([np.nan if r[args.metric] is None else r[args.metric]
+                                 for r in map_fn(sweep.evaluate, jobs)])
+
+            rng = np.random.default_rng(base.params.meta.seed)
+            if args.method == "sobol":
+                result = sensitivity.sobol(model, factors, args.n, rng)
+            else:
+                result = sensitivity.morris(model, factors, args.n, rng)
+    except ClusterError as exc:
+        print(f"--dask: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except ValueError as exc:
+        print(f"--n: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    spec = {"title": base.params.meta.title, "scenario": base.name, "metric": args.metric, "method": args.method,
+            "vary": [vars(v) for v in varies], "overrides": overrides, "params_sha256": base.params_sha256()}
+    outdir = args.out or Path("outputs") / f"{base.name}-sensitivity"
+    return _explore_brief("sensitivity", outdir, {"spec": spec, "result": result}, "sensitivity_brief.ipynb",
+                          base, args.lang)
+
+
+def _as_value(base: scenario.Scenario, key: str, value: float):
+    """Whole numbers for integer keys (years, paths), floats otherwise."""
+    current = base.resolved()
+    for part in key.split("."):
+        current = current.get(part) if isinstance(current, dict) else None
+    return int(round(value)) if isinstance(current, int) and not isinstance(current, bool) else float(value)
 
 
 def add_lang(p: argparse.ArgumentParser) -> None:

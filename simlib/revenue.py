@@ -149,6 +149,7 @@ def metrics(result: RevenueResult) -> dict:
         "marginal_retention_mean": mean(sp.marginal),
         "zone_payout_total_mean": float(payout_total.mean()),
         "zone_payout_total_p05": float(np.quantile(payout_total, 0.05)),
+        "zone_payout_total_p20": float(np.quantile(payout_total, 0.20)),  # received in 80% of paths
         "zone_payout_total_p95": float(np.quantile(payout_total, 0.95)),
         "county_topup_total_mean": float(sp.top_up.sum(axis=1).mean()),
         "pooled_total_mean": float(sp.pooled.sum(axis=1).mean()),

@@ -28,8 +28,13 @@ class ScenarioRun:
     metrics: dict  # section name → JSON-ready metrics
 
 
-def run(source: Scenario | str | Path, overrides: list[str] | tuple[str, ...] = ()) -> ScenarioRun:
-    """Simulate every model section present in the scenario."""
+def run(source: Scenario | str | Path, overrides: list[str] | tuple[str, ...] = (),
+        solve_reverse: bool = True) -> ScenarioRun:
+    """Simulate every model section present in the scenario.
+
+    ``solve_reverse=False`` skips the land model's reverse question (a root search of
+    many reruns), which sweeps and sensitivity runs do not need at every point.
+    """
     sc = source if isinstance(source, Scenario) else scenario.load(source, overrides)
     rngs = dict(zip(MODELS, np.random.default_rng(sc.params.meta.seed).spawn(len(MODELS))))
     results, metrics = {}, {}
@@ -44,6 +49,6 @@ def run(source: Scenario | str | Path, overrides: list[str] | tuple[str, ...] = 
         params, rng = sc.params.land, rngs["land"]
         results["land"] = land.simulate(params, rng)
         metrics["land"] = land.metrics(results["land"], params)
-        if params.reverse is not None:  # common random numbers for every trial of the solver
+        if params.reverse is not None and solve_reverse:  # common random numbers for every trial of the solver
             metrics["land"]["reverse"] = land.smallest_programme(params, seed=int(rng.integers(2**63)))
     return ScenarioRun(sc, results, metrics)

@@ -1,0 +1,150 @@
+"""The sweep and sensitivity briefs: tables and charts from results computed outside the notebook.
+
+``simlib sweep`` and ``simlib sensitivity`` compute in the CLI's process (or on
+workers) and hand the notebook a file of results; these functions only show it.
+Every string from a scenario or the command line is escaped (or made literal
+for matplotlib).
+"""
+
+from __future__ import annotations
+
+import operator
+
+import matplotlib.pyplot as plt
+import numpy as np
+from IPython.display import HTML
+
+from simlib import labels
+from simlib.report import esc, figure, plain, table
+
+OPS = {">=": operator.ge, "<=": operator.le}
+
+
+def target_holds(rows: list[dict], target: dict | None) -> list[bool] | None:
+    if not target:
+        return None
+    op = OPS[target["op"]]
+    return [row.get(target["metric"]) is not None and op(row[target["metric"]], target["value"]) for row in rows]
+
+
+def sweep_header(spec: dict, lang: str) -> HTML:
+    varies = "; ".join(f"{v['key']} = {v['lo']:g} … {v['hi']:g} ({v['n']})" for v in spec["vary"])
+    target = (f"<p>{esc(labels.t('sweep.target', lang))}: <code>{esc(spec['target']['text'])}</code></p>"
+              if spec.get("target") else "")
+    return HTML(f'<header class="brief-header"><h1>{esc(labels.t("sweep.title", lang))}: {esc(spec["title"])}</h1>'
+                f"<p>{esc(labels.t('sweep.varied', lang))}: {esc(varies)} · {esc(spec['points'])} "
+                f"{esc(labels.t('sweep.points', lang))} · {esc(spec['table'])}</p>{target}</header>")
+
+
+def sweep_charts(rows: list[dict], spec: dict, lang: str) -> HTML:
+    """Lines over one varied key, heat maps over two; the target region outlined."""
+    keys = [v["key"] for v in spec["vary"]]
+    metrics = spec["shown"]
+    holds = target_holds(rows, spec.get("target"))
+    n = len(metrics)
+    fig, axes = plt.subplots((n + 1) // 2, 2 if n > 1 else 1, figsize=(10, 3.6 * ((n + 1) // 2)), squeeze=False)
+    for ax, metric in zip(axes.flat, metrics):
+        values = np.array([np.nan if r.get(metric) is None else r[metric] for r in rows], dtype=float)
+        if len(keys) == 1:
+            x = np.array([r[keys[0]] for r in rows], dtype=float)
+            ax.plot(x, values, "o-", color="#08306b")
+            if holds is not None:
+                ax.fill_between(x, np.nanmin(values), np.nanmax(values), where=holds, color="#55a868", alpha=0.2,
+                                label=labels.t("sweep.region", lang))
+                ax.legend(frameon=False, fontsize=8)
+            ax.set_xlabel(plain(keys[0]))
+            ax.grid(alpha=0.3)
+        else:
+            xs = sorted({r[keys[0]] for r in rows})
+            ys = sorted({r[keys[1]] for r in rows})
+            z = np.full((len(ys), len(xs)), np.nan)
+            ok = np.zeros_like(z, dtype=bool)
+            for i, r in enumerate(rows):  # the first two varied keys; further keys are averaged
+                yi, xi = ys.index(r[keys[1]]), xs.index(r[keys[0]])
+                z[yi, xi] = values[i] if np.isnan(z[yi, xi]) else (z[yi, xi] + values[i]) / 2
+                ok[yi, xi] = holds[i] if holds is not None else False
+            mesh = ax.pcolormesh(xs, ys, z, shading="nearest", cmap="viridis")
+            fig.colorbar(mesh, ax=ax)
+            if holds is not None and ok.any():
+                ax.contour(xs, ys, ok.astype(float), levels=[0.5], colors="white", linewidths=2)
+            ax.set_xlabel(plain(keys[0]))
+            ax.set_ylabel(plain(keys[1]))
+        ax.set_title(plain(metric), fontsize=9)
+    for ax in list(axes.flat)[n:]:
+        ax.set_visible(False)
+    fig.tight_layout()
+    return HTML(figure(fig, alt=labels.t("sweep.title", lang)))
+
+
+def sweep_table(rows: list[dict], spec: dict, lang: str) -> HTML:
+    keys = [v["key"] for v in spec["vary"]]
+    holds = target_holds(rows, spec.get("target"))
+    headers = keys + spec["shown"] + ([labels.t("sweep.holds", lang)] if holds is not None else [])
+    body = []
+    for i, r in enumerate(rows):
+        cells = [f"{r[k]:g}" for k in keys] + ["—" if r.get(m) is None else f"{r[m]:.4g}" for m in spec["shown"]]
+        if holds is not None:
+            cells.append("✓" if holds[i] else "")
+        body.append(cells)
+    summary = ""
+    if holds is not None:
+        summary = f"<p>{esc(labels.t('sweep.summary', lang, held=sum(holds), total=len(holds)))}</p>"
+    return HTML(summary + table(headers, body, cls="numbers"))
+
+
+def sensitivity_section(result: dict, spec: dict, lang: str) -> HTML:
+    """Bar chart of the indices with their confidence intervals, and a plain-language ranking."""
+    factors = result["factors"]
+    fig, ax = plt.subplots(figsize=(8, 0.6 + 0.5 * len(factors)))
+    y = np.arange(len(factors))
+    if result["method"] == "sobol":
+        bars = (("first_order", labels.t("sens.first", lang), "#4292c6"),
+                ("total_order", labels.t("sens.total", lang), "#08306b"))
+        for k, (key, name, colour) in enumerate(bars):
+            values = np.array([np.nan if v is None else v for v in result[key]])
+            ci = np.array([[np.nan, np.nan] if c is None or None in c else c for c in result[key + "_ci"]])
+            err = np.abs(np.vstack([values - ci[:, 0], ci[:, 1] - values]))
+            ax.barh(y + (k - 0.5) * 0.4, values, 0.4, xerr=err, color=colour, label=name, capsize=3)
+        score = result["total_order"]
+    else:
+        values = np.array(result["mu_star"])
+        ax.barh(y, values, 0.5, xerr=np.array(result["mu_star_ci"]), color="#08306b", capsize=3, label="μ*")
+        score = result["mu_star"]
+    ax.set_yticks(y, [plain(f) for f in factors])
+    ax.invert_yaxis()
+    ax.legend(frameon=False, fontsize=8)
+    ax.grid(alpha=0.3, axis="x")
+    ax.set_title(plain(spec["metric"]), fontsize=9)
+    chart = figure(fig, alt=labels.t("sens.title", lang))
+    order = sorted(range(len(factors)), key=lambda i: -(score[i] or 0.0))
+    measure = labels.t("sens.by_total" if result["method"] == "sobol" else "sens.by_mu_star", lang)
+    ranked = labels.t("sens.ranking", lang, metric=spec["metric"], measure=measure,
+                      order=" > ".join(f"{factors[i]} ({(score[i] or 0.0):.3g})" for i in order))
+    rows = []
+    for i, f in enumerate(factors):
+        if result["method"] == "sobol":
+            rows.append((f, _num(result["first_order"][i]), _ci(result["first_order_ci"][i]),
+                         _num(result["total_order"][i]), _ci(result["total_order_ci"][i])))
+        else:
+            rows.append((f, _num(result["mu_star"][i]), _num(result["mu_star_ci"][i]), _num(result["mu"][i]),
+                         _num(result["sigma"][i])))
+    headers = ([labels.t("sens.factor", lang), labels.t("sens.first", lang), "CI", labels.t("sens.total", lang), "CI"]
+               if result["method"] == "sobol" else [labels.t("sens.factor", lang), "μ*", "± CI", "μ", "σ"])
+    method = labels.t(f"sens.method_{result['method']}", lang, evaluations=result["evaluations"])
+    return HTML(f"<section><p>{esc(ranked)}</p>{chart}{table(headers, rows, cls='numbers')}"
+                f"<p>{esc(method)}</p></section>")
+
+
+def sensitivity_header(spec: dict, lang: str) -> HTML:
+    ranges = "; ".join(f"{v['key']} ∈ [{v['lo']:g}, {v['hi']:g}]" for v in spec["vary"])
+    return HTML(f'<header class="brief-header"><h1>{esc(labels.t("sens.title", lang))}: {esc(spec["title"])}</h1>'
+                f"<p>{esc(labels.t('sens.metric', lang))}: <code>{esc(spec['metric'])}</code> · {esc(ranges)}</p>"
+                "</header>")
+
+
+def _num(x) -> str:
+    return "—" if x is None else f"{x:.3f}"
+
+
+def _ci(c) -> str:
+    return "—" if c is None or None in c else f"[{c[0]:.3f}, {c[1]:.3f}]"
