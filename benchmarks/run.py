@@ -46,6 +46,15 @@ salary peak memory ÷ 1 GB
     whole 1,000,000-staff ``salary.simulate`` — synthetic roster, true
     performance, appraisal and pay.  Target: at most 1 GB.
 
+batch --jobs 2 ÷ --jobs 1
+    ``simlib batch`` of 8 scenarios (the four ready ones, each twice under a
+    second seed), ``--force``, with two worker processes divided by one.  This
+    machine has two cores.  Target: at most 0.6.
+
+batch unchanged re-run ÷ first run
+    The same batch again without ``--force``: every scenario is up to date, so
+    only the hashes are checked and the index rewritten.  Target: at most 0.05.
+
 land vectorised ÷ per-path loop (per path)
     ``land.simulate`` for the Qingzhen land section, time per path when all
     paths run at once (10,000 paths × 120 months), divided by the time per path
@@ -275,6 +284,32 @@ def bench_land() -> list[Row]:
                 per_vec / per_loop, 0.02)]
 
 
+def bench_batch(tmp: Path) -> list[Row]:
+    params = tmp / "batch-params"
+    params.mkdir()
+    for path in sorted((ROOT / "params").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        for copy in (1, 2):
+            (params / f"{path.stem}_{copy}.yaml").write_text(
+                text.replace("  seed:\n    value: ", f"  seed:\n    value: {copy}0", 1), encoding="utf-8")
+    out = tmp / "batch-out"
+    env = {**os.environ, **{v: str(tmp / v.lower()) for v in ("MPLCONFIGDIR", "IPYTHONDIR", "JUPYTER_RUNTIME_DIR")}}
+
+    def batch(*extra: str) -> float:
+        started = time.perf_counter()
+        proc = subprocess.run([str(SIMLIB), "batch", str(params / "*.yaml"), "--out", str(out), *extra],
+                              cwd=ROOT, capture_output=True, text=True, env=env)
+        if proc.returncode != 0:
+            sys.exit(f"simlib batch failed:\n{proc.stderr}")
+        return time.perf_counter() - started
+
+    one = batch("--jobs", "1", "--force")
+    two = batch("--jobs", "2", "--force")
+    rerun = batch("--jobs", "2")
+    return [Row("(g) batch of 8: --jobs 2 ÷ --jobs 1", f"{two:.1f} s vs {one:.1f} s", two / one, 0.6),
+            Row("(h) batch of 8: unchanged re-run ÷ first run", f"{rerun:.2f} s vs {one:.1f} s", rerun / one, 0.05)]
+
+
 # --- the table ----------------------------------------------------------------------------------
 
 def print_table(rows: list[Row]) -> None:
@@ -290,6 +325,7 @@ def main() -> int:
     rows = bench_revenue() + bench_salary() + bench_land()
     with tempfile.TemporaryDirectory(prefix="simlib-bench-") as tmp:
         rows.insert(0, bench_brief(Path(tmp)))
+        rows += bench_batch(Path(tmp))
     print_table(rows)
     return 0 if all(r.passed for r in rows) else 1
 

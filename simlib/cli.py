@@ -341,8 +341,8 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     except ClusterError as exc:
         print(f"--dask: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except ValueError as exc:
-        print(f"--n: {exc}", file=sys.stderr)
+    except ValueError as exc:  # a bad --n, or a metric the model could not produce at some point
+        print(f"simlib sensitivity: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     spec = {"title": base.params.meta.title, "scenario": base.name, "metric": args.metric, "method": args.method,
             "vary": [vars(v) for v in varies], "overrides": overrides, "params_sha256": base.params_sha256()}

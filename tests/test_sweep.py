@@ -84,3 +84,37 @@ def test_bad_sweeps_exit_2_and_write_nothing(tmp_path, extra, message):
     assert proc.returncode == 2
     assert message in proc.stderr
     assert not out.exists()
+
+
+def test_sensitivity_sobol_and_morris_briefs(tmp_path):
+    for method, n in (("sobol", "8"), ("morris", "4")):
+        out = tmp_path / method
+        proc = simlib("sensitivity", str(QINGZHEN), "--vary", "revenue.sharing.zone_share=0.3:0.8",
+                      "--vary", "revenue.growth.volatility=0.05:0.3", "--vary", "salary.appraisal.reliability=0.3:0.9",
+                      "--metric", "revenue.zone_payout_total_mean", "--method", method, "--n", n,
+                      "--paths", "200", "--out", str(out), "--lang", "en")
+        assert proc.returncode == 0, proc.stderr
+        doc = json.loads((out / "results.json").read_text(encoding="utf-8"))
+        result = doc["result"]
+        assert result["method"] == method
+        assert result["factors"] == ["revenue.sharing.zone_share", "revenue.growth.volatility",
+                                     "salary.appraisal.reliability"]
+        score = result["total_order"] if method == "sobol" else result["mu_star"]
+        assert score[2] == pytest.approx(0.0, abs=1e-9)  # appraisal reliability cannot move the zone's revenue
+        page = (out / "brief.html").read_text(encoding="utf-8")
+        assert "what drives revenue.zone_payout_total_mean most" in page and "<script" not in page.lower()
+
+
+@pytest.mark.parametrize("extra, message", [
+    (["--metric", "revenue.nothing"], "--metric: no metric 'revenue.nothing'"),
+    (["--metric", "revenue.zone_payout_total_mean", "--n", "6"], "power of two"),
+    (["--metric", "revenue.zone_payout_total_mean", "--vary", "revenue.sharing.zone_share=0.5:1.5"],
+     "must be at most 1.0, got 1.5"),
+], ids=["unknown-metric", "n-not-power-of-two", "range-leaves-domain"])
+def test_bad_sensitivity_exits_2_and_writes_nothing(tmp_path, extra, message):
+    out = tmp_path / "s"
+    proc = simlib("sensitivity", str(QINGZHEN), "--vary", "revenue.growth.volatility=0.05:0.3", "--paths", "100",
+                  *extra, "--out", str(out))
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert not out.exists()
