@@ -62,6 +62,10 @@ def run_batch(scenarios: list[scenario.Scenario], outroot: Path, jobs: int, forc
             on_done(outcomes[sc.name])
         else:
             todo.append((str(sc.path), list(sc.overrides), str(outdir), str(notebook)))
+    # longest first (more model sections, longer briefs), so no long brief runs alone at the end
+    weight = {str(sc.path): -sum(getattr(sc.params, m) is not None for m in ("revenue", "salary", "land"))
+              for sc in scenarios}
+    todo.sort(key=lambda job: weight[job[0]])
     for outcome in _run(todo, jobs, dask):
         outcomes[outcome.name] = outcome
         on_done(outcome)

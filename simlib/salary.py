@@ -26,7 +26,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 from simlib.schema import Salary
 
@@ -298,6 +297,8 @@ def metrics(result: SalaryResult, params: Salary, rng: np.random.Generator) -> d
     top = result.grade == 0
     truly_top = theta >= np.quantile(theta, 1.0 - top_share)
     sample = rng.choice(n, size=min(n, 100_000), replace=False) if n > 100_000 else slice(None)
+    from scipy import stats  # half a second to import: only when metrics are asked for
+
     tau = stats.kendalltau(theta[sample], score[sample]).statistic if n >= 2 else np.nan
     p10, p90 = np.percentile(pay, [10, 90])
     out = {

@@ -118,3 +118,15 @@ def test_bad_sensitivity_exits_2_and_writes_nothing(tmp_path, extra, message):
     assert proc.returncode == 2
     assert message in proc.stderr
     assert not out.exists()
+
+
+def test_sweep_on_a_local_dask_cluster_gives_the_same_rows(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    args = ["sweep", str(QINGZHEN), "--vary", "revenue.sharing.zone_share=0.4:0.6:3", "--paths", "100"]
+    assert simlib(*args, "--out", str(tmp_path / "local")).returncode == 0
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        proc = simlib(*args, "--out", str(tmp_path / "dask"), "--dask", cluster.scheduler_address)
+    assert proc.returncode == 0, proc.stderr
+    rows = [json.loads((tmp_path / d / "results.json").read_text(encoding="utf-8"))["rows"] for d in ("local", "dask")]
+    assert rows[0] == rows[1]
