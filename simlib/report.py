@@ -72,6 +72,14 @@ def figure(fig: plt.Figure, alt: str, caption: str = "") -> str:
     return f'<figure><img src="data:image/png;base64,{data}" alt="{esc(alt)}">{cap}</figure>'
 
 
+def fan_chart(ax: plt.Axes, years: Sequence, fan: dict, lang: str, scale: float = 1.0) -> None:
+    """90% and 50% bands and the median of a quantile fan (keys p05 … p95), on ``ax``."""
+    q = {k: np.asarray(v, dtype=float) * scale for k, v in fan.items()}
+    ax.fill_between(years, q["p05"], q["p95"], color="#9ecae1", label=labels.t("revenue.fan_90", lang))
+    ax.fill_between(years, q["p25"], q["p75"], color="#4292c6", label=labels.t("revenue.fan_50", lang))
+    ax.plot(years, q["p50"], color="#08306b", lw=2, label=labels.t("revenue.fan_median", lang))
+
+
 def _lang(run: ScenarioRun) -> str:
     return run.scenario.params.meta.language
 
@@ -148,10 +156,7 @@ def revenue_section(run: ScenarioRun) -> HTML:
     years = m["years"]
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharex=True)
     for ax, series, title in zip(axes, ("tax", "zone_payout"), (t("revenue.tax"), t("revenue.payout"))):
-        fan = m["fan"][series]
-        ax.fill_between(years, fan["p05"], fan["p95"], color="#9ecae1", label=t("revenue.fan_90"))
-        ax.fill_between(years, fan["p25"], fan["p75"], color="#4292c6", label=t("revenue.fan_50"))
-        ax.plot(years, fan["p50"], color="#08306b", lw=2, label=t("revenue.fan_median"))
+        fan_chart(ax, years, m["fan"][series], lang)
         ax.set_title(title)
         ax.set_xlabel(t("revenue.year"))
         ax.set_ylabel(t("revenue.money_unit"))
@@ -299,10 +304,7 @@ def land_section(run: ScenarioRun) -> HTML:
               ("vacant_m2", t("land.vacant"), 1e-4, t("land.m2_unit")),
               ("land_left_mu", t("land.left"), 1.0, t("land.mu_unit")))
     for ax, (key, title, scale, unit) in zip(axes.flat, panels):
-        fan = {k: np.asarray(v) * scale for k, v in m["fan"][key].items()}
-        ax.fill_between(years, fan["p05"], fan["p95"], color="#9ecae1", label=t("revenue.fan_90"))
-        ax.fill_between(years, fan["p25"], fan["p75"], color="#4292c6", label=t("revenue.fan_50"))
-        ax.plot(years, fan["p50"], color="#08306b", lw=2, label=t("revenue.fan_median"))
+        fan_chart(ax, years, m["fan"][key], lang, scale)
         ax.set_title(title if key != "land_left_mu"
                      else f"{title}\n{t('land.p_exhausted', p=percent(m['p_land_exhausted']))}")
         ax.set_ylabel(unit)
