@@ -35,7 +35,7 @@ def execute(notebook: Path, output: Path, parameters: dict, cwd: Path) -> Failur
             progress_bar=False, log_output=False, request_save_on_cell_execute=False,
             # the kernel's own start-up chatter (e.g. a notice about its local TCP transport) is not
             # the user's business; cell warnings still reach the notebook's stderr outputs
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False"],
         )
     except PapermillExecutionError as exc:
         return Failure(cell=exc.exec_count, error=f"{exc.ename}: {exc.evalue}".strip())
