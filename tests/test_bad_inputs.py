@@ -1,0 +1,46 @@
+"""The bad-input corpus (tests/bad_inputs/cases.yaml): every case a clear error, exit 2, nothing started or written."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT, simlib
+
+CASES = yaml.safe_load((ROOT / "tests" / "bad_inputs" / "cases.yaml").read_text(encoding="utf-8"))
+OUTPUTS = ROOT / "outputs"
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_the_corpus_is_large_and_every_file_is_used():
+    assert len(CASES) >= 40
+    used = {Path(a).name for c in CASES for a in c["args"]}
+    files = {p.name for p in (ROOT / "tests" / "bad_inputs").glob("*.yaml")} - {"cases.yaml"}
+    assert files <= used
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_bad_input(case, tmp_path):
+    runtime = tmp_path / "runtime"
+    runtime.mkdir()
+    before = snapshot(OUTPUTS)
+    started = time.perf_counter()
+    proc = simlib(*case["args"], env={"JUPYTER_RUNTIME_DIR": str(runtime)}, timeout=60)
+    elapsed = time.perf_counter() - started
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert any(case["expect"] in line for line in lines), proc.stderr
+    assert "Traceback" not in proc.stderr
+    scenario_files = [a for a in case["args"] if a.endswith(".yaml") and not a.startswith("revenue")]
+    if case["args"][0] in ("check", "brief") and scenario_files:
+        assert all(line.startswith(scenario_files[0]) or ".csv: " in line for line in lines), lines
+    assert list(runtime.iterdir()) == []  # no kernel was started
+    assert snapshot(OUTPUTS) == before  # outputs/ byte for byte as it was
+    assert elapsed < 5  # the target is 2 s; the bound is loose for noisy CI machines
+    assert not Path("/tmp/simlib-pwned").exists()
