@@ -32,7 +32,8 @@ def execute(notebook: Path, output: Path, parameters: dict, cwd: Path) -> Failur
     try:
         papermill.execute_notebook(
             str(notebook), str(output), parameters=parameters, cwd=str(cwd),
-            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+            progress_bar=False, log_output=False,
+            request_save_on_cell_execute=True,  # so a kernel that dies leaves a notebook showing where
             # the kernel's own start-up chatter (e.g. a notice about its local TCP transport) is not
             # the user's business; cell warnings still reach the notebook's stderr outputs
             extra_arguments=["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False"],
@@ -40,8 +41,21 @@ def execute(notebook: Path, output: Path, parameters: dict, cwd: Path) -> Failur
     except PapermillExecutionError as exc:
         return Failure(cell=exc.exec_count, error=f"{exc.ename}: {exc.evalue}".strip())
     except Exception as exc:  # a dead kernel, a timeout, a kernel that never started
-        return Failure(cell=None, error=f"{type(exc).__name__}: {exc}".strip().splitlines()[0])
+        error = f"{type(exc).__name__}: {exc}".strip().splitlines()[0]
+        return Failure(cell=_cell_reached(output), error=error)
     return None
+
+
+def _cell_reached(output: Path) -> int | None:
+    """The number (as papermill counts them) of the first code cell that never finished, if the
+    notebook was saved before the kernel died."""
+    try:
+        nb = nbformat.read(output, as_version=4)
+    except (OSError, ValueError):
+        return None
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    done = [c for c in code if c.get("execution_count") is not None]
+    return len(done) + 1 if len(done) < len(code) else None
 
 
 def stderr_text(executed: Path) -> list[str]:

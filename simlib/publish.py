@@ -17,13 +17,31 @@ from pathlib import Path
 
 @contextmanager
 def staging(outdir: Path) -> Iterator[Path]:
-    """A fresh hidden folder inside ``outdir``, removed afterwards whatever happens."""
+    """A fresh hidden folder inside ``outdir``, removed afterwards whatever happens.
+
+    Staging folders left by runs that were killed (their process is gone) are
+    removed first; a folder of a run still going is left alone.
+    """
     outdir.mkdir(parents=True, exist_ok=True)
-    path = Path(tempfile.mkdtemp(dir=outdir, prefix=".staging-"))
+    for old in outdir.glob(".staging-*"):
+        pid = old.name.split("-")[1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+    path = Path(tempfile.mkdtemp(dir=outdir, prefix=f".staging-{os.getpid()}-"))
     try:
         yield path
     finally:
         shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def write_text(path: Path, text: str) -> None:

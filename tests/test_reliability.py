@@ -1,0 +1,155 @@
+"""Nothing lost, nothing run that should not run, the same numbers every time."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from conftest import ROOT, SIMLIB, simlib
+
+YONGCHANG = ROOT / "params" / "yongchang_2024.yaml"
+FINAL = {"brief.html", "results.json", "failed.ipynb"}
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+
+
+def notebook_with(tmp_path: Path, source: str) -> Path:
+    """The real brief notebook with one more cell, after the run and before the display."""
+    nb = nbformat.read(ROOT / "notebooks" / "zone_brief.ipynb", as_version=4)
+    code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    nb.cells.insert(code[2], nbformat.v4.new_code_cell(source))
+    path = tmp_path / "breaks.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def good(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("good") / "yongchang"
+    assert simlib("brief", str(YONGCHANG), "--out", str(out)).returncode == 0
+    return out
+
+
+@pytest.mark.parametrize("source, error", [
+    ("raise ValueError('a model error')", "ValueError: a model error"),
+    ("import os\nos._exit(1)", "DeadKernelError"),
+    ("import resource\nresource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, resource.RLIM_INFINITY))\n"
+     "import numpy as np\nhuge = np.ones(10**10)", "MemoryError"),
+], ids=["exception", "kernel-death", "out-of-memory"])
+def test_a_notebook_that_breaks_is_reported_and_never_published(good, tmp_path, source, error):
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in ("brief.html", "results.json"):
+        (out / name).write_bytes((good / name).read_bytes())
+    before = snapshot(out)
+    proc = simlib("brief", str(YONGCHANG), "--out", str(out), "--notebook", str(notebook_with(tmp_path, source)))
+    assert proc.returncode == 1
+    assert f"simlib: yongchang_2024: brief failed: cell 4: {error}" in proc.stderr
+    after = snapshot(out)
+    assert after.pop("failed.ipynb")
+    assert after == before
+    assert not list(out.glob(".staging-*"))
+
+
+def _kill_at(args: list[str], seconds: float) -> None:
+    proc = subprocess.Popen([str(SIMLIB), *args], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)  # its own process group: the kernel dies with it
+    time.sleep(seconds)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+@pytest.mark.parametrize("seconds", [0.2, 0.8, 1.5, 2.3, 3.0])
+def test_a_killed_brief_leaves_the_old_one_whole(good, tmp_path, seconds):
+    out = tmp_path / "out"
+    out.mkdir()
+    for name in ("brief.html", "results.json"):
+        (out / name).write_bytes((good / name).read_bytes())
+    before = snapshot(out)
+    _kill_at(["brief", str(YONGCHANG), "--out", str(out), "--set", "meta.title=killed"], seconds)
+    now = snapshot(out)
+    assert set(now) <= FINAL  # temporary files only ever live in the hidden staging folder
+    for name in ("brief.html", "results.json"):  # each file is the old one, or a complete new one
+        if now[name] != before[name]:
+            assert name != "results.json" or json.loads(now[name])["params"]["meta"]["title"] == "killed"
+            assert name != "brief.html" or now[name].rstrip().endswith(b"</html>")
+    proc = simlib("brief", str(YONGCHANG), "--out", str(out))  # the next run works and tidies up
+    assert proc.returncode == 0, proc.stderr
+    assert not list(out.glob(".staging-*"))
+
+
+def test_a_killed_batch_resumes(tmp_path):
+    params = tmp_path / "params"
+    params.mkdir()
+    for seed in (1, 2, 3):
+        (params / f"z{seed}.yaml").write_text(
+            YONGCHANG.read_text(encoding="utf-8").replace("value: 20240601", f"value: {seed}"), encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["batch", str(params / "*.yaml"), "--out", str(out), "--jobs", "1"]
+    proc = subprocess.Popen([str(SIMLIB), *args], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not any(out.glob("*/results.json")):
+        time.sleep(0.1)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    done = {p.parent.name for p in out.glob("*/results.json")}
+    assert 1 <= len(done) < 3
+    proc = simlib(*args)
+    assert proc.returncode == 0, proc.stderr
+    assert f"3 scenarios, {3 - len(done)} run, {len(done)} unchanged, 0 failed" in proc.stdout
+    for name in ("z1", "z2", "z3"):
+        assert (out / name / "brief.html").is_file()
+        assert not list((out / name).glob(".staging-*"))
+
+
+def test_same_seed_same_numbers_other_seed_other_numbers(tmp_path):
+    def metrics(out: Path, *extra: str) -> str:
+        assert simlib("brief", str(YONGCHANG), "--out", str(out), *extra).returncode == 0
+        doc = json.loads((out / "results.json").read_text(encoding="utf-8"))
+        return json.dumps(doc["metrics"], sort_keys=True)
+
+    first, second = metrics(tmp_path / "a"), metrics(tmp_path / "b")
+    assert first == second
+    assert metrics(tmp_path / "c", "--set", "meta.seed=12345") != first
+    prov = json.loads((tmp_path / "a" / "results.json").read_text(encoding="utf-8"))["provenance"]
+    for key in ("params_sha256", "simlib_version", "git_commit", "git_dirty", "seed", "scenario_file",
+                "overrides", "python", "numpy"):
+        assert key in prov
+
+
+def test_scenario_values_reach_the_notebook_only_as_literals(tmp_path):
+    """A file name and values that look like code are passed as plain strings, and nothing runs."""
+    marker = Path("/tmp/simlib-pwned-literal")
+    marker.unlink(missing_ok=True)
+    name = "x\"; open(chr(47).join(['', 'tmp', 'simlib-pwned-literal']), 'w') #.yaml"  # no slash in a file name
+    scenario = tmp_path / name
+    scenario.write_text(YONGCHANG.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "out"
+    proc = simlib("brief", str(scenario), "--out", str(out),
+                  "--set", "meta.title=__import__('os').system('touch /tmp/simlib-pwned-literal')")
+    assert proc.returncode == 0, proc.stderr
+    assert not marker.exists()
+    page = (out / "brief.html").read_text(encoding="utf-8")
+    assert any(f"__import__({q}os{q}).system" in page for q in ("'", "&#x27;", "&#39;"))  # shown, as text
+
+    # the parameters papermill injected are literals and nothing else
+    nb = notebook_with(tmp_path, "raise RuntimeError('keep the executed notebook')")
+    assert simlib("brief", str(scenario), "--out", str(out), "--notebook", str(nb)).returncode == 1
+    executed = nbformat.read(out / "failed.ipynb", as_version=4)
+    injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1
+    for node in ast.parse(injected[0].source).body:
+        assert isinstance(node, ast.Assign)
+        ast.literal_eval(node.value)  # raises on anything but a literal
