@@ -1,0 +1,135 @@
+"""Invariants over thousands of generated valid scenarios (hypothesis).
+
+Revenue: the money adds up every year on every path.  Salary: the pool is
+conserved in exact mode and no pay is negative.  Land: every stock changes by
+what enters minus what leaves, and none goes negative.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from simlib import land, revenue, salary
+from simlib.schema import Land, Revenue, Salary
+
+def many(examples: int) -> settings:
+    return settings(max_examples=examples, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+unit = st.floats(0.0, 1.0)
+
+
+@st.composite
+def revenue_params(draw) -> Revenue:
+    base_year = draw(st.integers(2000, 2030))
+    cap = draw(st.one_of(st.none(), st.floats(0.0, 5.0)))
+    floor = draw(st.floats(0.0, cap if cap is not None else 5.0))
+    horizon = draw(st.integers(1, 12))
+    start = base_year + draw(st.integers(1, 3))
+    shocks = draw(st.lists(st.builds(dict, year=st.integers(base_year + 1, start + horizon - 1),
+                                     change=st.floats(-0.9, 1.0)), max_size=3))
+    return Revenue.model_validate({
+        "base_year": base_year, "base_tax": draw(st.floats(0.0, 50.0)), "start_year": start,
+        "horizon_years": horizon, "paths": draw(st.integers(1, 40)),
+        "growth": {"mean": draw(st.floats(-0.5, 0.5)), "volatility": draw(st.floats(0.0, 0.8)), "shocks": shocks},
+        "sharing": {"zone_share": draw(unit), "floor": floor, "cap": cap, "excess_return": draw(unit),
+                    "base_reset_years": draw(st.one_of(st.none(), st.integers(1, 5)))},
+    })
+
+
+@many(1500)
+@given(revenue_params(), st.integers(0, 2**32 - 1))
+def test_revenue_money_adds_up(params, seed):
+    r = revenue.simulate(params, np.random.default_rng(seed))
+    s = r.split
+    assert np.all(np.isfinite(r.tax)) and np.all(r.tax >= 0)
+    np.testing.assert_allclose(s.payout, s.raw_share + s.top_up - s.pooled, atol=1e-9, rtol=1e-12)
+    np.testing.assert_allclose(r.county_net + s.payout, r.tax, atol=1e-9, rtol=1e-12)
+    assert np.all(s.payout >= -1e-12) and np.all(s.top_up >= 0) and np.all(s.pooled >= 0)
+    assert np.all(s.top_up * s.pooled == 0)
+    assert np.all((s.marginal >= 0) & (s.marginal <= params.sharing.zone_share + 1e-12))
+
+
+@st.composite
+def salary_params(draw) -> Salary:
+    sizes = [draw(st.integers(2, 30))] + draw(st.lists(st.integers(1, 30), max_size=5))
+    k = draw(st.integers(2, 5))
+    raw = draw(st.lists(st.integers(1, 10), min_size=k, max_size=k))
+    shares = [r / sum(raw) for r in raw]
+    shares[-1] = 1.0 - sum(shares[:-1])
+    coefs = sorted(draw(st.lists(st.floats(0.0, 3.0), min_size=k, max_size=k)), reverse=True)
+    return Salary.model_validate({
+        "staff": sum(sizes), "departments": [{"name": f"d{i}", "size": s} for i, s in enumerate(sizes)],
+        "department_effect_sd": draw(st.floats(0.0, 1.0)),
+        "posts": [{"track": "management", "level": "m", "base_pay": draw(st.floats(0.0, 30.0)), "share": 0.4},
+                  {"track": "professional", "level": "p", "base_pay": draw(st.floats(0.0, 30.0)), "share": 0.6}],
+        "appraisal": {"reliability": draw(st.floats(0.05, 1.0)), "scope": draw(st.sampled_from(["department", "zone"])),
+                      "quotas": [{"grade": f"g{i}", "share": s, "coefficient": c}
+                                 for i, (s, c) in enumerate(zip(shares, coefs))]},
+        "pay": {"standard_amount": draw(st.floats(0.0, 10.0)), "pool_mode": draw(st.sampled_from(["exact", "standard"]))},
+    })
+
+
+@many(1000)
+@given(salary_params(), st.integers(0, 2**32 - 1))
+def test_salary_pool_conserved_and_pay_never_negative(params, seed):
+    r = salary.simulate(params, np.random.default_rng(seed))
+    assert np.all(r.performance_pay >= 0) and np.all(r.total_pay >= 0)
+    counts = np.bincount(r.grade, minlength=len(params.appraisal.quotas))
+    expected = r.grade_counts.sum(axis=0)
+    np.testing.assert_array_equal(counts, expected)
+    if params.pay.pool_mode == "exact" and r.coefficient.sum() > 0:
+        np.testing.assert_allclose(r.performance_pay.sum(), params.pay.standard_amount * r.staff.size,
+                                   rtol=1e-9, atol=1e-9)
+    else:
+        np.testing.assert_allclose(r.performance_pay, params.pay.standard_amount * r.coefficient
+                                   if params.pay.pool_mode == "standard" else 0.0, atol=1e-9)
+
+
+STOCKS = {"U": (("change",), ("servicing",)), "A": (("servicing", "revitalised"), ("sold",)),
+          "S": (("sold",), ("released_land", "idling")), "I": (("released_land", "idling"), ("revitalised",)),
+          "C": (("starts",), ("completed",)), "V": (("completed", "released_m2", "leaving_m2"), ("let",)),
+          "O": (("let",), ("released_m2", "leaving_m2"))}
+
+
+@st.composite
+def land_params(draw) -> Land:
+    policy = draw(st.sampled_from(["fixed", "to_suit", "target_vacancy"]))
+    lag = draw(st.integers(1, 6))
+    start = 2025
+    horizon = draw(st.integers(1, 3))
+    lognormal = lambda lo, hi: {"mean": draw(st.floats(lo, hi)), "sd_log": draw(st.floats(0.0, 1.0))}  # noqa: E731
+    return Land.model_validate({
+        "start_year": start, "horizon_years": horizon, "paths": draw(st.integers(1, 8)),
+        "unserviced_mu": draw(st.floats(0, 2000)), "available_mu": draw(st.floats(0, 500)),
+        "sold_mu": draw(st.floats(0, 2000)), "idle_mu": draw(st.floats(0, 300)),
+        "servicing_mu_per_year": draw(st.floats(0, 600)), "idle_rate": draw(unit), "revitalise_rate": draw(unit),
+        "changes": draw(st.lists(st.builds(dict, year=st.integers(start, start + horizon - 1),
+                                           mu=st.floats(-1000, 1000)), max_size=2)),
+        "factories": {"policy": policy, "build_m2_per_year": draw(st.floats(1, 1e5)), "lag_months": lag,
+                      "target_vacancy": draw(st.floats(0, 0.5)), "vacant_m2": draw(st.floats(0, 1e5)),
+                      "occupied_m2": draw(st.floats(0, 1e5)), "tenant_exit_rate": draw(unit)},
+        "pipeline": {"arrivals_per_year": draw(st.floats(1, 200)), "sign_rate": draw(unit),
+                     "cumulative_from_signed": {"registered": 0.9, "started": 0.6, "producing": 0.3},
+                     "lags_months": {k: draw(st.floats(1, 6)) for k in ("signed", "registered", "started", "producing")}},
+        "projects": {"land_share": draw(unit), "land_mu": lognormal(1, 100), "factory_m2": lognormal(100, 30000),
+                     "investment": lognormal(0.1, 5), "tax_at_capacity": lognormal(0.01, 0.5)},
+        "max_wait_months": draw(st.integers(lag if policy == "to_suit" else 0, 12)),
+    })
+
+
+@many(600)
+@given(land_params(), st.integers(0, 2**32 - 1))
+def test_land_stocks_are_conserved_and_never_negative(params, seed):
+    r = land.simulate(params, np.random.default_rng(seed), trace=True)
+    t = r.trace
+    f = params.factories
+    initial = {"U": params.unserviced_mu, "A": params.available_mu, "S": params.sold_mu, "I": params.idle_mu,
+               "C": 0.0, "V": f.vacant_m2, "O": f.occupied_m2}
+    for stock, (inflows, outflows) in STOCKS.items():
+        levels = t[stock]
+        previous = np.vstack([np.full((1, levels.shape[1]), initial[stock]), levels[:-1]])
+        change = sum(t[k] for k in inflows) - sum(t[k] for k in outflows)
+        scale = max(1.0, float(np.abs(levels).max()), float(np.abs(previous).max()))
+        np.testing.assert_allclose(levels - previous, change, atol=1e-7 * scale, err_msg=stock)
+        assert levels.min() >= -1e-9 * scale, stock
