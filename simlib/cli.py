@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import glob
+import importlib.util
 import os
 import sys
 import re
@@ -139,6 +140,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     loaded = _load_or_report(paths, args.overrides)
     if loaded is None or problems:
         return EXIT_BAD_INPUT
+    if not _usable(args.notebook, args.out):
+        return EXIT_BAD_INPUT
     names = [sc.name for sc in loaded]
     clashes = sorted({n for n in names if names.count(n) > 1})
     if clashes:
@@ -242,6 +245,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         for p in problems:
             print(p, file=sys.stderr)
         return EXIT_BAD_INPUT
+    outdir = args.out or Path("outputs") / f"{base.name}-sweep"
+    if not _usable(None, outdir):
+        return EXIT_BAD_INPUT
     from simlib.cluster import ClusterError
 
     first = sweep.evaluate((str(args.params), overrides, points[0]))
@@ -255,8 +261,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     except ClusterError as exc:
         print(f"--dask: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    outdir = args.out or Path("outputs") / f"{base.name}-sweep"
-    table_name = _write_table(rows, outdir)
+    table_name = "sweep.parquet" if importlib.util.find_spec("pyarrow") else "sweep.csv"
     metric_keys = [k for k in first if k not in {v.key for v in varies}]
     moving = [k for k in metric_keys if len({r.get(k) for r in rows}) > 1]  # what the grid changes
     shown = ([target["metric"]] if target else []) + [k for k in _SHOWN if k in moving] + moving
@@ -264,29 +269,24 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     spec = {"title": base.params.meta.title, "scenario": base.name, "vary": [vars(v) for v in varies],
             "points": len(rows), "target": target, "shown": shown, "table": table_name,
             "overrides": overrides, "params_sha256": base.params_sha256()}
-    return _explore_brief("sweep", outdir, {"spec": spec, "rows": rows}, "sweep_brief.ipynb", base, args.lang)
+    status = _explore_brief("sweep", outdir, {"spec": spec, "rows": rows}, "sweep_brief.ipynb", base, args.lang)
+    if status == EXIT_OK:  # the table goes with its brief: a failed brief leaves the earlier pair alone
+        _write_table(rows, outdir, table_name)
+    return status
 
 
 _SHOWN = ("revenue.zone_payout_total_mean", "revenue.marginal_retention_overall", "salary.misrank_above_median",
           "salary.incentive_per_sd", "land.lost_share", "land.p_land_exhausted")
 
 
-def _write_table(rows: list[dict], outdir: Path) -> str:
-    """sweep.parquet when pyarrow is installed, else sweep.csv; written whole, then renamed into place."""
+def _write_table(rows: list[dict], outdir: Path, name: str) -> None:
+    """sweep.parquet (with pyarrow) or sweep.csv, written whole under a temporary name, then renamed."""
     import pandas as pd
 
-    outdir.mkdir(parents=True, exist_ok=True)
     frame = pd.DataFrame(rows)
-    try:
-        import pyarrow  # noqa: F401
-
-        name, write = "sweep.parquet", lambda p: frame.to_parquet(p, index=False)
-    except ImportError:
-        name, write = "sweep.csv", lambda p: frame.to_csv(p, index=False)
     tmp = outdir / f".{name}.tmp"
-    write(tmp)
+    frame.to_parquet(tmp, index=False) if name.endswith(".parquet") else frame.to_csv(tmp, index=False)
     os.replace(tmp, outdir / name)
-    return name
 
 
 def _explore_brief(kind: str, outdir: Path, data: dict, notebook: str, base: scenario.Scenario,
@@ -315,6 +315,8 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
             print(p, file=sys.stderr)
         return EXIT_BAD_INPUT
     base, overrides, varies = setup
+    if not _usable(None, args.out or Path("outputs") / f"{base.name}-sensitivity"):
+        return EXIT_BAD_INPUT
     first = sweep.evaluate((str(args.params), overrides, {}))
     if args.metric not in first:
         print(f"--metric: no metric {args.metric!r}; available: {', '.join(k for k in first)}", file=sys.stderr)
@@ -473,12 +475,17 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return _publish("compare", notebook, params, outdir, title, language)
 
 
-def _usable(notebook: Path, outdir: Path) -> bool:
-    if not notebook.is_file():
+def _usable(notebook: Path | None, outdir: Path) -> bool:
+    """The notebook exists and the output folder is, or can be made, a writable folder."""
+    if notebook is not None and not notebook.is_file():
         print(f"{notebook}: notebook not found", file=sys.stderr)
         return False
     if outdir.exists() and not outdir.is_dir():
         print(f"{outdir}: exists and is not a folder", file=sys.stderr)
+        return False
+    existing = next((p for p in [outdir, *outdir.parents] if p.exists()), Path("."))
+    if not existing.is_dir() or not os.access(existing, os.W_OK):
+        print(f"{outdir}: cannot be created ({existing} is not a writable folder)", file=sys.stderr)
         return False
     return True
 

@@ -108,7 +108,7 @@ def charts(names: list[str], runs: list[ScenarioRun], lang: str) -> HTML:
             if "salary" in r.metrics:
                 c = r.metrics["salary"]["misrank_curve"]
                 ax.plot(c["reliability"], c["misrank_simulated"], "o-", ms=3, color=COLOURS[i % len(COLOURS)],
-                        label=name)
+                        label=plain(name))
         ax.set_title(labels.t("salary.curve_chart", lang))
         ax.set_xlabel(labels.t("salary.reliability", lang), fontsize=8)
         ax.grid(alpha=0.3)

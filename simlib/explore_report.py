@@ -57,12 +57,18 @@ def sweep_charts(rows: list[dict], spec: dict, lang: str) -> HTML:
         else:
             xs = sorted({r[keys[0]] for r in rows})
             ys = sorted({r[keys[1]] for r in rows})
-            z = np.full((len(ys), len(xs)), np.nan)
-            ok = np.zeros_like(z, dtype=bool)
-            for i, r in enumerate(rows):  # the first two varied keys; further keys are averaged
+            total = np.zeros((len(ys), len(xs)))
+            count = np.zeros_like(total)
+            held = np.zeros_like(total)
+            for i, r in enumerate(rows):  # the first two varied keys; further keys are averaged over
                 yi, xi = ys.index(r[keys[1]]), xs.index(r[keys[0]])
-                z[yi, xi] = values[i] if np.isnan(z[yi, xi]) else (z[yi, xi] + values[i]) / 2
-                ok[yi, xi] = holds[i] if holds is not None else False
+                if not np.isnan(values[i]):
+                    total[yi, xi] += values[i]
+                    count[yi, xi] += 1
+                held[yi, xi] += bool(holds[i]) if holds is not None else 0
+            z = np.divide(total, count, out=np.full_like(total, np.nan), where=count > 0)
+            per_cell = len(rows) / (len(xs) * len(ys))
+            ok = held >= per_cell  # outlined where the target holds at every point behind the cell
             mesh = ax.pcolormesh(xs, ys, z, shading="nearest", cmap="viridis")
             fig.colorbar(mesh, ax=ax)
             if holds is not None and ok.any():

@@ -56,7 +56,8 @@ def publish_brief(name: str, notebook: Path, params: dict, outdir: Path, title: 
                 kept = outdir / "failed.ipynb"
                 publish.move(executed, kept)
             return Outcome(name, outdir, False, time.perf_counter() - started, str(failure), kept, warnings)
-        publish.move(results, outdir / "results.json")
+        # brief first, results last: results.json is what batch trusts to skip a scenario
         publish.move(page, outdir / "brief.html")
+        publish.move(results, outdir / "results.json")
         (outdir / "failed.ipynb").unlink(missing_ok=True)
     return Outcome(name, outdir, True, time.perf_counter() - started, warnings=warnings)

@@ -44,3 +44,24 @@ def test_bad_input(case, tmp_path):
     assert snapshot(OUTPUTS) == before  # outputs/ byte for byte as it was
     assert elapsed < 5  # the target is 2 s; the bound is loose for noisy CI machines
     assert not Path("/tmp/simlib-pwned").exists()
+
+
+@pytest.mark.parametrize("command", [
+    ["brief", "params/yongchang_2024.yaml"],
+    ["sweep", "params/yongchang_2024.yaml", "--vary", "salary.appraisal.reliability=0.5:0.9:2"],
+    ["batch", "params/yongchang_2024.yaml"],
+], ids=["brief", "sweep", "batch"])
+def test_an_output_folder_under_a_file_is_bad_input(tmp_path, command):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    proc = simlib(*command, "--out", str(blocker / "sub"))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "cannot be created" in proc.stderr
+    assert blocker.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_batch_with_a_missing_notebook_is_bad_input(tmp_path):
+    proc = simlib("batch", "params/yongchang_2024.yaml", "--notebook", str(tmp_path / "nope.ipynb"),
+                  "--out", str(tmp_path / "out"))
+    assert proc.returncode == 2 and "nope.ipynb: notebook not found" in proc.stderr
+    assert not (tmp_path / "out").exists()
