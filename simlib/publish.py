@@ -35,13 +35,18 @@ def staging(outdir: Path) -> Iterator[Path]:
 
 
 def _alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie left by a killed parent does not)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 def write_text(path: Path, text: str) -> None:
