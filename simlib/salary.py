@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simlib.schema import Salary
+from simlib.schema import Pay, Salary
 
 TRACKS = ("management", "professional")
 UNITS = ("committee", "company")
@@ -193,9 +193,11 @@ def appraise_and_pay(params: Salary, staff: Staff, theta: np.ndarray, rng: np.ra
     coefficient = np.array([q.coefficient for q in a.quotas])[grade] * per_dept[staff.department]
 
     pool = params.pay.standard_amount * staff.size
+    total_coef = float(coefficient.sum())
+    performance = performance_pay(coefficient, params.pay, pool, total_coef)
     if params.pay.pool_mode == "exact":
-        total_coef = coefficient.sum()
-        per_coef = pool / total_coef if total_coef > 0 else 0.0
+        with np.errstate(over="ignore"):  # coefficients summing to a subnormal number: reported as inf
+            per_coef = pool / total_coef if total_coef > 0 else 0.0
     else:
         per_coef = params.pay.standard_amount
 
@@ -203,8 +205,23 @@ def appraise_and_pay(params: Salary, staff: Staff, theta: np.ndarray, rng: np.ra
     if params.elimination is not None:
         flagged = bottom_elimination(params, theta, grade, group, n_groups, shares, sds["score"], rng)
     return SalaryResult(staff, theta, score, grade, group, counts, order, dept_grade, dept_coef, park_coef,
-                        company_grade, coefficient, coefficient * per_coef, float(pool), float(per_coef),
+                        company_grade, coefficient, performance, float(pool), float(per_coef),
                         flagged, sds)
+
+
+def performance_pay(coefficient: np.ndarray, pay: Pay, pool: float, total_coef: float) -> np.ndarray:
+    """Performance pay for each coefficient (万元).
+
+    Standard mode pays the standard amount per unit of coefficient.  Exact mode
+    spends the pool in proportion to the coefficients, ``pool × c / Σc``: the
+    share is taken first, so coefficients whose sum is tiny (even subnormal)
+    still split the pool exactly instead of overflowing.
+    """
+    if pay.pool_mode == "standard":
+        return coefficient * pay.standard_amount
+    if total_coef <= 0:
+        return np.zeros_like(coefficient, dtype=float)
+    return pool * (coefficient / total_coef)
 
 
 def park_coefficients(params: Salary) -> tuple[np.ndarray, int | None]:
@@ -282,7 +299,8 @@ def incentive_per_sd(result: SalaryResult, params: Salary) -> float:
         new_grade += above >= cutoffs[group, k]
     coef = np.array([q.coefficient for q in params.appraisal.quotas])
     other = (result.department_coefficient * result.park_coefficient[staff.department_unit])[staff.department]
-    extra = (coef[new_grade] - coef[result.grade]) * other * result.pay_per_coefficient
+    extra = performance_pay((coef[new_grade] - coef[result.grade]) * other, params.pay, result.pool,
+                            float(result.coefficient.sum()))
     return float(extra.mean())
 
 

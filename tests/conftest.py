@@ -9,6 +9,13 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Hypothesis draws the same examples on every run, so CI is repeatable and a red run can be
+# re-run to the same failure; HYPOTHESIS_PROFILE=explore draws fresh ones (and finds new cases).
+settings.register_profile("repeatable", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 ROOT = Path(__file__).resolve().parents[1]
 SIMLIB = Path(sys.executable).with_name("simlib")

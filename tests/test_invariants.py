@@ -73,6 +73,25 @@ def salary_params(draw) -> Salary:
 @many(1000)
 @given(salary_params(), st.integers(0, 2**32 - 1))
 def test_salary_pool_conserved_and_pay_never_negative(params, seed):
+    check_salary(params, seed)
+
+
+def test_coefficients_summing_to_a_subnormal_number_still_split_the_pool():
+    """Found by hypothesis: a top coefficient of 2.2e-313 made pool / Σc overflow and pay inf and nan."""
+    params = Salary.model_validate({
+        "staff": 2, "departments": [{"name": "d0", "size": 2}],
+        "posts": [{"track": "management", "level": "m", "base_pay": 0.0, "share": 0.4},
+                  {"track": "professional", "level": "p", "base_pay": 0.0, "share": 0.6}],
+        "appraisal": {"reliability": 1.0, "quotas": [{"grade": "g0", "share": 0.5, "coefficient": 2.2250738585e-313},
+                                                     {"grade": "g1", "share": 0.5, "coefficient": 0.0}]},
+        "pay": {"standard_amount": 1.0, "pool_mode": "exact"},
+    })
+    r = check_salary(params, 0)
+    np.testing.assert_array_equal(np.sort(r.performance_pay), [0.0, 2.0])  # the one graded g0 takes the pool
+    assert np.isfinite(salary.incentive_per_sd(r, params))
+
+
+def check_salary(params: Salary, seed: int) -> salary.SalaryResult:
     r = salary.simulate(params, np.random.default_rng(seed))
     assert np.all(r.performance_pay >= 0) and np.all(r.total_pay >= 0)
     counts = np.bincount(r.grade, minlength=len(params.appraisal.quotas))
@@ -84,6 +103,7 @@ def test_salary_pool_conserved_and_pay_never_negative(params, seed):
     else:
         np.testing.assert_allclose(r.performance_pay, params.pay.standard_amount * r.coefficient
                                    if params.pay.pool_mode == "standard" else 0.0, atol=1e-9)
+    return r
 
 
 STOCKS = {"U": (("change",), ("servicing",)), "A": (("servicing", "revitalised"), ("sold",)),
