@@ -47,15 +47,20 @@ def execute(notebook: Path, output: Path, parameters: dict, cwd: Path) -> Failur
 
 
 def _cell_reached(output: Path) -> int | None:
-    """The number (as papermill counts them) of the first code cell that never finished, if the
-    notebook was saved before the kernel died."""
+    """The number (as the kernel counts them) of the last code cell papermill started, if the notebook
+    was saved before the run broke off.
+
+    Papermill stamps ``start_time`` on a cell as it starts it and saves the notebook; a cell's
+    ``execution_count`` is no guide, since a dying kernel may or may not have announced it.
+    Empty cells are never sent to the kernel, so they are not counted.
+    """
     try:
         nb = nbformat.read(output, as_version=4)
     except (OSError, ValueError):
         return None
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    done = [c for c in code if c.get("execution_count") is not None]
-    return len(done) + 1 if len(done) < len(code) else None
+    code = [c for c in nb.cells if c.cell_type == "code" and c.source.strip()]
+    started = [n for n, c in enumerate(code, 1) if c.metadata.get("papermill", {}).get("start_time")]
+    return started[-1] if started else None
 
 
 def stderr_text(executed: Path) -> list[str]:

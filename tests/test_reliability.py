@@ -153,3 +153,23 @@ def test_scenario_values_reach_the_notebook_only_as_literals(tmp_path):
     for node in ast.parse(injected[0].source).body:
         assert isinstance(node, ast.Assign)
         ast.literal_eval(node.value)  # raises on anything but a literal
+
+
+@pytest.mark.parametrize("announced", [True, False], ids=["count-announced", "count-not-announced"])
+def test_a_dead_kernel_is_placed_at_the_last_cell_started(tmp_path, announced):
+    """Whether or not the dying kernel got to announce the cell's execution count, the cell is the
+    last one papermill started; empty cells are never run, so they are not counted."""
+    from simlib.execute import _cell_reached
+
+    cells = [nbformat.v4.new_code_cell("a = 1", execution_count=1), nbformat.v4.new_code_cell("  "),
+             nbformat.v4.new_markdown_cell("text"), nbformat.v4.new_code_cell("import os; os._exit(1)"),
+             nbformat.v4.new_code_cell("b = 2")]
+    for cell in cells:
+        cell.metadata["papermill"] = {"start_time": None, "status": "pending"}
+    for cell in (cells[0], cells[2], cells[3]):
+        cell.metadata["papermill"] = {"start_time": "2026-11-22T10:00:00", "status": "completed"}
+    cells[3].execution_count = 2 if announced else None
+    path = tmp_path / "dead.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+    assert _cell_reached(path) == 2
+    assert _cell_reached(tmp_path / "missing.ipynb") is None
