@@ -20,8 +20,10 @@ setup: $(STAMP)
 brief: $(STAMP)
 	$(BIN)/simlib brief $(SCENARIO)
 
+# Most tests wait on kernels and subprocesses: one worker per core (two here) halves the wall time.
+# Whole files go to one worker, so a module's shared briefs are rendered once.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/

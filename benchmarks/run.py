@@ -55,6 +55,13 @@ batch unchanged re-run ÷ first run
     The same batch again without ``--force``: every scenario is up to date, so
     only the hashes are checked and the index rewritten.  Target: at most 0.05.
 
+bad input: slowest of the corpus ÷ 2 s
+    Every case of ``tests/bad_inputs/cases.yaml`` run as a user runs it (a
+    subprocess of the installed ``simlib``); the slowest wall time, from start
+    to exit 2, divided by the 2 s that an error message may take.  Target: at
+    most 1.  (The tests check the message, the exit status, that no kernel
+    starts and that nothing is written, but not the time.)
+
 land vectorised ÷ per-path loop (per path)
     ``land.simulate`` for the Qingzhen land section, time per path when all
     paths run at once (10,000 paths × 120 months), divided by the time per path
@@ -310,6 +317,25 @@ def bench_batch(tmp: Path) -> list[Row]:
             Row("(h) batch of 8: unchanged re-run ÷ first run", f"{rerun:.2f} s vs {one:.1f} s", rerun / one, 0.05)]
 
 
+# --- (i) bad input: the slowest case of the corpus against the 2 s promise ----------------------
+
+def bench_bad_inputs(tmp: Path) -> list[Row]:
+    import yaml
+
+    cases = yaml.safe_load((ROOT / "tests" / "bad_inputs" / "cases.yaml").read_text(encoding="utf-8"))
+    env = {**os.environ, **{v: str(tmp / v.lower()) for v in ("MPLCONFIGDIR", "IPYTHONDIR", "JUPYTER_RUNTIME_DIR")}}
+    times = {}
+    for case in cases:
+        started = time.perf_counter()
+        proc = subprocess.run([str(SIMLIB), *case["args"]], cwd=ROOT, capture_output=True, text=True, env=env)
+        times[case["name"]] = time.perf_counter() - started
+        if proc.returncode != 2:
+            sys.exit(f"bad input {case['name']} exited {proc.returncode}, not 2:\n{proc.stderr}")
+    slowest = max(times, key=times.get)
+    return [Row(f"(i) bad input: slowest of {len(cases)} ÷ 2 s", f"{times[slowest]:.2f} s ({slowest})",
+                times[slowest] / 2.0, 1.0)]
+
+
 # --- the table ----------------------------------------------------------------------------------
 
 def print_table(rows: list[Row]) -> None:
@@ -326,6 +352,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="simlib-bench-") as tmp:
         rows.insert(0, bench_brief(Path(tmp)))
         rows += bench_batch(Path(tmp))
+        rows += bench_bad_inputs(Path(tmp))
     print_table(rows)
     return 0 if all(r.passed for r in rows) else 1
 

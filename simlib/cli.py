@@ -34,8 +34,15 @@ def main(argv: list[str] | None = None) -> int:
     return args.func(args)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad command line is one line (argparse would print the whole usage first)."""
+
+    def error(self, message: str):
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message} (see '{self.prog} --help')\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="simlib", description="Development-zone policy scenarios and briefs.")
+    parser = _Parser(prog="simlib", description="Development-zone policy scenarios and briefs.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def add_set(p: argparse.ArgumentParser) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -30,20 +29,19 @@ def test_bad_input(case, tmp_path):
     runtime = tmp_path / "runtime"
     runtime.mkdir()
     before = snapshot(OUTPUTS)
-    started = time.perf_counter()
     proc = simlib(*case["args"], env={"JUPYTER_RUNTIME_DIR": str(runtime)}, timeout=60)
-    elapsed = time.perf_counter() - started
     assert proc.returncode == 2, proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert any(case["expect"] in line for line in lines), proc.stderr
-    assert "Traceback" not in proc.stderr
+    assert "Traceback" not in proc.stderr and "usage:" not in proc.stderr
     scenario_files = [a for a in case["args"] if a.endswith(".yaml") and not a.startswith("revenue")]
     if case["args"][0] in ("check", "brief") and scenario_files:
-        assert all(line.startswith(scenario_files[0]) or ".csv: " in line for line in lines), lines
+        # a problem in a file names the file; a bad command line names the command and its option
+        assert all(line.startswith((scenario_files[0], "simlib")) or ".csv: " in line for line in lines), lines
     assert list(runtime.iterdir()) == []  # no kernel was started
     assert snapshot(OUTPUTS) == before  # outputs/ byte for byte as it was
-    assert elapsed < 5  # the target is 2 s; the bound is loose for noisy CI machines
     assert not Path("/tmp/simlib-pwned").exists()
+    # the 2 s promise is measured by `make bench`, row (i), not here: these machines are noisy
 
 
 @pytest.mark.parametrize("command", [
