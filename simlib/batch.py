@@ -1,7 +1,7 @@
 """``simlib batch``: many scenarios, one brief folder each, in parallel worker processes, resumable.
 
-A scenario whose resolved parameters (their hash) and simlib version match its
-last good ``results.json`` is skipped, so an interrupted batch picks up where
+A scenario whose resolved parameters, simlib version, simlib source and
+notebook (their hashes) match its last good ``results.json`` is skipped, so an interrupted batch picks up where
 it stopped.  Every scenario runs in its own staging folder through the same
 pipeline as ``simlib brief``; one failing never stops the others.  Workers are
 local processes, or a Dask cluster (``dask=ADDRESS`` or ``"local"``).  At the
@@ -26,14 +26,19 @@ from simlib.pipeline import Outcome
 ZONE_NOTEBOOK = Path(simlib.__file__).resolve().parent.parent / "notebooks" / "zone_brief.ipynb"
 
 
-def up_to_date(sc: scenario.Scenario, outdir: Path) -> bool:
-    """Whether ``outdir`` holds a good brief of exactly these parameters from this simlib version."""
+def up_to_date(sc: scenario.Scenario, outdir: Path, notebook: Path = ZONE_NOTEBOOK) -> bool:
+    """Whether ``outdir`` holds a good brief of exactly these parameters, made by this simlib (version
+    and source) with this notebook."""
+    from simlib.results import code_sha256, file_sha256
+
     try:
         prov = json.loads((outdir / "results.json").read_text(encoding="utf-8"))["provenance"]
+        made_by = prov["notebook"]["sha256"]
     except (OSError, ValueError, KeyError, TypeError):
         return False
     return ((outdir / "brief.html").is_file() and prov.get("params_sha256") == sc.params_sha256()
-            and prov.get("simlib_version") == simlib.__version__)
+            and prov.get("simlib_version") == simlib.__version__ and prov.get("code_sha256") == code_sha256()
+            and made_by == file_sha256(notebook))
 
 
 def brief_job(path: str, overrides: list[str], outdir: str, notebook: str = str(ZONE_NOTEBOOK)) -> Outcome:
@@ -57,7 +62,7 @@ def run_batch(scenarios: list[scenario.Scenario], outroot: Path, jobs: int, forc
     todo = []
     for sc in scenarios:
         outdir = outroot / sc.name
-        if not force and up_to_date(sc, outdir):
+        if not force and up_to_date(sc, outdir, notebook):
             outcomes[sc.name] = Outcome(sc.name, outdir, True, 0.0, skipped=True)
             on_done(outcomes[sc.name])
         else:

@@ -12,11 +12,10 @@ import datetime as _dt
 import matplotlib.pyplot as plt
 from IPython.display import HTML
 
-import simlib
 from simlib import labels
 from simlib.headlines import headlines, show
 from simlib.report import _flatten, _show, esc, figure, plain, table
-from simlib.results import git_commit
+from simlib.results import software
 from simlib.run import ScenarioRun
 
 COLOURS = ("#08306b", "#c44e52", "#55a868", "#8172b2", "#ccb974", "#64b5cd")
@@ -122,9 +121,8 @@ def charts(names: list[str], runs: list[ScenarioRun], lang: str) -> HTML:
 
 def provenance(names: list[str], runs: list[ScenarioRun]) -> dict:
     return {
-        "simlib_version": simlib.__version__,
-        **git_commit(),
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        **software(),
         "scenarios": {n: {"params_sha256": r.scenario.params_sha256(), "seed": r.scenario.params.meta.seed,
                           "scenario_file": r.scenario.path.name, "overrides": list(r.scenario.overrides)}
                       for n, r in zip(names, runs)},

@@ -6,6 +6,7 @@ of ``simlib batch``; it prints nothing and returns an :class:`Outcome`.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,8 @@ def publish_brief(name: str, notebook: Path, params: dict, outdir: Path, title: 
                     if t.strip()]
         if failure is None and not results.is_file():
             failure = execute.Failure(None, f"{notebook.name} did not write results.json")
+        if failure is None:
+            _record_notebook(results, notebook)
         page = stage / "brief.html"
         if failure is None:
             try:
@@ -61,3 +64,13 @@ def publish_brief(name: str, notebook: Path, params: dict, outdir: Path, title: 
         publish.move(results, outdir / "results.json")
         (outdir / "failed.ipynb").unlink(missing_ok=True)
     return Outcome(name, outdir, True, time.perf_counter() - started, warnings=warnings)
+
+
+def _record_notebook(results_path: Path, notebook: Path) -> None:
+    """Add the notebook that made the brief, and its hash, to the staged results.json's provenance
+    (the kernel does not know which file it is running)."""
+    from simlib.results import file_sha256, write_json
+
+    doc = json.loads(results_path.read_text(encoding="utf-8"))
+    doc.setdefault("provenance", {})["notebook"] = {"file": notebook.name, "sha256": file_sha256(notebook)}
+    write_json(doc, results_path)

@@ -1,13 +1,17 @@
 """``results.json``: the numbers of a brief, for scripts and later comparison.
 
-Layout: ``scenario``; ``provenance`` (parameter hash, simlib version, git
-commit, seed, creation time, Python and numpy versions, overrides);
-``params`` (the resolved values); ``metrics`` (one entry per model).
+Layout: ``scenario``; ``provenance`` (parameter hash, seed, scenario file,
+overrides, creation time; simlib version, git commit, a hash of simlib's
+source, Python and library versions; the notebook and its hash, added by the
+pipeline); ``params`` (the resolved values, which load back as a scenario file);
+``metrics`` (one entry per model).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import functools
+import hashlib
 import json
 import os
 import platform
@@ -37,6 +41,40 @@ def git_commit() -> dict:
     return {"git_commit": commit, "git_dirty": None if dirty is None else bool(dirty)}
 
 
+# the libraries whose versions can change a brief's numbers or its rendering
+_PACKAGES = ("numpy", "scipy", "pandas", "pydantic", "matplotlib", "papermill", "nbconvert", "SALib")
+
+
+@functools.cache
+def code_sha256() -> str:
+    """A hash of simlib's own source and brief template: it changes whenever the code that makes
+    the numbers or the page changes, even when the version number does not."""
+    package = Path(simlib.__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and p.suffix != ".pyc"):
+        digest.update(str(path.relative_to(package)).encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def file_sha256(path: str | Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def software() -> dict:
+    """What ran: simlib's version, commit and source hash, Python and the libraries that matter."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    def installed(name: str) -> str | None:
+        try:
+            return version(name)
+        except PackageNotFoundError:
+            return None
+
+    return {"simlib_version": simlib.__version__, **git_commit(), "code_sha256": code_sha256(),
+            "python": platform.python_version(), "numpy": np.__version__,
+            "packages": {name: installed(name) for name in _PACKAGES}}
+
+
 def _shown_path(path: Path) -> str:
     """The scenario's path relative to the project when it lies inside it, else its file name."""
     try:
@@ -49,14 +87,11 @@ def provenance(run: ScenarioRun) -> dict:
     sc = run.scenario
     return {
         "params_sha256": sc.params_sha256(),
-        "simlib_version": simlib.__version__,
-        **git_commit(),
         "seed": sc.params.meta.seed,
         "scenario_file": _shown_path(sc.path),
         "overrides": list(sc.overrides),
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-        "python": platform.python_version(),
-        "numpy": np.__version__,
+        **software(),
     }
 
 
