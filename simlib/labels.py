@@ -23,6 +23,7 @@ LABELS: dict[str, dict[str, str]] = {
     "param.source": {"zh": "来源", "en": "Source"},
     "param.assumption": {"zh": "假设", "en": "assumption"},
     "param.default": {"zh": "（默认值）", "en": "(default)"},
+    "param.note": {"zh": "注", "en": "Note"},
     "revenue.title": {"zh": "新增税收分成", "en": "Revenue sharing"},
     "revenue.year": {"zh": "年份", "en": "Year"},
     "revenue.tax": {"zh": "规上工业税收", "en": "Tax, above-scale industry"},

@@ -379,13 +379,16 @@ def method(run: ScenarioRun) -> HTML:
 
 
 def parameters(run: ScenarioRun) -> HTML:
-    """Every resolved parameter with its value, unit and source; assumptions flagged."""
+    """Every resolved parameter with its value, unit, source and note; assumptions flagged."""
     lang = _lang(run)
     leaves = run.scenario.leaves
     rows = []
     for key, value in _flatten(run.scenario.resolved()):
         info = _leaf_for(leaves, key)
         source = info.source if info and info.source else labels.t("param.default", lang) if info is None else ""
+        if info is not None and info.note:
+            note = f"{labels.t('param.note', lang)}: {info.note}"
+            source = f"{source} · {note}" if source else note
         flag = labels.t("param.assumption", lang) if info is not None and info.is_assumption else ""
         rows.append((key, _show(value), info.unit if info and info.unit else "", source, flag))
     headers = [labels.t("param.key", lang), labels.t("param.value", lang), labels.t("param.unit", lang),

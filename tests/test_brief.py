@@ -251,3 +251,43 @@ def test_list_shows_every_ready_scenario():
     for name, models in [("qingzhen_2025", "revenue, salary, land"), ("jianshi_2021", "salary, land"),
                          ("yongchang_2024", "salary"), ("guangyuan_2023", "land")]:
         assert any(line.startswith(name) and models in line for line in lines), name
+
+
+def test_every_free_text_field_is_escaped_and_shown(tmp_path):
+    """A numbered attack in every text a scenario author writes: each leaf's source, unit and note,
+    department, post and grade names, the title, zone and description.  The brief shows every one
+    of them, as text, and contains no markup of theirs."""
+    data = yaml.safe_load(QINGZHEN.read_text(encoding="utf-8"))
+    placed: dict[int, str] = {}
+
+    def attack(where: str) -> str:
+        placed[len(placed) + 1] = where
+        return f"<img src=x onerror=alert({len(placed)})>"
+
+    def walk(node, key: str) -> None:
+        if isinstance(node, dict) and "value" in node:  # a described leaf
+            node.update(source=attack(f"{key}.source"), note=attack(f"{key}.note"))
+            if "unit" in node:
+                node["unit"] = attack(f"{key}.unit")
+            node = node["value"]
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, f"{key}.{k}" if key else k)
+        elif isinstance(node, list) and not key.startswith("salary.park"):  # park grades are referred to by name
+            for i, item in enumerate(node):
+                for k in ("name", "level", "grade"):
+                    if isinstance(item, dict) and k in item:
+                        item[k] = attack(f"{key}[{i}].{k}")
+
+    walk(data, "")
+    for k in ("title", "zone", "description"):
+        data["meta"][k] = attack(f"meta.{k}")
+    scenario = tmp_path / "attacks.yaml"
+    scenario.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    proc = simlib("brief", str(scenario), "--out", str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stderr
+    page = (tmp_path / "out" / "brief.html").read_text(encoding="utf-8")
+    assert len(placed) > 150
+    assert "<script" not in page.lower() and "<img src=x" not in page
+    unseen = [where for n, where in placed.items() if f"&lt;img src=x onerror=alert({n})&gt;" not in page]
+    assert unseen == []
