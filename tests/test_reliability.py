@@ -46,7 +46,8 @@ def good(tmp_path_factory) -> Path:
     ("import os\nos._exit(1)", "DeadKernelError"),
     ("import resource\nresource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, resource.RLIM_INFINITY))\n"
      "import numpy as np\nhuge = np.ones(10**10)", "MemoryError"),
-], ids=["exception", "kernel-death", "out-of-memory"])
+    ("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)", "DeadKernelError"),  # as the OOM killer does
+], ids=["exception", "kernel-death", "out-of-memory", "oom-killer"])
 def test_a_notebook_that_breaks_is_reported_and_never_published(good, tmp_path, source, error):
     out = tmp_path / "out"
     out.mkdir()
