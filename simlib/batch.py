@@ -15,7 +15,8 @@ import html
 import json
 import multiprocessing
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from urllib.parse import quote
 
@@ -86,15 +87,47 @@ def _run(todo: list[tuple], jobs: int, dask: str | None) -> Iterable[Outcome]:
         with client_for(dask, jobs) as client:
             from distributed import as_completed as dask_completed
 
-            futures = [client.submit(brief_job, *job, pure=False) for job in todo]
+            futures = {client.submit(brief_job, *job, pure=False): job for job in todo}
             for future in dask_completed(futures):
-                yield future.result()
+                try:
+                    yield future.result()
+                except Exception as exc:  # e.g. KilledWorker: the scenario's workers kept dying
+                    yield _lost(futures[future], f"{type(exc).__name__}: {exc}")
         return
-    # spawned workers: a fork of a process that already holds ZeroMQ sockets is not safe
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [pool.submit(brief_job, *job) for job in todo]
+    broken = []
+    with _pool(jobs) as pool:
+        futures = {pool.submit(brief_job, *job): job for job in todo}
         for future in as_completed(futures):
-            yield future.result()
+            try:
+                yield future.result()
+            except BrokenProcessPool:
+                broken.append(futures[future])
+    if broken:
+        # A worker process died (killed, or out of memory) and took the pool down with it.  Every
+        # scenario not finished is run again, each in a worker of its own, so that only the scenario
+        # that kills its worker fails.
+        with ThreadPoolExecutor(max_workers=jobs) as threads:
+            for future in as_completed([threads.submit(_isolated, job) for job in broken]):
+                yield future.result()
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    # spawned workers: a fork of a process that already holds ZeroMQ sockets is not safe
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+
+
+def _isolated(job: tuple) -> Outcome:
+    with _pool(1) as pool:
+        try:
+            return pool.submit(brief_job, *job).result()
+        except BrokenProcessPool:
+            return _lost(job, "the worker process died (killed by a signal, or out of memory)")
+
+
+def _lost(job: tuple, error: str) -> Outcome:
+    """The outcome of a scenario whose worker never reported back."""
+    outdir = Path(job[2])
+    return Outcome(outdir.name, outdir, False, 0.0, error)
 
 
 def write_index(outcomes: list[Outcome], outroot: Path) -> Path:

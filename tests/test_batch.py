@@ -85,6 +85,28 @@ def test_batch_runs_all_reports_failure_resumes_and_forces(tmp_path):
     assert "3 scenarios, 3 run, 0 unchanged" in proc.stdout
 
 
+def test_a_scenario_that_kills_its_worker_fails_alone(tmp_path):
+    """The kernel of zone_2 kills the worker process that runs it (as the OOM killer might): the
+    other scenarios, queued or running beside it, still publish, and the batch reports zone_2."""
+    params = scenarios(tmp_path / "params")
+    nb = nbformat.read(ROOT / "notebooks" / "zone_brief.ipynb", as_version=4)
+    code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+    nb.cells.insert(code[1], nbformat.v4.new_code_cell(
+        "import os, signal\nif 'zone_2' in scenario_path:\n    os.kill(os.getppid(), signal.SIGKILL)"))
+    notebook = tmp_path / "kills_its_worker.ipynb"
+    nbformat.write(nb, notebook)
+    out = tmp_path / "out"
+    proc = simlib("batch", str(params / "*.yaml"), "--out", str(out), "--jobs", "2", "--notebook", str(notebook))
+    assert proc.returncode == 1, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert "3 scenarios, 3 run, 0 unchanged, 1 failed" in proc.stdout
+    assert "zone_2: failed: the worker process died" in proc.stderr
+    for name in ("zone_1", "zone_3"):
+        assert (out / name / "brief.html").is_file() and (out / name / "results.json").is_file()
+    assert not (out / "zone_2" / "brief.html").exists()
+    assert re.search(r"<td>zone_2</td><td>failed: the worker process died", (out / "index.html").read_text())
+
+
 def test_a_brief_is_up_to_date_only_for_the_same_parameters_code_and_notebook(tmp_path):
     """No kernel: a published folder is faked, then each thing that could have changed is changed."""
     from simlib import __version__, batch, results, scenario
