@@ -144,19 +144,43 @@ def _read_yaml(path: Path, label: str) -> dict[str, Any]:
         raise fail(f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})") from None
     if not text.strip():
         raise fail("file is empty")
+    problems: list[Problem] = []
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = _compose(text)
+        if node is None:
+            raise fail("file is empty")
+        tree = _Constructor(label, problems).build_document(node)
     except yaml.YAMLError as exc:
         raise fail(_yaml_message(exc)) from None
-    if node is None:
-        raise fail("file is empty")
-    problems: list[Problem] = []
-    tree = _Constructor(label, problems).build(node)
+    except (_TooDeep, RecursionError):
+        raise fail(f"YAML is nested more than {MAX_DEPTH} levels deep (a scenario file needs a few)") from None
     if problems:
         raise ScenarioError(problems)
     if not isinstance(tree, dict):
         raise fail(f"must be a mapping of sections (meta, revenue, ...), got {_kind(tree)}")
     return tree
+
+
+#: How deeply mappings and lists may nest in a scenario file (the ready ones nest five deep).
+MAX_DEPTH = 64
+
+
+class _TooDeep(Exception):
+    """A YAML text nests deeper than ``MAX_DEPTH``."""
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """``yaml.compose``, after a check of the nesting depth on the event stream: deep nesting would
+    otherwise exhaust the recursion limit, slowly (PyYAML's scanner is quadratic in flow depth)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _TooDeep
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+    return yaml.compose(text, Loader=yaml.SafeLoader)
 
 
 def _yaml_message(exc: yaml.YAMLError) -> str:
@@ -179,8 +203,9 @@ class _Constructor:
     """Turns composed YAML nodes into plain dicts, lists and scalars.
 
     Only the standard data tags are allowed, duplicate keys are reported with
-    their dotted key, a node reached again through an alias is built once (so
-    an alias "bomb" costs nothing) and a self-referencing alias is an error.
+    their dotted key, a node reached again through an alias is built once, a
+    document whose aliases expand past ``MAX_VALUES`` is refused (an alias
+    "bomb") and a self-referencing alias is an error.
     Scalars like ``5e-1``, which YAML 1.1 reads as text, are read as numbers.
     """
 
@@ -192,6 +217,15 @@ class _Constructor:
 
     def problem(self, key: tuple, node: yaml.Node, message: str) -> None:
         self.problems.append(Problem(self.label, _dotted(key), f"line {node.start_mark.line + 1}: {message}"))
+
+    def build_document(self, node: yaml.Node, key: tuple = ()) -> Any:
+        """Build a whole document, refusing one whose aliases would expand it past ``MAX_VALUES``
+        (a "billion laughs" file: cheap to build here, but not to walk or validate)."""
+        value = self.build(node, key)
+        if not self.problems and (size := _expanded_size(node, {})) > MAX_VALUES:
+            self.problem(key, node, f"aliases expand this to {size:,} values, more than the {MAX_VALUES:,} "
+                                    "a scenario may hold")
+        return value
 
     def build(self, node: yaml.Node, key: tuple = ()) -> Any:
         if id(node) in self.done:
@@ -242,6 +276,25 @@ class _Constructor:
             return None
 
 
+#: The most values (mappings, lists and scalars, counted after aliases are expanded) a scenario
+#: file may hold; the largest ready scenario has under a thousand.
+MAX_VALUES = 100_000
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
+    """How many nodes ``node`` stands for once every alias is expanded (each shared node counted
+    once in ``memo``, so this costs one visit per distinct node)."""
+    if id(node) not in memo:
+        if isinstance(node, yaml.MappingNode):
+            children = [n for pair in node.value for n in pair]
+        elif isinstance(node, yaml.SequenceNode):
+            children = node.value
+        else:
+            children = []
+        memo[id(node)] = 1 + sum(_expanded_size(c, memo) for c in children)
+    return memo[id(node)]
+
+
 # -- leaves and overrides ----------------------------------------------------
 
 
@@ -290,13 +343,17 @@ def _apply_overrides(
         if not sep or not _KEY_RE.match(key):
             problems.append(Problem(label, "--set", f"expected dotted.key=VALUE, got {item!r}"))
             continue
+        before = len(problems)
         try:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            node = _compose(text)
+            value = (_Constructor(label, problems).build_document(node, tuple(key.split(".")))
+                     if node is not None else None)
         except yaml.YAMLError as exc:
             problems.append(Problem(label, key, f"--set value {text!r}: {_yaml_message(exc)}"))
             continue
-        before = len(problems)
-        value = _Constructor(label, problems).build(node, tuple(key.split("."))) if node is not None else None
+        except (_TooDeep, RecursionError):
+            problems.append(Problem(label, key, f"--set value is nested more than {MAX_DEPTH} levels deep"))
+            continue
         if len(problems) > before:
             continue
         parts = key.split(".")
