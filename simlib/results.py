@@ -90,6 +90,7 @@ def provenance(run: ScenarioRun) -> dict:
         "seed": sc.params.meta.seed,
         "scenario_file": _shown_path(sc.path),
         "overrides": list(sc.overrides),
+        "roster_sha256": sc.roster_sha256,
         "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
         **software(),
     }

@@ -82,6 +82,7 @@ class Scenario:
     leaves: dict[str, LeafInfo] = field(default_factory=dict)
     overrides: tuple[str, ...] = ()
     roster: Any = None  # simlib.salary.Staff read from salary.roster, if the scenario names one
+    roster_sha256: str | None = None  # of the roster file's bytes: its contents are parameters too
 
     @property
     def name(self) -> str:
@@ -92,7 +93,11 @@ class Scenario:
         return self.params.model_dump(mode="json")
 
     def params_sha256(self) -> str:
+        """A hash of the resolved values and, when the scenario reads a roster, of the roster's bytes
+        (the file's name alone would not change when its rows do)."""
         text = json.dumps(self.resolved(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        if self.roster_sha256 is not None:
+            text += "\0roster:" + self.roster_sha256
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -110,17 +115,21 @@ def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scena
         problems += [_problem_from_pydantic(err, label, set_keys) for err in exc.errors()]
     if problems:
         raise ScenarioError(problems)
-    roster = None
+    roster = roster_sha256 = None
     if params.salary is not None and params.salary.roster is not None:
         from simlib import roster as roster_csv
 
-        roster, roster_problems = roster_csv.read(path.parent / params.salary.roster)
+        roster_path = path.parent / params.salary.roster
+        roster, roster_problems = roster_csv.read(roster_path)
+        if roster is not None:
+            roster_sha256 = hashlib.sha256(roster_path.read_bytes()).hexdigest()
         if roster is not None and params.salary.staff not in (None, roster.size):
             roster_problems.append(Problem(label, "salary.staff",
                                            f"must match the roster's {roster.size} rows, got {params.salary.staff}"))
         if roster_problems:
             raise ScenarioError(roster_problems)
-    return Scenario(path=path, params=params, leaves=leaves, overrides=tuple(overrides), roster=roster)
+    return Scenario(path=path, params=params, leaves=leaves, overrides=tuple(overrides), roster=roster,
+                    roster_sha256=roster_sha256)
 
 
 # -- YAML ------------------------------------------------------------------

@@ -912,6 +912,19 @@ def test_good_roster_loads(tmp_path):
     assert res.grade_counts.tolist() == largest_remainder(np.array([4, 5, 3]), SHARES).tolist()
 
 
+def test_the_parameter_hash_changes_with_the_roster_rows(tmp_path):
+    """A batch resumes by the parameter hash, so a roster edited in place must change it."""
+    path = roster_scenario(tmp_path, ROSTER_HEADER + "\n".join(GOOD_ROWS) + "\n")
+    before = load(path)
+    (tmp_path / "roster.csv").write_text(ROSTER_HEADER + "\n".join(GOOD_ROWS).replace(",12.5,", ",13.5,") + "\n",
+                                         encoding="utf-8")
+    after = load(path)
+    assert after.resolved() == before.resolved()  # the file's name and the scenario's values are the same
+    assert after.roster_sha256 != before.roster_sha256
+    assert after.params_sha256() != before.params_sha256()
+    assert load(path).params_sha256() == after.params_sha256()
+
+
 def test_roster_without_unit_column_and_matching_staff(tmp_path):
     rows = [",".join(r.split(",")[:5]) for r in GOOD_ROWS]
     sc = load(roster_scenario(tmp_path, "id,department,track,level,base_pay,extra\n"
