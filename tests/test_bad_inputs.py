@@ -24,12 +24,31 @@ def test_the_corpus_is_large_and_every_file_is_used():
     assert files <= used
 
 
+def kernel_detector(folder: Path) -> tuple[dict, Path]:
+    """An environment in which every IPython kernel that starts touches a marker file (a startup
+    script of its own profile), and that marker's path."""
+    marker = folder / "a-kernel-started"
+    startup = folder / "ipython" / "profile_default" / "startup"
+    startup.mkdir(parents=True)
+    (startup / "00-marker.py").write_text(f"open({str(marker)!r}, 'w').close()\n", encoding="utf-8")
+    runtime = folder / "runtime"
+    runtime.mkdir()
+    return {"IPYTHONDIR": str(folder / "ipython"), "JUPYTER_RUNTIME_DIR": str(runtime)}, marker
+
+
+def test_the_kernel_detector_sees_a_kernel(tmp_path):
+    env, marker = kernel_detector(tmp_path)
+    proc = simlib("brief", "params/yongchang_2024.yaml", "--out", str(tmp_path / "out"), env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert marker.exists()
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_bad_input(case, tmp_path):
-    runtime = tmp_path / "runtime"
-    runtime.mkdir()
+    env, marker = kernel_detector(tmp_path)
+    runtime = Path(env["JUPYTER_RUNTIME_DIR"])
     before = snapshot(OUTPUTS)
-    proc = simlib(*case["args"], env={"JUPYTER_RUNTIME_DIR": str(runtime)}, timeout=60)
+    proc = simlib(*case["args"], env=env, timeout=60)
     assert proc.returncode == 2, proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert any(case["expect"] in line for line in lines), proc.stderr
@@ -38,7 +57,7 @@ def test_bad_input(case, tmp_path):
     if case["args"][0] in ("check", "brief") and scenario_files:
         # a problem in a file names the file; a bad command line names the command and its option
         assert all(line.startswith((scenario_files[0], "simlib")) or ".csv: " in line for line in lines), lines
-    assert list(runtime.iterdir()) == []  # no kernel was started
+    assert not marker.exists() and list(runtime.iterdir()) == []  # no kernel was started
     assert snapshot(OUTPUTS) == before  # outputs/ byte for byte as it was
     assert not Path("/tmp/simlib-pwned").exists()
     # the 2 s promise is measured by `make bench`, row (i), not here: these machines are noisy
