@@ -41,10 +41,17 @@ def revenue_params(draw) -> Revenue:
 @given(revenue_params(), st.integers(0, 2**32 - 1))
 def test_revenue_money_adds_up(params, seed):
     r = revenue.simulate(params, np.random.default_rng(seed))
-    s = r.split
+    s, rule = r.split, params.sharing
     assert np.all(np.isfinite(r.tax)) and np.all(r.tax >= 0)
+    # the zone's raw share, from the rule itself, then the money: the county keeps the rest of the
+    # tax, pays the top-up and takes the pooled excess; the zone gets its share, plus top-up, less pool
+    np.testing.assert_allclose(s.raw_share, rule.zone_share * np.maximum(r.tax - r.base, 0.0), atol=1e-9, rtol=1e-12)
     np.testing.assert_allclose(s.payout, s.raw_share + s.top_up - s.pooled, atol=1e-9, rtol=1e-12)
-    np.testing.assert_allclose(r.county_net + s.payout, r.tax, atol=1e-9, rtol=1e-12)
+    np.testing.assert_allclose(r.county_net, (r.tax - s.raw_share) - s.top_up + s.pooled, atol=1e-9, rtol=1e-12)
+    assert np.all(s.payout >= rule.floor - 1e-12)  # the floor is always paid
+    if rule.cap is not None:  # above the cap, only the returned part of the excess
+        bound = rule.cap + rule.excess_return * np.maximum(s.raw_share - rule.cap, 0.0)
+        assert np.all(s.payout <= np.maximum(bound, rule.floor) + 1e-9)
     assert np.all(s.payout >= -1e-12) and np.all(s.top_up >= 0) and np.all(s.pooled >= 0)
     assert np.all(s.top_up * s.pooled == 0)
     assert np.all((s.marginal >= 0) & (s.marginal <= params.sharing.zone_share + 1e-12))
