@@ -139,7 +139,7 @@ def expand(patterns: list[str]) -> tuple[list[Path], list[str]]:
 
 def cmd_batch(args: argparse.Namespace) -> int:
     if args.jobs < 1:
-        print(f"--jobs: must be at least 1, got {args.jobs}", file=sys.stderr)
+        print(f"simlib batch: --jobs: must be at least 1, got {args.jobs}", file=sys.stderr)
         return EXIT_BAD_INPUT
     paths, problems = expand(args.params)
     for p in problems:
@@ -171,7 +171,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
             outcomes = batch.run_batch(loaded, args.out, args.jobs, force=args.force, dask=args.dask, on_done=done,
                                        notebook=(args.notebook or batch.ZONE_NOTEBOOK).resolve())
         except ClusterError as exc:
-            print(f"--dask: {exc}", file=sys.stderr)
+            print(f"simlib batch: --dask: {exc}", file=sys.stderr)
             return EXIT_BAD_INPUT
     index = batch.write_index(outcomes, args.out)
     ran = sum(not o.skipped for o in outcomes)
@@ -249,8 +249,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         if len(points) > 10_000:
             problems.append(f"--vary: {len(points):,} grid points; at most 10,000")
     if problems:
-        for p in problems:
-            print(p, file=sys.stderr)
+        _print_problems("sweep", problems)
         return EXIT_BAD_INPUT
     outdir = args.out or Path("outputs") / f"{base.name}-sweep"
     if not _usable(None, outdir):
@@ -266,7 +265,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         with _mapper(args) as map_fn:
             rows = [first] + map_fn(sweep.evaluate, [(str(args.params), overrides, p) for p in points[1:]])
     except ClusterError as exc:
-        print(f"--dask: {exc}", file=sys.stderr)
+        print(f"simlib sweep: --dask: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     table_name = "sweep.parquet" if importlib.util.find_spec("pyarrow") else "sweep.csv"
     metric_keys = [k for k in first if k not in {v.key for v in varies}]
@@ -318,15 +317,15 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 
     setup, _, problems = _explore_setup(args, with_n=False)
     if problems:
-        for p in problems:
-            print(p, file=sys.stderr)
+        _print_problems("sensitivity", problems)
         return EXIT_BAD_INPUT
     base, overrides, varies = setup
     if not _usable(None, args.out or Path("outputs") / f"{base.name}-sensitivity"):
         return EXIT_BAD_INPUT
     first = sweep.evaluate((str(args.params), overrides, {}))
     if args.metric not in first:
-        print(f"--metric: no metric {args.metric!r}; available: {', '.join(k for k in first)}", file=sys.stderr)
+        print(f"simlib sensitivity: --metric: no metric {args.metric!r}; available: {', '.join(first)}",
+              file=sys.stderr)
         return EXIT_BAD_INPUT
     import numpy as np
 
@@ -348,7 +347,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
             else:
                 result = sensitivity.morris(model, factors, args.n, rng)
     except ClusterError as exc:
-        print(f"--dask: {exc}", file=sys.stderr)
+        print(f"simlib sensitivity: --dask: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except ValueError as exc:  # a bad --n, or a metric the model could not produce at some point
         print(f"simlib sensitivity: {exc}", file=sys.stderr)
@@ -480,6 +479,13 @@ def cmd_compare(args: argparse.Namespace) -> int:
     language = args.lang or loaded[0].params.meta.language
     title = " / ".join(names)
     return _publish("compare", notebook, params, outdir, title, language)
+
+
+def _print_problems(command: str, problems: list) -> None:
+    """One line each: a scenario's problems name their file; an option's get the command in front."""
+    for p in problems:
+        text = str(p)
+        print(f"simlib {command}: {text}" if text.startswith("--") else text, file=sys.stderr)
 
 
 def _usable(notebook: Path | None, outdir: Path) -> bool:

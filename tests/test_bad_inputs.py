@@ -53,10 +53,10 @@ def test_bad_input(case, tmp_path):
     lines = proc.stderr.strip().splitlines()
     assert any(case["expect"] in line for line in lines), proc.stderr
     assert "Traceback" not in proc.stderr and "usage:" not in proc.stderr
-    scenario_files = [a for a in case["args"] if a.endswith(".yaml") and not a.startswith("revenue")]
-    if case["args"][0] in ("check", "brief") and scenario_files:
-        # a problem in a file names the file; a bad command line names the command and its option
-        assert all(line.startswith((scenario_files[0], "simlib")) or ".csv: " in line for line in lines), lines
+    # a problem in a file names the file (a roster's problems name the roster); a bad command line
+    # names the command
+    files = tuple(a for a in case["args"] if a.endswith(".yaml") or a == "tests/bad_inputs")
+    assert all(line.startswith(files + ("simlib",)) or ".csv: " in line for line in lines), lines
     assert not marker.exists() and list(runtime.iterdir()) == []  # no kernel was started
     assert snapshot(OUTPUTS) == before  # outputs/ byte for byte as it was
     assert not Path("/tmp/simlib-pwned").exists()
