@@ -43,22 +43,32 @@ def split(tax, base, *, zone_share: float, floor: float = 0.0, cap: float | None
     tax = np.asarray(tax, dtype=float)
     base = np.asarray(base, dtype=float)
     cap_ = np.inf if cap is None else float(cap)
-    raw = np.maximum(tax - base, 0.0)
-    gain = tax >= base  # one more yuan at T == B is already shared
+    # in place where possible: at 100,000 paths × 20 years every temporary array costs milliseconds
+    raw = np.subtract(tax, base)
+    gain = raw >= 0.0  # one more yuan at T == B is already shared
+    np.maximum(raw, 0.0, out=raw)
     raw *= zone_share
-    above = np.maximum(raw - cap_, 0.0)
-    top_up = np.maximum(floor - raw, 0.0)
-    payout = np.clip(raw, floor, cap_)
-    payout += excess_return * above
     floor_binds = raw < floor
-    cap_binds = raw > cap_
+    top_up = np.subtract(floor, raw)
+    np.maximum(top_up, 0.0, out=top_up)
+    payout = np.maximum(raw, floor)
     # Slope of the payout in S: 0 below the floor, 1 between floor and cap, excess_return
     # above (floor <= cap).  At a kink it is the slope for one more yuan, i.e. from the right.
-    slope = (raw >= floor).astype(float)
-    slope -= (1.0 - excess_return) * (raw >= cap_)
-    marginal = slope
-    marginal *= zone_share * gain
-    above *= 1.0 - excess_return  # what the county pools
+    marginal = (raw >= floor).astype(float)
+    if cap is None:
+        above = np.zeros_like(raw)
+        cap_binds = np.zeros(raw.shape, dtype=bool)
+    else:
+        above = np.subtract(raw, cap_)
+        np.maximum(above, 0.0, out=above)
+        cap_binds = raw > cap_
+        np.minimum(payout, cap_, out=payout)
+        if excess_return:
+            payout += excess_return * above
+        np.subtract(marginal, 1.0 - excess_return, out=marginal, where=raw >= cap_)
+        above *= 1.0 - excess_return  # what the county pools
+    marginal *= gain
+    marginal *= zone_share
     return Split(raw, payout, top_up, above, marginal, floor_binds, cap_binds)
 
 
