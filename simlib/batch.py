@@ -1,8 +1,8 @@
 """``simlib batch``: many scenarios, one brief folder each, in parallel worker processes, resumable.
 
 A scenario whose resolved parameters, simlib version, simlib source and
-notebook (their hashes) match its last good ``results.json`` is skipped, so an interrupted batch picks up where
-it stopped.  Every scenario runs in its own staging folder through the same
+notebook (their hashes) match its last good ``results.json`` is skipped, so an
+interrupted batch picks up where it stopped.  Every scenario runs in its own staging folder through the same
 pipeline as ``simlib brief``; one failing never stops the others.  Workers are
 local processes, or a Dask cluster (``dask=ADDRESS`` or ``"local"``).  At the
 end ``index.html`` lists every scenario with its status, headline figures, run
@@ -27,10 +27,10 @@ from simlib.pipeline import Outcome
 ZONE_NOTEBOOK = Path(simlib.__file__).resolve().parent.parent / "notebooks" / "zone_brief.ipynb"
 
 
-def up_to_date(sc: scenario.Scenario, outdir: Path, notebook: Path = ZONE_NOTEBOOK) -> bool:
+def up_to_date(sc: scenario.Scenario, outdir: Path, notebook_sha256: str) -> bool:
     """Whether ``outdir`` holds a good brief of exactly these parameters, made by this simlib (version
-    and source) with this notebook."""
-    from simlib.results import code_sha256, file_sha256
+    and source) with the notebook of this hash."""
+    from simlib.results import code_sha256
 
     try:
         prov = json.loads((outdir / "results.json").read_text(encoding="utf-8"))["provenance"]
@@ -39,7 +39,7 @@ def up_to_date(sc: scenario.Scenario, outdir: Path, notebook: Path = ZONE_NOTEBO
         return False
     return ((outdir / "brief.html").is_file() and prov.get("params_sha256") == sc.params_sha256()
             and prov.get("simlib_version") == simlib.__version__ and prov.get("code_sha256") == code_sha256()
-            and made_by == file_sha256(notebook))
+            and made_by == notebook_sha256)
 
 
 def brief_job(path: str, overrides: list[str], outdir: str, notebook: str = str(ZONE_NOTEBOOK)) -> Outcome:
@@ -59,11 +59,14 @@ def run_batch(scenarios: list[scenario.Scenario], outroot: Path, jobs: int, forc
               dask: str | None = None, on_done: Callable[[Outcome], None] = lambda o: None,
               notebook: Path = ZONE_NOTEBOOK) -> list[Outcome]:
     """Brief every scenario not already up to date; return the outcomes in the scenarios' order."""
+    from simlib.results import file_sha256
+
     outcomes: dict[str, Outcome] = {}
     todo = []
+    notebook_sha256 = file_sha256(notebook)
     for sc in scenarios:
         outdir = outroot / sc.name
-        if not force and up_to_date(sc, outdir, notebook):
+        if not force and up_to_date(sc, outdir, notebook_sha256):
             outcomes[sc.name] = Outcome(sc.name, outdir, True, 0.0, skipped=True)
             on_done(outcomes[sc.name])
         else:

@@ -289,18 +289,11 @@ def _write_table(rows: list[dict], outdir: Path, name: str) -> None:
     """sweep.parquet (with pyarrow) or sweep.csv, written whole under a temporary name, then renamed."""
     import pandas as pd
 
-    import tempfile
+    from simlib.publish import replacing
 
     frame = pd.DataFrame(rows)
-    fd, tmp = tempfile.mkstemp(dir=outdir, prefix=f".{name}.", suffix=".tmp")  # a name of this run's own
-    os.close(fd)
-    try:
+    with replacing(outdir / name) as tmp:
         frame.to_parquet(tmp, index=False) if name.endswith(".parquet") else frame.to_csv(tmp, index=False)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, outdir / name)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _explore_brief(kind: str, outdir: Path, data: dict, notebook: str, base: scenario.Scenario,

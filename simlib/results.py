@@ -13,10 +13,8 @@ import datetime as _dt
 import functools
 import hashlib
 import json
-import os
 import platform
 import subprocess
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -107,14 +105,6 @@ def document(run: ScenarioRun, provenance_: dict | None = None) -> dict:
 
 def write_json(data: dict, path: str | Path) -> None:
     """Write JSON to a temporary name beside ``path``, then rename it into place."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=2, allow_nan=False)
-            fh.write("\n")
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a brief is meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from simlib.publish import write_text
+
+    write_text(Path(path), json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n")

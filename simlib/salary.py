@@ -195,9 +195,8 @@ def appraise_and_pay(params: Salary, staff: Staff, theta: np.ndarray, rng: np.ra
     pool = params.pay.standard_amount * staff.size
     total_coef = float(coefficient.sum())
     performance = performance_pay(coefficient, params.pay, pool, total_coef)
-    if params.pay.pool_mode == "exact":
-        with np.errstate(over="ignore"):  # coefficients summing to a subnormal number: reported as inf
-            per_coef = pool / total_coef if total_coef > 0 else 0.0
+    if params.pay.pool_mode == "exact":  # reported only (inf if Σc is subnormal); pay uses pool × c/Σc
+        per_coef = pool / total_coef if total_coef > 0 else 0.0
     else:
         per_coef = params.pay.standard_amount
 

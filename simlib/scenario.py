@@ -230,8 +230,10 @@ class _Constructor:
     def build_document(self, node: yaml.Node, key: tuple = ()) -> Any:
         """Build a whole document, refusing one whose aliases would expand it past ``MAX_VALUES``
         (a "billion laughs" file: cheap to build here, but not to walk or validate)."""
+        before = len(self.problems)
         value = self.build(node, key)
-        if not self.problems and (size := _expanded_size(node, {})) > MAX_VALUES:
+        # (a self-referencing alias has been reported, and would make the count endless)
+        if len(self.problems) == before and (size := _expanded_size(node, {})) > MAX_VALUES:
             self.problem(key, node, f"aliases expand this to {size:,} values, more than the {MAX_VALUES:,} "
                                     "a scenario may hold")
         return value

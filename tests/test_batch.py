@@ -23,17 +23,21 @@ def scenarios(folder, seeds=(1, 2, 3)):
     return folder
 
 
-def failing_for(folder, marker, switch):
-    """The real brief notebook, plus a first cell that raises for scenarios whose path contains
-    ``marker`` while the file ``switch`` exists (so the same notebook can fail, then work)."""
+def with_first_cell(folder, source, name):
+    """The real brief notebook with one more cell, run right after the parameters."""
     nb = nbformat.read(ROOT / "notebooks" / "zone_brief.ipynb", as_version=4)
     code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
-    nb.cells.insert(code[1], nbformat.v4.new_code_cell(
-        f"import os\nif {marker!r} in scenario_path and os.path.exists({str(switch)!r}):\n"
-        "    raise RuntimeError('this zone is broken')"))
-    path = folder / "brief_or_fail.ipynb"
+    nb.cells.insert(code[1], nbformat.v4.new_code_cell(source))
+    path = folder / name
     nbformat.write(nb, path)
     return path
+
+
+def failing_for(folder, marker, switch):
+    """A notebook that raises for scenarios whose path contains ``marker`` while the file ``switch``
+    exists (so the same notebook can fail, then work)."""
+    return with_first_cell(folder, f"import os\nif {marker!r} in scenario_path and os.path.exists({str(switch)!r}):\n"
+                                   "    raise RuntimeError('this zone is broken')", "brief_or_fail.ipynb")
 
 
 def metrics(root, name):
@@ -89,12 +93,8 @@ def test_a_scenario_that_kills_its_worker_fails_alone(tmp_path):
     """The kernel of zone_2 kills the worker process that runs it (as the OOM killer might): the
     other scenarios, queued or running beside it, still publish, and the batch reports zone_2."""
     params = scenarios(tmp_path / "params")
-    nb = nbformat.read(ROOT / "notebooks" / "zone_brief.ipynb", as_version=4)
-    code = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
-    nb.cells.insert(code[1], nbformat.v4.new_code_cell(
-        "import os, signal\nif 'zone_2' in scenario_path:\n    os.kill(os.getppid(), signal.SIGKILL)"))
-    notebook = tmp_path / "kills_its_worker.ipynb"
-    nbformat.write(nb, notebook)
+    notebook = with_first_cell(tmp_path, "import os, signal\nif 'zone_2' in scenario_path:\n"
+                                         "    os.kill(os.getppid(), signal.SIGKILL)", "kills_its_worker.ipynb")
     out = tmp_path / "out"
     proc = simlib("batch", str(params / "*.yaml"), "--out", str(out), "--jobs", "2", "--notebook", str(notebook))
     assert proc.returncode == 1, proc.stderr
@@ -124,7 +124,7 @@ def test_a_brief_is_up_to_date_only_for_the_same_parameters_code_and_notebook(tm
 
     def fresh(**changes) -> bool:
         results.write_json({"provenance": {**good, **changes}, "metrics": {}}, out / "results.json")
-        return batch.up_to_date(sc, out, notebook)
+        return batch.up_to_date(sc, out, results.file_sha256(notebook))
 
     assert fresh()
     assert not fresh(params_sha256="0" * 64)
@@ -135,9 +135,9 @@ def test_a_brief_is_up_to_date_only_for_the_same_parameters_code_and_notebook(tm
     other = tmp_path / "other.ipynb"
     other.write_bytes(notebook.read_bytes() + b" ")
     results.write_json({"provenance": good, "metrics": {}}, out / "results.json")
-    assert not batch.up_to_date(sc, out, other)
+    assert not batch.up_to_date(sc, out, results.file_sha256(other))
     (out / "brief.html").unlink()
-    assert not batch.up_to_date(sc, out, notebook)
+    assert not batch.up_to_date(sc, out, results.file_sha256(notebook))
 
 
 def test_batch_on_a_local_dask_cluster_gives_the_same_numbers(tmp_path):

@@ -717,3 +717,27 @@ def test_cli_check_bad_overrides_exit_2_naming_the_key(tmp_path):
     ]
     assert seconds < 5
     assert not (tmp_path / "outputs").exists()
+
+
+def test_an_alias_bomb_in_set_is_caught_after_another_bad_set():
+    """Every --set is checked on its own: an earlier bad override does not let a bomb through."""
+    bomb = "{a: &a [x, x, x, x, x, x, x, x, x, x], " + ", ".join(
+        f"{n}: &{n} [" + ", ".join([f"*{p}"] * 10) + "]" for p, n in zip("abcde", "bcdef")) + "}"
+    messages = [str(p) for p in problems_of(GOOD, ["meta.title=[unclosed", f"meta.description={bomb}"])]
+    assert any("meta.title: --set value '[unclosed': line 1, column 10: YAML syntax error" in m for m in messages), messages
+    # 1 mapping + 6 keys + a (1 + 10) + b (1 + 10·11) + ... + f (1 + 10·111111) = 1,234,573
+    assert any("meta.description: line 1: aliases expand this to 1,234,573 values" in m for m in messages), messages
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):
+    from simlib.publish import replacing, write_text
+
+    target = tmp_path / "brief.html"
+    write_text(target, "old")
+    with pytest.raises(RuntimeError), replacing(target) as tmp:
+        tmp.write_text("half", encoding="utf-8")
+        raise RuntimeError("killed half-way")
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["brief.html"]
+    write_text(target, "new")
+    assert target.read_text(encoding="utf-8") == "new" and oct(target.stat().st_mode & 0o777) == "0o644"
