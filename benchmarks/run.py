@@ -137,7 +137,7 @@ def write_empty_notebook(path: Path) -> None:
             "from IPython.display import display\n"
             "\n"
             "from simlib import report, results\n"
-            "from simlib.run import run as run_scenario\n"
+            "from simlib.scenario import run as run_scenario\n"
             "\n"
             "import json\n"
             'open(results_path, "w").write("{}")'
@@ -174,7 +174,7 @@ def bench_brief(tmp: Path) -> Row:
 # --- (b) the revenue model against its random draws ---------------------------------------------
 
 def revenue_params():
-    from simlib.schema import Revenue
+    from simlib.models.revenue import Revenue
 
     return Revenue.model_validate({
         "base_year": 2023,
@@ -189,7 +189,7 @@ def revenue_params():
 
 
 def bench_revenue() -> list[Row]:
-    from simlib import revenue
+    from simlib.models import revenue
 
     params = revenue_params()
     rng = np.random.default_rng(20250101)
@@ -224,7 +224,7 @@ def bench_revenue() -> list[Row]:
 
 
 def salary_params(staff: int = 1_000_000, departments: int = 10_000):
-    from simlib.schema import Salary
+    from simlib.models.salary import Salary
 
     size = staff // departments
     return Salary.model_validate({
@@ -247,7 +247,7 @@ def salary_params(staff: int = 1_000_000, departments: int = 10_000):
 def bench_salary() -> list[Row]:
     import tracemalloc
 
-    from simlib import salary
+    from simlib.models import salary
 
     params = salary_params()
     rng = np.random.default_rng(20250101)
@@ -270,7 +270,8 @@ def bench_salary() -> list[Row]:
 
 
 def bench_land() -> list[Row]:
-    from simlib import land, scenario
+    from simlib.models import land
+    from simlib import scenario
 
     params = scenario.load(ROOT / SCENARIO).params.land
     many = params.model_copy(update={"paths": 10_000, "reverse": None})

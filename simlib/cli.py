@@ -29,8 +29,10 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def main(argv: list[str] | None = None) -> int:
+    started = time.perf_counter()  # every "in N s" the command prints counts from here
     parser = _parser()
     args = parser.parse_args(argv)
+    args.started = started
     return args.func(args)
 
 
@@ -158,8 +160,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     from tqdm import tqdm
 
-    from simlib import batch
-    from simlib.cluster import ClusterError
+    from simlib.pipeline import batch
+    from simlib.explore.cluster import ClusterError
 
     with tqdm(total=len(loaded), unit="scenario", desc="simlib batch", disable=None, file=sys.stderr) as bar:
         def done(outcome) -> None:
@@ -183,7 +185,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 def _explore_setup(args: argparse.Namespace, with_n: bool):
     """Shared checks of sweep and sensitivity: the scenario, the --vary ranges, --paths, --jobs."""
-    from simlib import sweep
+    from simlib.explore import sweep
 
     problems = []
     varies = []
@@ -217,7 +219,7 @@ def _mapper(args: argparse.Namespace):
     @contextmanager
     def mapper():
         if args.dask:
-            from simlib.cluster import client_for
+            from simlib.explore.cluster import client_for
 
             with client_for(args.dask, args.jobs) as client:
                 yield lambda f, jobs: client.gather(client.map(f, list(jobs), pure=False))
@@ -233,7 +235,7 @@ def _mapper(args: argparse.Namespace):
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
-    from simlib import sweep
+    from simlib.explore import sweep
 
     setup, _, problems = _explore_setup(args, with_n=True)
     target = None
@@ -254,7 +256,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     outdir = args.out or Path("outputs") / f"{base.name}-sweep"
     if not _usable(None, outdir):
         return EXIT_BAD_INPUT
-    from simlib.cluster import ClusterError
+    from simlib.explore.cluster import ClusterError
 
     first = sweep.evaluate((str(args.params), overrides, points[0]))
     if target is not None and target["metric"] not in first:
@@ -289,7 +291,7 @@ def _write_table(rows: list[dict], outdir: Path, name: str) -> None:
     """sweep.parquet (with pyarrow) or sweep.csv, written whole under a temporary name, then renamed."""
     import pandas as pd
 
-    from simlib.publish import replacing
+    from simlib.pipeline.publish import replacing
 
     frame = pd.DataFrame(rows)
     with replacing(outdir / name) as tmp:
@@ -314,7 +316,7 @@ def _explore_brief(kind: str, outdir: Path, data: dict, notebook: str, base: sce
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
-    from simlib import sweep
+    from simlib.explore import sweep
 
     setup, _, problems = _explore_setup(args, with_n=False)
     if problems:
@@ -330,8 +332,8 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     import numpy as np
 
-    from simlib import sensitivity
-    from simlib.cluster import ClusterError
+    from simlib.explore import sensitivity
+    from simlib.explore.cluster import ClusterError
 
     factors = [sensitivity.Factor(v.key, v.lo, v.hi) for v in varies]
     try:
@@ -374,7 +376,7 @@ def add_lang(p: argparse.ArgumentParser) -> None:
 
 
 def _models(sc: scenario.Scenario) -> list[str]:
-    return [m for m in ("revenue", "salary", "land") if getattr(sc.params, m, None) is not None]
+    return sc.sections
 
 
 def _width(text: str) -> int:
@@ -428,30 +430,31 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_brief(args: argparse.Namespace) -> int:
-    overrides = args.overrides + ([f"meta.language={args.lang}"] if args.lang else [])
-    loaded = _load_or_report([args.params], overrides)
+    loaded = _load_or_report([args.params], args.overrides)
     if loaded is None:
         return EXIT_BAD_INPUT
-    sc = loaded[0]
+    sc = loaded[0].in_language(args.lang) if args.lang else loaded[0]
     notebook = args.notebook or _notebook("zone_brief.ipynb")
     outdir = args.out or Path("outputs") / sc.name
     if not _usable(notebook, outdir):
         return EXIT_BAD_INPUT
-    params = {"scenario_path": str(sc.path.resolve()), "overrides": list(sc.overrides)}
-    return _publish(sc.name, notebook, params, outdir, sc.params.meta.title, sc.params.meta.language)
+    params = {"scenario_path": str(sc.path.resolve()), "overrides": list(sc.overrides), "language": args.lang}
+    return _publish(sc.name, notebook, params, outdir, sc.params.meta.title, sc.params.meta.language, args.started)
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    """Several scenario files, or variants of the first, in one comparison brief from one kernel."""
-    entries: list[tuple[str, Path, list[str]]] = [(p.stem, p, list(args.overrides)) for p in args.params]
-    problems = []
+    """Several scenario files, or variants of the first, in one comparison brief from one kernel.
+
+    Each file is read once; a variant is the first file's scenario changed in memory."""
+    problems: list = []
+    variants: list[tuple[str, list[str]]] = []
     for variant in args.variants:
         name, sets = variant[0], variant[1:]
         if not sets:
             problems.append(f"--variant {name!r}: give at least one dotted.key=VALUE after the name")
-        entries.append((name, args.params[0], list(args.overrides) + sets))
-    names = [e[0] for e in entries]
-    if len(entries) < 2:
+        variants.append((name, sets))
+    names = [p.stem for p in args.params] + [v[0] for v in variants]
+    if len(names) < 2:
         problems.append("compare needs at least two scenarios: more files, or --variant NAME KEY=VALUE ...")
     for i, name in enumerate(names):
         if name in names[:i]:
@@ -460,11 +463,20 @@ def cmd_compare(args: argparse.Namespace) -> int:
         for p in problems:
             print(f"simlib compare: {p}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    lang = [f"meta.language={args.lang}"] if args.lang else []
-    loaded = []
-    for name, path, sets in entries:
+    files = []
+    for path in args.params:
         try:
-            loaded.append(scenario.load(path, sets + lang))
+            files.append(scenario.load(path, args.overrides))
+        except scenario.ScenarioError as exc:
+            problems += [f"{p} [scenario {path.stem!r}]" for p in exc.problems]
+    entries = [(sc.name, sc, {}) for sc in files]
+    for name, sets in variants:
+        if not files:
+            break
+        try:
+            values = scenario.parse_overrides(sets, str(files[0].path))
+            entries.append((name, files[0], values))
+            files[0].with_values(values)  # validated here, before any kernel starts
         except scenario.ScenarioError as exc:
             problems += [f"{p} [scenario {name!r}]" for p in exc.problems]
     if problems:
@@ -475,11 +487,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
     outdir = args.out or Path("outputs") / ("compare-" + re.sub(r"[^\w.-]+", "_", "-".join(names)))[:100]
     if not _usable(notebook, outdir):
         return EXIT_BAD_INPUT
-    params = {"language": args.lang, "scenarios": [{"name": n, "path": str(sc.path.resolve()), "overrides": list(sc.overrides)}
-                            for n, sc in zip(names, loaded)]}
-    language = args.lang or loaded[0].params.meta.language
-    title = " / ".join(names)
-    return _publish("compare", notebook, params, outdir, title, language)
+    params = {"language": args.lang,
+              "scenarios": [{"name": name, "path": str(sc.path.resolve()), "overrides": list(sc.overrides),
+                             "values": values} for name, sc, values in entries]}
+    language = args.lang or files[0].params.meta.language
+    return _publish("compare", notebook, params, outdir, " / ".join(names), language, args.started)
 
 
 def _print_problems(command: str, problems: list) -> None:
@@ -504,22 +516,23 @@ def _usable(notebook: Path | None, outdir: Path) -> bool:
     return True
 
 
-def _publish(name: str, notebook: Path, params: dict, outdir: Path, title: str, language: str) -> int:
-    """Run and publish one brief, saying what happened."""
-    from simlib.pipeline import publish_brief  # heavy imports only once the input is known good
+def _publish(name: str, notebook: Path, params: dict, outdir: Path, title: str, language: str,
+             started: float) -> int:
+    """Run and publish one brief, saying what happened and how long the whole command took."""
+    from simlib.pipeline.brief import publish_brief  # heavy imports only once the input is known good
 
     outcome = publish_brief(name, notebook, params, outdir, title, language)
-    _report(outcome)
+    _report(outcome, time.perf_counter() - started)
     return EXIT_OK if outcome.ok else EXIT_FAILED
 
 
-def _report(outcome) -> None:
+def _report(outcome, seconds: float) -> None:
     name = outcome.name
     for text in outcome.warnings:
         print(f"simlib: {name}: notebook wrote to stderr: {text}", file=sys.stderr)
     if outcome.ok:
         print(f"simlib: {name}: wrote {outcome.outdir / 'brief.html'} ({outcome.size_kb:,.0f} KB) and "
-              f"{outcome.outdir / 'results.json'} in {outcome.seconds:.1f} s")
+              f"{outcome.outdir / 'results.json'} in {seconds:.1f} s")
         return
     print(f"simlib: {name}: brief failed: {outcome.error}", file=sys.stderr)
     if outcome.kept:

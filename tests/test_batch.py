@@ -109,7 +109,9 @@ def test_a_scenario_that_kills_its_worker_fails_alone(tmp_path):
 
 def test_a_brief_is_up_to_date_only_for_the_same_parameters_code_and_notebook(tmp_path):
     """No kernel: a published folder is faked, then each thing that could have changed is changed."""
-    from simlib import __version__, batch, results, scenario
+    from simlib import __version__, scenario
+    from simlib.pipeline import batch
+    from simlib.brief import results
 
     (tmp_path / "params").mkdir()
     path = tmp_path / "params" / "z.yaml"

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from conftest import ROOT, simlib
-from simlib.run import run
+from simlib.scenario import run
 
 QINGZHEN = ROOT / "params" / "qingzhen_2025.yaml"
 PAYLOADS = {
@@ -87,14 +87,14 @@ def test_results_json_matches_a_direct_run(good_brief):
     for key in ("zone_payout_total_mean", "county_topup_total_mean", "pooled_total_mean"):
         assert isinstance(rev[key], float)
     # the kernel ran the same model with the same seed: identical numbers, not merely close ones
-    assert rev == json.loads(json.dumps(direct.metrics["revenue"]))
+    assert rev == json.loads(json.dumps(direct.data["revenue"]))
     assert rev["years"] == list(range(2024, 2034))
     sal = doc["metrics"]["salary"]
-    assert sal == json.loads(json.dumps(direct.metrics["salary"]))
+    assert sal == json.loads(json.dumps(direct.data["salary"]))
     assert sal["staff"] == 43 and sal["pool_allocated_share"] == pytest.approx(1.0)
     assert sal["company_grade"] == "第二"
     ld = doc["metrics"]["land"]
-    assert ld == json.loads(json.dumps(direct.metrics["land"]))
+    assert ld == json.loads(json.dumps(direct.data["land"]))
     assert ld["years"] == list(range(2026, 2036))
     for key in ("occupancy_rate", "vacant_m2", "land_available_mu", "signed", "producing", "lost_for_space",
                 "mean_wait_months", "tax_per_mu", "land_sale_revenue"):
@@ -219,7 +219,7 @@ def test_compare_variants_in_one_brief(tmp_path):
     doc = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert doc["comparison"] == ["qingzhen_2025", "6:4", PAYLOADS["title"]]
     base, six_four, no_cap = (doc["scenarios"][n]["metrics"]["revenue"] for n in doc["comparison"])
-    assert base == json.loads(json.dumps(run(QINGZHEN).metrics["revenue"]))  # same seed, same numbers
+    assert base == json.loads(json.dumps(run(QINGZHEN).data["revenue"]))  # same seed, same numbers
     assert six_four["zone_raw_share_mean"][-1] > base["zone_raw_share_mean"][-1]
     assert no_cap["pooled_total_mean"] == 0.0 < base["pooled_total_mean"]
 

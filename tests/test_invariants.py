@@ -11,8 +11,10 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simlib import land, revenue, salary
-from simlib.schema import Land, Revenue, Salary
+from simlib.models import land, revenue, salary
+from simlib.models.land import Land
+from simlib.models.revenue import Revenue
+from simlib.models.salary import Salary
 
 def many(examples: int) -> settings:
     return settings(max_examples=examples, deadline=None, suppress_health_check=[HealthCheck.too_slow])

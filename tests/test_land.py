@@ -23,9 +23,18 @@ from pydantic import ValidationError
 
 from conftest import ROOT
 
-from simlib import land
-from simlib.land import FACTORY, LAND, STEPS, _rates, metrics, simulate, smallest_programme
-from simlib.schema import KM2_TO_MU, Land
+from simlib.models import land
+from simlib.models import land as _land
+from simlib.models.land import FACTORY, LAND, STEPS, _rates, simulate, summarize
+
+
+def metrics(result, params) -> dict:
+    return summarize(result, params).model_dump()
+
+
+def smallest_programme(params, seed: int) -> dict:
+    return _land.smallest_programme(params, seed).model_dump()
+from simlib.models.land import KM2_TO_MU, Land
 
 BASE: dict[str, Any] = {
     "start_year": 2025,

@@ -203,7 +203,7 @@ def test_scenario_values_reach_the_notebook_only_as_literals(tmp_path):
 def test_a_dead_kernel_is_placed_at_the_last_cell_started(tmp_path, announced):
     """Whether or not the dying kernel got to announce the cell's execution count, the cell is the
     last one papermill started; empty cells are never run, so they are not counted."""
-    from simlib.execute import _cell_reached
+    from simlib.pipeline.execute import _cell_reached
 
     cells = [nbformat.v4.new_code_cell("a = 1", execution_count=1), nbformat.v4.new_code_cell("  "),
              nbformat.v4.new_markdown_cell("text"), nbformat.v4.new_code_cell("import os; os._exit(1)"),
@@ -224,8 +224,8 @@ def test_results_json_alone_reproduces_the_numbers(tmp_path, name):
     """The ``params`` of results.json load back as a scenario file and give the same metrics."""
     import yaml
 
-    from simlib import results
-    from simlib.run import run
+    from simlib.brief import results
+    from simlib.scenario import run
 
     path = ROOT / "params" / f"{name}.yaml"
     quicker = ["land.paths=200"] if "\nland:" in path.read_text(encoding="utf-8") else []

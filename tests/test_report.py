@@ -9,8 +9,8 @@ import warnings
 import pytest
 
 from conftest import ROOT
-from simlib import labels, report
-from simlib.run import ScenarioRun, run
+from simlib.brief import labels, report
+from simlib.scenario import ScenarioRun, run
 
 SCENARIOS = sorted((ROOT / "params").glob("*.yaml"))
 

@@ -14,8 +14,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import norm
 
-from simlib.revenue import metrics, simulate, split
-from simlib.schema import Revenue
+from simlib.models.revenue import simulate, split, summarize
+
+
+def metrics(result) -> dict:
+    return summarize(result).model_dump()
+from simlib.models.revenue import Revenue
 
 
 def make_revenue(*, base_year=2023, base_tax=100.0, start_year=2024, horizon_years=3,

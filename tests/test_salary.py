@@ -21,11 +21,11 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from scipy.stats import multivariate_normal, norm
 
-from simlib import salary
-from simlib.run import run
-from simlib.salary import forced_distribution, largest_remainder
+from simlib.models import salary
+from simlib.scenario import run
+from simlib.models.salary import forced_distribution, largest_remainder
 from simlib.scenario import ScenarioError, load
-from simlib.schema import Salary
+from simlib.models.salary import Salary
 
 ROOT = Path(__file__).resolve().parents[1]
 GOOD = ROOT / "params" / "qingzhen_2025.yaml"
@@ -290,7 +290,7 @@ def test_hand_scenario_standard_mode():
     assert r.pool == 30.0
     assert r.pay_per_coefficient == 3.0
     assert r.performance_pay.sum() == pytest.approx(30.798, abs=1e-9)
-    m = salary.metrics(r, params, np.random.default_rng(1))
+    m = salary.summarize(r, params).model_dump()
     assert m["pool_allocated_share"] == pytest.approx(30.798 / 30, abs=1e-12)
     assert m["performance_pay_total"] == pytest.approx(30.798, abs=1e-9)
     assert m["company_grade"] == "第二"
@@ -303,7 +303,7 @@ def test_hand_scenario_exact_mode_spends_pool():
     assert r.pay_per_coefficient == pytest.approx(per, rel=1e-12)
     np.testing.assert_allclose(r.performance_pay, per * np.array(HAND_COEF), rtol=1e-12)
     assert abs(r.performance_pay.sum() - 30.0) < 1e-9
-    m = salary.metrics(r, params, np.random.default_rng(1))
+    m = salary.summarize(r, params).model_dump()
     assert m["pool_allocated_share"] == pytest.approx(1.0, abs=1e-12)
 
 
@@ -332,7 +332,7 @@ def test_standard_mode_pool_identity_when_quotas_fill_exactly(n):
     assert np.bincount(r.grade).tolist() == (SHARES * n).round().astype(int).tolist()
     expected = 3.0 * n * float(SHARES @ COEFS)  # Σ share·coef = 0.95
     assert r.performance_pay.sum() == pytest.approx(expected, abs=1e-9)
-    m = salary.metrics(r, params, np.random.default_rng(0))
+    m = salary.summarize(r, params).model_dump()
     assert m["pool_allocated_share"] == pytest.approx(0.95, abs=1e-12)
 
 
@@ -386,7 +386,7 @@ def large_runs():
         params = make_params((N_LARGE,), reliability=r)
         rng = np.random.default_rng(int(r * 100))
         result = salary.simulate(params, rng)
-        out[r] = (result, salary.metrics(result, params, rng))
+        out[r] = (result, salary.summarize(result, params).model_dump())
     return out
 
 
@@ -498,7 +498,7 @@ def test_bottom_elimination_without_noise_flags_the_true_bottom(scope, consecuti
     seats_total = 4  # department: 23 → 5/9/7/2, 17 → 3/7/5/2; zone: 40 → 8/16/12/4
     assert r.grade_counts[:, -1].sum() == seats_total
     assert r.flagged.tolist() == expected.tolist()
-    m = salary.metrics(r, params, rng)
+    m = salary.summarize(r, params).model_dump()
     assert m["flagged_bottom"] == seats_total
     if scope == "zone":
         assert m["flagged_truly_bottom_share"] == 1.0
@@ -550,9 +550,9 @@ def test_flagged_bottom_none_without_elimination():
     rng = np.random.default_rng(2)
     r = salary.simulate(params, rng)
     assert r.flagged is None
-    m = salary.metrics(r, params, rng)
+    m = salary.summarize(r, params).model_dump()
     assert m["flagged_bottom"] is None
-    assert "flagged_truly_bottom_share" not in m
+    assert m["flagged_truly_bottom_share"] is None
 
 
 # -- 8. invariants on random valid inputs ------------------------------------------
@@ -647,7 +647,7 @@ def test_metrics_reproducible_for_the_same_seed():
                          elimination={"years": 3, "consecutive": 2})
     def once(seed):
         rng = np.random.default_rng(seed)
-        return salary.metrics(salary.simulate(params, rng), params, rng)
+        return salary.summarize(salary.simulate(params, rng), params).model_dump()
     assert once(42) == once(42)
     assert once(42) != once(43)
 
@@ -684,7 +684,7 @@ def test_metrics_json_safe_when_top_grade_is_empty():
     assert (r.grade == 0).sum() == 0
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
-        m = salary.metrics(r, params, rng)
+        m = salary.summarize(r, params).model_dump()
     assert m["top_quota_precision"] is None
     json.dumps(m, allow_nan=False)  # as results.write_json does
 
@@ -701,7 +701,7 @@ def test_metrics_hand_computed_small_case():
     assert r.grade.tolist() == [2, 2, 2, 0, 3, 1, 1, 1, 1, 0]  # order 3, 9, 5, 8, 7, 6, 0, 1, 2, 4
     theta = np.arange(10.0)  # truly above median: 5..9; truly top 20 %: 8, 9
     r = dataclasses.replace(r, theta=theta)
-    m = salary.metrics(r, params, rng)
+    m = salary.summarize(r, params).model_dump()
     # median score 0.15; of persons 5..9 (scores 0.5 0.1 0.2 0.3 9) one (#6, 0.1) is below it
     assert m["misrank_above_median"] == pytest.approx(1 / 5, abs=1e-12)
     # the top grade went to #3 and #9; only #9 is truly in the top 20 %
@@ -730,7 +730,7 @@ def test_group_tables_hide_cells_under_five():
     # posts 6/3/3; grades 12 → 2.4 4.8 3.6 1.2 → 2/5/4/1
     assert np.bincount(r.staff.post).tolist() == [6, 3, 3]
     assert np.bincount(r.grade).tolist() == [2, 5, 4, 1]
-    m = salary.metrics(r, params, rng)
+    m = salary.summarize(r, params).model_dump()
 
     def check(summary, mask):
         size = int(mask.sum())
@@ -843,7 +843,7 @@ def test_validation_messages(tmp_path, mutate, key, fragment):
 
 
 def test_good_scenario_salary_loads_and_runs_reproducibly():
-    a, b = run(GOOD).metrics["salary"], run(GOOD).metrics["salary"]
+    a, b = run(GOOD).data["salary"], run(GOOD).data["salary"]
     assert a["staff"] == 43
     assert a["pool_allocated_share"] == pytest.approx(1.0, abs=1e-12)
     assert a == b
@@ -903,7 +903,7 @@ def test_good_roster_loads(tmp_path):
     assert staff.post.tolist() == [0, 1, 2, 3, 0, 1, 1, 3, 2, 4, 3, 1]
     assert staff.base_pay.tolist() == [18, 12, 9, 12, 18, 12, 12.5, 12, 9, 15, 12, 11]
     out = run(sc)
-    assert out.metrics["salary"]["staff"] == 12
+    assert out.data["salary"]["staff"] == 12
     res = out.results["salary"]
     assert res.staff is staff
     np.testing.assert_array_equal(res.total_pay - res.performance_pay, staff.base_pay)

@@ -730,7 +730,7 @@ def test_an_alias_bomb_in_set_is_caught_after_another_bad_set():
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):
-    from simlib.publish import replacing, write_text
+    from simlib.pipeline.publish import replacing, write_text
 
     target = tmp_path / "brief.html"
     write_text(target, "old")

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 import scipy.stats
 
-from simlib import sensitivity
-from simlib.sensitivity import Factor
+from simlib.explore import sensitivity
+from simlib.explore.sensitivity import Factor
 
 # --------------------------------------------------------------------------- Ishigami
 

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, simlib
-from simlib import sweep
-from simlib.run import run
+from simlib.explore import sweep
+from simlib.scenario import run
 
 QINGZHEN = ROOT / "params" / "qingzhen_2025.yaml"
 
@@ -43,9 +43,9 @@ def test_scalar_metrics_match_a_direct_run():
     row = sweep.evaluate((str(QINGZHEN), ["revenue.paths=300", "land.paths=100"], {"revenue.sharing.cap": 2.0}))
     direct = run(QINGZHEN, ["revenue.paths=300", "land.paths=100", "revenue.sharing.cap=2.0"], solve_reverse=False)
     assert row["revenue.sharing.cap"] == 2.0
-    assert row["revenue.zone_payout_total_mean"] == direct.metrics["revenue"]["zone_payout_total_mean"]
-    assert row["land.lost_share"] == direct.metrics["land"]["lost_share"]
-    assert row["salary.gini"] == direct.metrics["salary"]["gini"]
+    assert row["revenue.zone_payout_total_mean"] == direct.data["revenue"]["zone_payout_total_mean"]
+    assert row["land.lost_share"] == direct.data["land"]["lost_share"]
+    assert row["salary.gini"] == direct.data["salary"]["gini"]
 
 
 def test_sweep_end_to_end_one_key_with_a_target(tmp_path):

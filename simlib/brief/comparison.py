@@ -12,11 +12,11 @@ import datetime as _dt
 import matplotlib.pyplot as plt
 from IPython.display import HTML
 
-from simlib import labels
-from simlib.headlines import headlines, show
-from simlib.report import _flatten, _show, esc, figure, plain, table
-from simlib.results import software
-from simlib.run import ScenarioRun
+from simlib.brief import labels
+from simlib.brief.headlines import headlines, label, show
+from simlib.brief.report import _flatten, _show, esc, figure, plain, table
+from simlib.brief.results import software
+from simlib.scenario import ScenarioRun
 
 COLOURS = ("#08306b", "#c44e52", "#55a868", "#8172b2", "#ccb974", "#64b5cd")
 
@@ -50,22 +50,15 @@ def _difference(value, base, kind: str, lang: str) -> str:
 
 def key_metrics(names: list[str], runs: list[ScenarioRun], lang: str) -> HTML:
     """Every headline figure of every model any scenario uses; differences are from the first scenario."""
-    union: dict[str, dict] = {}
+    union: dict[str, object] = {}
     for r in runs:
-        for model, m in r.metrics.items():
-            union.setdefault(model, m)
+        for section, m in r.metrics.items():
+            union.setdefault(section, m)
     rows = []
-    for model, key, _, kind in headlines(union):
-        values = []
-        for r in runs:
-            found = [v for mdl, k, v, _ in headlines(r.metrics) if (mdl, k) == (model, key)]
-            values.append(found[0] if found else None)
-        fields = {}
-        if model == "revenue":
-            years = union["revenue"]["years"]
-            fields = {"y0": years[0], "y1": years[-1]}
-        rows.append((labels.t(key, lang, **fields), *(show(v, kind, lang) for v in values),
-                     *(_difference(v, values[0], kind, lang) for v in values[1:])))
+    for section, h, _ in headlines(union):
+        values = [h.value(r.metrics[section]) if section in r.metrics else None for r in runs]
+        rows.append((label(h, union[section], lang), *(show(v, h.kind, lang) for v in values),
+                     *(_difference(v, values[0], h.kind, lang) for v in values[1:])))
     headers = [labels.t("compare.metric", lang), *names,
                *(labels.t("compare.minus", lang, a=n, b=names[0]) for n in names[1:])]
     return HTML(f'<section><h2>{esc(labels.t("compare.metrics", lang))}</h2>'
@@ -82,8 +75,8 @@ SERIES = (
 
 
 def charts(names: list[str], runs: list[ScenarioRun], lang: str) -> HTML:
-    panels = [s for s in SERIES if any(s[0] in r.metrics for r in runs)]
-    salary = any("salary" in r.metrics for r in runs)
+    panels = [s for s in SERIES if any(s[0] in r.data for r in runs)]
+    salary = any("salary" in r.data for r in runs)
     n = len(panels) + salary
     if n == 0:
         return HTML("")
@@ -93,8 +86,8 @@ def charts(names: list[str], runs: list[ScenarioRun], lang: str) -> HTML:
     flat_axes = list(axes.flat)
     for ax, (model, key, label, scale, unit) in zip(flat_axes, panels):
         for i, (name, r) in enumerate(zip(names, runs)):
-            if model in r.metrics:
-                m = r.metrics[model]
+            if model in r.data:
+                m = r.data[model]
                 ys = [None if v is None else v * scale for v in m[key]]
                 ax.plot(m["years"], ys, "o-", ms=3, color=COLOURS[i % len(COLOURS)], label=plain(name))
         ax.set_title(labels.t(label, lang))
@@ -104,8 +97,8 @@ def charts(names: list[str], runs: list[ScenarioRun], lang: str) -> HTML:
     if salary:
         ax = flat_axes[len(panels)]
         for i, (name, r) in enumerate(zip(names, runs)):
-            if "salary" in r.metrics:
-                c = r.metrics["salary"]["misrank_curve"]
+            if "salary" in r.data:
+                c = r.data["salary"]["misrank_curve"]
                 ax.plot(c["reliability"], c["misrank_simulated"], "o-", ms=3, color=COLOURS[i % len(COLOURS)],
                         label=plain(name))
         ax.set_title(labels.t("salary.curve_chart", lang))
@@ -132,7 +125,7 @@ def provenance(names: list[str], runs: list[ScenarioRun]) -> dict:
 def document(names: list[str], runs: list[ScenarioRun], prov: dict) -> dict:
     """results.json of a comparison: each scenario's parameters and metrics under its name."""
     return {"comparison": names, "provenance": prov,
-            "scenarios": {n: {"params": r.scenario.resolved(), "metrics": r.metrics} for n, r in zip(names, runs)}}
+            "scenarios": {n: {"params": r.scenario.resolved(), "metrics": r.data} for n, r in zip(names, runs)}}
 
 
 def footer(prov: dict, lang: str) -> HTML:

@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 import simlib
 from simlib import scenario
-from simlib.pipeline import Outcome
+from simlib.pipeline.brief import Outcome
 
 ZONE_NOTEBOOK = Path(simlib.__file__).resolve().parent.parent / "notebooks" / "zone_brief.ipynb"
 
@@ -30,7 +30,7 @@ ZONE_NOTEBOOK = Path(simlib.__file__).resolve().parent.parent / "notebooks" / "z
 def up_to_date(sc: scenario.Scenario, outdir: Path, notebook_sha256: str) -> bool:
     """Whether ``outdir`` holds a good brief of exactly these parameters, made by this simlib (version
     and source) with the notebook of this hash."""
-    from simlib.results import code_sha256
+    from simlib.brief.results import code_sha256
 
     try:
         prov = json.loads((outdir / "results.json").read_text(encoding="utf-8"))["provenance"]
@@ -44,7 +44,7 @@ def up_to_date(sc: scenario.Scenario, outdir: Path, notebook_sha256: str) -> boo
 
 def brief_job(path: str, overrides: list[str], outdir: str, notebook: str = str(ZONE_NOTEBOOK)) -> Outcome:
     """One scenario's brief, in whatever process runs it (a pool worker or a Dask worker)."""
-    from simlib.pipeline import publish_brief
+    from simlib.pipeline.brief import publish_brief
 
     sc = scenario.load(path, overrides)
     params = {"scenario_path": str(Path(path).resolve()), "overrides": list(overrides)}
@@ -59,7 +59,7 @@ def run_batch(scenarios: list[scenario.Scenario], outroot: Path, jobs: int, forc
               dask: str | None = None, on_done: Callable[[Outcome], None] = lambda o: None,
               notebook: Path = ZONE_NOTEBOOK) -> list[Outcome]:
     """Brief every scenario not already up to date; return the outcomes in the scenarios' order."""
-    from simlib.results import file_sha256
+    from simlib.brief.results import file_sha256
 
     outcomes: dict[str, Outcome] = {}
     todo = []
@@ -72,8 +72,7 @@ def run_batch(scenarios: list[scenario.Scenario], outroot: Path, jobs: int, forc
         else:
             todo.append((str(sc.path), list(sc.overrides), str(outdir), str(notebook)))
     # longest first (more model sections, longer briefs), so no long brief runs alone at the end
-    weight = {str(sc.path): -sum(getattr(sc.params, m) is not None for m in ("revenue", "salary", "land"))
-              for sc in scenarios}
+    weight = {str(sc.path): -len(sc.sections) for sc in scenarios}
     todo.sort(key=lambda job: weight[job[0]])
     for outcome in _run(todo, jobs, dask):
         outcomes[outcome.name] = outcome
@@ -85,7 +84,7 @@ def _run(todo: list[tuple], jobs: int, dask: str | None) -> Iterable[Outcome]:
     if not todo:
         return
     if dask is not None:
-        from simlib.cluster import client_for
+        from simlib.explore.cluster import client_for
 
         with client_for(dask, jobs) as client:
             from distributed import as_completed as dask_completed
@@ -135,8 +134,8 @@ def _lost(job: tuple, error: str) -> Outcome:
 
 def write_index(outcomes: list[Outcome], outroot: Path) -> Path:
     """``outroot/index.html``: one row per scenario, a self-contained page with no script."""
-    from simlib import publish
-    from simlib.headlines import headline_label, headlines, show
+    from simlib.pipeline import publish
+    from simlib.brief.headlines import headlines, label, show, typed
 
     rows = []
     for o in outcomes:
@@ -146,8 +145,9 @@ def write_index(outcomes: list[Outcome], outroot: Path) -> Path:
         except (OSError, ValueError):
             doc = None
         if o.ok:
-            figures = "; ".join(f"{headline_label(model, key, doc['metrics'], 'en')}: {show(value, kind, 'en')}"
-                                for model, key, value, kind in headlines(doc["metrics"], limit=4)) if doc else ""
+            metrics = typed(doc["metrics"]) if doc else {}
+            figures = "; ".join(f"{label(h, metrics[section], 'en')}: {show(value, h.kind, 'en')}"
+                                for section, h, value in headlines(metrics, limit=4))
             status = "unchanged, skipped" if o.skipped else "ok"
             target = f'<a href="{link}/brief.html">brief</a>'
         else:

@@ -23,11 +23,186 @@ the over- or under-spend.  Pay is in 万元 a year.
 
 from __future__ import annotations
 
+from typing import Literal
+
+import numpy as np
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+
+from dataclasses import replace
+
+from simlib.models.base import Headline, Metrics, Model, Section, cross_field_error
+
+
+# -- parameters: the scenario's `salary` section ------------------------------
+
+def _check_grades(grades: list, key: str, what: str, with_shares: bool) -> None:
+    """Grades are listed best first: unique names, coefficients never rising, shares summing to 1.
+
+    ``key`` is the list's dotted key within the section, which the error names.
+    """
+    names = [g.grade for g in grades]
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            raise cross_field_error(f"{key}[{i}].grade", f"duplicate grade {name!r} in {what}")
+    for i in range(1, len(grades)):
+        if grades[i].coefficient > grades[i - 1].coefficient:
+            raise cross_field_error(
+                f"{key}[{i}].coefficient",
+                f"grades are listed best first, so coefficients must not rise: {grades[i].grade!r} "
+                f"({grades[i].coefficient!r}) is above {grades[i - 1].grade!r} ({grades[i - 1].coefficient!r})",
+            )
+    if with_shares:
+        total = sum(g.share for g in grades)
+        if abs(total - 1.0) > 1e-9:
+            raise cross_field_error(key, f"{what} shares must sum to 1, got {total:.6g}")
+
+
+class Grade(Section):
+    """An appraisal grade with its quota share and its pay coefficient."""
+
+    grade: str = Field(min_length=1, max_length=50)
+    share: float = Field(ge=0, le=1)
+    coefficient: float = Field(ge=0, le=100)
+
+
+class UnitGrade(Section):
+    """A grade the zone's own bodies can get, with the park coefficient it pays."""
+
+    grade: str = Field(min_length=1, max_length=50)
+    coefficient: float = Field(ge=0, le=100)
+
+
+class Department(Section):
+    name: str = Field(min_length=1, max_length=100)
+    size: int = Field(ge=1, le=5_000_000)
+    unit: Literal["committee", "company"] = "committee"
+
+
+class Post(Section):
+    """A post on one of the two promotion tracks, its base pay (万元 a year) and its share of staff."""
+
+    track: Literal["management", "professional"]
+    level: str = Field(min_length=1, max_length=50)
+    base_pay: float = Field(ge=0, le=10_000)
+    share: float = Field(ge=0, le=1)
+
+
+class Dimension(Section):
+    name: str = Field(min_length=1, max_length=50)
+    weight: float = Field(gt=0, le=100)
+
+
+class Appraisal(Section):
+    """How observed scores arise and how the forced distribution grades them."""
+
+    reliability: float = Field(gt=0, le=1)
+    scope: Literal["department", "zone"] = "department"
+    method: Literal["objective_subjective", "index"] = "objective_subjective"
+    objective_weight: float = Field(default=0.5, ge=0, le=1)
+    subjective_noise_ratio: float = Field(default=2.0, gt=0, le=100)
+    dimensions: list[Dimension] = Field(default_factory=list)
+    quotas: list[Grade] = Field(min_length=2, max_length=20)
+
+    @model_validator(mode="after")
+    def _quotas_and_method(self) -> Appraisal:
+        _check_grades(self.quotas, "quotas", "quota", with_shares=True)
+        if self.method == "index" and not self.dimensions:
+            raise cross_field_error("dimensions", "the index method needs at least one dimension")
+        return self
+
+
+class Park(Section):
+    """Ratings of the management committee and the operating company, and the link between them."""
+
+    grades: list[UnitGrade] = Field(min_length=1, max_length=20)
+    committee_grade: str
+    company_grade: str | None = None
+    link_threshold: str | None = None
+    link_company_best: str | None = None
+
+    @model_validator(mode="after")
+    def _known_grades(self) -> Park:
+        _check_grades(self.grades, "grades", "park grade", with_shares=False)
+        names = [g.grade for g in self.grades]
+        for key in ("committee_grade", "company_grade", "link_threshold", "link_company_best"):
+            value = getattr(self, key)
+            if value is not None and value not in names:
+                raise cross_field_error(key, f"must be one of the grades {names}, got {value!r}")
+        if (self.link_threshold is None) != (self.link_company_best is None):
+            raise cross_field_error("link_company_best", "link_threshold and link_company_best go together")
+        return self
+
+    def rank(self, grade: str) -> int:
+        return [g.grade for g in self.grades].index(grade)
+
+
+class Pay(Section):
+    standard_amount: float = Field(ge=0, le=10_000)  # 万元 of performance pay at coefficient 1
+    pool_mode: Literal["exact", "standard"] = "exact"
+
+
+class Elimination(Section):
+    """Bottom elimination (末位淘汰): flag whoever gets the bottom grade k years running."""
+
+    years: int = Field(ge=1, le=30)
+    consecutive: int = Field(ge=1, le=30)
+
+    @model_validator(mode="after")
+    def _within_years(self) -> Elimination:
+        if self.consecutive > self.years:
+            raise cross_field_error("consecutive", f"must not exceed years ({self.years}), got {self.consecutive}")
+        return self
+
+
+class Salary(Section):
+    """Post-based pay with a forced-distribution appraisal and coefficient-linked performance pay."""
+
+    staff: int | None = Field(default=None, ge=2, le=5_000_000)
+    roster: str | None = Field(default=None, min_length=1, max_length=500)
+    departments: list[Department] = Field(default_factory=list)
+    department_effect_sd: float = Field(default=0.0, ge=0, le=10)
+    department_grades: list[Grade] | None = None
+    posts: list[Post] = Field(default_factory=list)
+    appraisal: Appraisal
+    park: Park | None = None
+    pay: Pay
+    elimination: Elimination | None = None
+
+    @model_validator(mode="after")
+    def _staff_adds_up(self) -> Salary:
+        if self.department_grades is not None:
+            _check_grades(self.department_grades, "department_grades", "department grade", with_shares=True)
+        if self.roster is not None:
+            return self
+        if self.staff is None:
+            raise cross_field_error("staff", "required key is missing (or give a roster CSV)")
+        if not self.departments:
+            raise cross_field_error("departments", "required key is missing (or give a roster CSV)")
+        if not self.posts:
+            raise cross_field_error("posts", "required key is missing (or give a roster CSV)")
+        for i, d in enumerate(self.departments):
+            if d.size > self.staff:
+                raise cross_field_error(f"departments[{i}].size",
+                                        f"must not exceed staff ({self.staff}), got {d.size}")
+        total = sum(d.size for d in self.departments)
+        if total != self.staff:
+            raise cross_field_error("departments", f"sizes must add up to staff ({self.staff}), got {total}")
+        names = [d.name for d in self.departments]
+        for i, name in enumerate(names):
+            if name in names[:i]:
+                raise cross_field_error(f"departments[{i}].name", f"duplicate department {name!r}")
+        shares = sum(p.share for p in self.posts)
+        if abs(shares - 1.0) > 1e-9:
+            raise cross_field_error("posts", f"post shares must sum to 1, got {shares:.6g}")
+        return self
+
+
+# -- the model ------------------------------------------------------------
+
 from dataclasses import dataclass
 
 import numpy as np
 
-from simlib.schema import Pay, Salary
 
 TRACKS = ("management", "professional")
 UNITS = ("committee", "company")
@@ -70,6 +245,8 @@ class SalaryResult:
     pay_per_coefficient: float  # 万元 paid per unit of coefficient
     flagged: np.ndarray | None  # bottom elimination: flagged at least once
     noise_sd: dict  # the parts' noise sds implied by the reliability
+    tau_sample: np.ndarray | None = None  # the people Kendall's τ is computed on (None: everyone)
+    misrank_curve: MisrankCurve | None = None  # misranking against reliability, drawn by simulate
 
     @property
     def total_pay(self) -> np.ndarray:
@@ -157,15 +334,24 @@ def noise_sds(params: Salary, theta_var: float) -> dict:
     return {"score": float(total), "objective": float(objective), "subjective": float(objective * k)}
 
 
-def simulate(params: Salary, rng: np.random.Generator, staff: Staff | None = None) -> SalaryResult:
-    """One appraisal year (plus the elimination years) for a synthetic or supplied roster."""
-    staff = staff if staff is not None else synthetic_staff(params, rng)
+def simulate(params: Salary, rng: np.random.Generator, inputs: Staff | None = None) -> SalaryResult:
+    """One appraisal year (plus the elimination years) for a synthetic roster, or for the roster
+    ``inputs`` (:class:`Staff`, read from the scenario's roster CSV).
+
+    Besides the appraisal it draws what the summary reports: the misranking curve's fresh score
+    noise at a grid of reliabilities, and (above 100,000 staff) the sample Kendall's τ is taken on.
+    """
+    staff = inputs if inputs is not None else synthetic_staff(params, rng)
     n_dept = len(staff.department_names)
     sd = params.department_effect_sd
     effect = rng.normal(0.0, sd, n_dept) if sd > 0 else np.zeros(n_dept)
     theta = rng.standard_normal(staff.size)
     theta += effect[staff.department]
-    return appraise_and_pay(params, staff, theta, rng)
+    result = appraise_and_pay(params, staff, theta, rng)
+    n = staff.size
+    sample = rng.choice(n, size=100_000, replace=False) if n > 100_000 else None
+    grid = np.unique(np.round(np.r_[np.linspace(0.3, 0.95, 8), params.appraisal.reliability], 4))
+    return replace(result, tau_sample=sample, misrank_curve=misrank_curve(params, result, rng, grid))
 
 
 def appraise_and_pay(params: Salary, staff: Staff, theta: np.ndarray, rng: np.random.Generator) -> SalaryResult:
@@ -303,7 +489,63 @@ def incentive_per_sd(result: SalaryResult, params: Salary) -> float:
     return float(extra.mean())
 
 
-def metrics(result: SalaryResult, params: Salary, rng: np.random.Generator) -> dict:
+class PaySummary(Metrics):
+    """Pay of a group (万元 a year); every figure is null when the group has fewer than five people."""
+
+    count: int | None
+    p10: float | None
+    p50: float | None
+    p90: float | None
+    mean: float | None
+    hidden: bool
+
+
+class GradeRow(Metrics):
+    grade: str
+    quota: float
+    coefficient: float
+    total_pay: PaySummary
+    performance_pay: PaySummary
+
+
+class PostRow(Metrics):
+    post: str  # "track/level", or "track/*" for a whole track
+    track: str
+    total_pay: PaySummary
+
+
+class MisrankCurve(Metrics):
+    """Misranking against reliability for the same staff, beside the large-staff oracle arccos(√r)/π."""
+
+    reliability: list[float]
+    misrank_simulated: list[float | None]
+    misrank_oracle: list[float]
+    top_grade_not_truly_top: list[float | None]
+
+
+class SalaryMetrics(Metrics):
+    """The appraisal year: pay spread, how well grades track true performance, the incentive left."""
+
+    staff: int
+    gini: float
+    p90_p10: float | None
+    pool: float  # 万元
+    performance_pay_total: float
+    pool_allocated_share: float | None
+    misrank_above_median: float
+    top_quota_precision: float | None
+    kendall_tau: float | None
+    incentive_per_sd: float  # 万元
+    flagged_bottom: int | None
+    noise_sd: dict[str, float]
+    company_grade: str | None
+    by_grade: list[GradeRow]
+    by_post: list[PostRow]
+    misrank_curve: MisrankCurve | None  # None for a result of appraise_and_pay alone
+    flagged_truly_bottom_share: float | None = None  # of those flagged by bottom elimination
+
+
+def summarize(result: SalaryResult, params: Salary) -> SalaryMetrics:
     """Scalars for the appraisal year and group tables (cells under five people hidden)."""
     staff, theta, score = result.staff, result.theta, result.score
     n = staff.size
@@ -313,36 +555,35 @@ def metrics(result: SalaryResult, params: Salary, rng: np.random.Generator) -> d
     misrank = float(np.mean(score[above_median] < np.median(score))) if above_median.any() else 0.0
     top = result.grade == 0
     truly_top = theta >= np.quantile(theta, 1.0 - top_share)
-    sample = rng.choice(n, size=min(n, 100_000), replace=False) if n > 100_000 else slice(None)
+    sample = result.tau_sample if result.tau_sample is not None else slice(None)
     from scipy import stats  # half a second to import: only when metrics are asked for
 
     tau = stats.kendalltau(theta[sample], score[sample]).statistic if n >= 2 else np.nan
     p10, p90 = np.percentile(pay, [10, 90])
-    out = {
-        "staff": int(n),
-        "gini": gini(pay),
-        "p90_p10": float(p90 / p10) if p10 > 0 else None,
-        "pool": result.pool,
-        "performance_pay_total": float(result.performance_pay.sum()),
-        "pool_allocated_share": float(result.performance_pay.sum() / result.pool) if result.pool > 0 else None,
-        "misrank_above_median": misrank,
-        "top_quota_precision": float(truly_top[top].mean()) if top.any() else None,
-        "kendall_tau": float(tau) if np.isfinite(tau) else None,
-        "incentive_per_sd": incentive_per_sd(result, params),
-        "flagged_bottom": int(result.flagged.sum()) if result.flagged is not None else None,
-        "noise_sd": result.noise_sd,
-        "company_grade": (params.park.grades[result.company_grade].grade
-                          if params.park is not None and result.company_grade is not None else None),
-        "by_grade": grade_table(result, params),
-        "by_post": post_table(result),
-    }
-    grid = np.unique(np.round(np.r_[np.linspace(0.3, 0.95, 8), params.appraisal.reliability], 4))
-    out["misrank_curve"] = misrank_curve(params, result, rng, grid)
+    flagged_truly_bottom = None
     if result.flagged is not None and result.flagged.any():
-        bottom_share = params.appraisal.quotas[-1].share
-        truly_bottom = theta <= np.quantile(theta, bottom_share)
-        out["flagged_truly_bottom_share"] = float(truly_bottom[result.flagged].mean())
-    return out
+        truly_bottom = theta <= np.quantile(theta, params.appraisal.quotas[-1].share)
+        flagged_truly_bottom = float(truly_bottom[result.flagged].mean())
+    return SalaryMetrics(
+        staff=int(n),
+        gini=gini(pay),
+        p90_p10=float(p90 / p10) if p10 > 0 else None,
+        pool=result.pool,
+        performance_pay_total=float(result.performance_pay.sum()),
+        pool_allocated_share=float(result.performance_pay.sum() / result.pool) if result.pool > 0 else None,
+        misrank_above_median=misrank,
+        top_quota_precision=float(truly_top[top].mean()) if top.any() else None,
+        kendall_tau=float(tau) if np.isfinite(tau) else None,
+        incentive_per_sd=incentive_per_sd(result, params),
+        flagged_bottom=int(result.flagged.sum()) if result.flagged is not None else None,
+        noise_sd=result.noise_sd,
+        company_grade=(params.park.grades[result.company_grade].grade
+                       if params.park is not None and result.company_grade is not None else None),
+        by_grade=grade_table(result, params),
+        by_post=post_table(result),
+        misrank_curve=result.misrank_curve,
+        flagged_truly_bottom_share=flagged_truly_bottom,
+    )
 
 
 def _summary(pay: np.ndarray) -> dict:
@@ -378,7 +619,7 @@ def post_table(result: SalaryResult) -> list[dict]:
 
 
 def misrank_curve(params: Salary, result: SalaryResult, rng: np.random.Generator,
-                  reliabilities: np.ndarray) -> dict:
+                  reliabilities: np.ndarray) -> MisrankCurve:
     """Misranking against reliability for the same staff and true performance, with its oracle.
 
     For each reliability the score noise is redrawn; the simulated share of the
@@ -399,6 +640,23 @@ def misrank_curve(params: Salary, result: SalaryResult, rng: np.random.Generator
         grade, _, _ = forced_distribution(score, result.group, result.grade_counts.shape[0], shares)
         top = grade == 0
         wrong_top.append(float(1.0 - truly_top[top].mean()) if top.any() else None)
-    return {"reliability": [float(r) for r in reliabilities], "misrank_simulated": sim,
-            "misrank_oracle": [float(np.arccos(np.sqrt(r)) / np.pi) for r in reliabilities],
-            "top_grade_not_truly_top": wrong_top}
+    return MisrankCurve(reliability=[float(r) for r in reliabilities], misrank_simulated=sim,
+                        misrank_oracle=[float(np.arccos(np.sqrt(r)) / np.pi) for r in reliabilities],
+                        top_grade_not_truly_top=wrong_top)
+
+
+MODEL = Model(
+    section="salary",
+    title={"zh": "薪酬激励", "en": "Salary incentives"},
+    params=Salary,
+    metrics=SalaryMetrics,
+    simulate=simulate,
+    summarize=summarize,
+    headlines=(
+        Headline({"zh": "中位数以上被误排概率", "en": "Misranked below the median"},
+                 lambda m: m.misrank_above_median, "percent", "misrank_above_median"),
+        Headline({"zh": "每提高 1 个标准差的期望增薪", "en": "Extra pay per sd of performance"},
+                 lambda m: m.incentive_per_sd, "wan", "incentive_per_sd"),
+        Headline({"zh": "薪酬基尼系数", "en": "Gini of total pay"}, lambda m: m.gini, "ratio"),
+    ),
+)

@@ -1,6 +1,6 @@
 """Render an executed notebook into a brief: one self-contained HTML file.
 
-The ``brief`` template (``simlib/templates/brief``) is JupyterLab's without
+The ``brief`` template (``simlib/pipeline/templates/brief``) is JupyterLab's without
 require.js, MathJax, mermaid or widget scripts, so nothing is fetched from
 the network; code, prompts, notes to the notebook's user and stderr are left out.
 """

@@ -28,11 +28,194 @@ paths.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+from pydantic import Field, ValidationInfo, field_validator, model_validator
+
+from simlib.models.base import Headline, Metrics, Model, Section, cross_field_error
+
+
+# -- parameters: the scenario's `land` section ------------------------------
+
+KM2_TO_MU = 1500.0  # 1 km² = 1500 mu (亩)
+
+
+class LandChange(Section):
+    """A one-off boundary or re-zoning change to the unserviced industrial land, in ``year``."""
+
+    year: int = Field(ge=1949, le=2300)
+    mu: float | None = Field(default=None, ge=-1e7, le=1e7)
+    km2: float | None = Field(default=None, ge=-1e4, le=1e4)
+    note: str | None = Field(default=None, max_length=300)
+
+    @model_validator(mode="after")
+    def _one_unit(self) -> LandChange:
+        if (self.mu is None) == (self.km2 is None):
+            raise cross_field_error("mu", "give the change either in mu or in km2, not both or neither")
+        return self
+
+    @property
+    def in_mu(self) -> float:
+        return self.mu if self.mu is not None else self.km2 * KM2_TO_MU
+
+
+class Lognormal(Section):
+    """A positive quantity drawn lognormally with this mean and sd of its log."""
+
+    mean: float = Field(gt=0, le=1e9)
+    sd_log: float = Field(default=0.5, ge=0, le=3)
+
+
+class Factories(Section):
+    policy: Literal["fixed", "to_suit", "target_vacancy"]
+    build_m2_per_year: float = Field(default=0.0, ge=0, le=1e9)
+    lag_months: int = Field(ge=1, le=60)
+    target_vacancy: float = Field(default=0.15, ge=0, lt=1)
+    vacant_m2: float = Field(default=0.0, ge=0, le=1e10)
+    occupied_m2: float = Field(default=0.0, ge=0, le=1e10)
+    tenant_exit_rate: float = Field(default=0.0, ge=0, le=1)  # share of occupied space vacated a year
+
+
+class Stages(Section):
+    """Per-stage conversion (the share that ever advances) and mean time in the stage, in months."""
+
+    conversion: float = Field(ge=0, le=1)
+    lag_months: float = Field(ge=1, le=120)
+
+
+class Pipeline(Section):
+    """Newly negotiated projects a year and the funnel negotiated → signed → registered → started → producing.
+
+    Give ``stages`` (one entry per step, each with conversion and mean lag) or
+    ``cumulative_from_signed`` (the shares of signed projects that register,
+    start construction and produce, as seed 003 quotes them) plus ``lags_months``.
+    """
+
+    arrivals_per_year: float = Field(gt=0, le=1e5)
+    sign_rate: float | None = Field(default=None, ge=0, le=1)
+    stages: dict[Literal["signed", "registered", "started", "producing"], Stages] | None = None
+    cumulative_from_signed: dict[Literal["registered", "started", "producing"], float] | None = None
+    lags_months: dict[Literal["signed", "registered", "started", "producing"], float] | None = None
+
+    @model_validator(mode="after")
+    def _one_funnel(self) -> Pipeline:
+        steps = ("signed", "registered", "started", "producing")
+        if self.stages is not None:
+            missing = [k for k in steps if k not in self.stages]
+            if missing:
+                raise cross_field_error("stages", f"missing stage(s) {', '.join(missing)}")
+            return self
+        for key in ("sign_rate", "cumulative_from_signed", "lags_months"):
+            if getattr(self, key) is None:
+                raise cross_field_error(key, "required key is missing (or give stages instead: "
+                                             "{signed, registered, started, producing: {conversion, lag_months}})")
+        rates = [self.cumulative_from_signed.get(k) for k in steps[1:]]
+        for k, r in zip(steps[1:], rates):
+            if r is None:
+                raise cross_field_error("cumulative_from_signed", f"missing {k}")
+            if not 0 <= r <= 1:
+                raise cross_field_error(f"cumulative_from_signed.{k}", f"must be within [0, 1], got {r!r}")
+        for i in range(1, len(rates)):
+            if rates[i] > rates[i - 1]:
+                raise cross_field_error(f"cumulative_from_signed.{steps[i + 1]}",
+                                        f"cumulative rates cannot rise along the funnel: {rates[i]!r} "
+                                        f"after {rates[i - 1]!r}")
+        for k in steps:
+            lag = self.lags_months.get(k)
+            if lag is None or not 1 <= lag <= 120:
+                raise cross_field_error(f"lags_months.{k}", f"must be 1 to 120 months, got {lag!r}")
+        return self
+
+    def conversions(self) -> dict[str, tuple[float, float]]:
+        """(conversion, mean lag in months) for each step of the funnel."""
+        if self.stages is not None:
+            return {k: (v.conversion, v.lag_months) for k, v in self.stages.items()}
+        c = self.cumulative_from_signed
+        step = {"signed": self.sign_rate, "registered": c["registered"],
+                "started": c["started"] / c["registered"] if c["registered"] > 0 else 0.0,
+                "producing": c["producing"] / c["started"] if c["started"] > 0 else 0.0}
+        return {k: (step[k], self.lags_months[k]) for k in ("signed", "registered", "started", "producing")}
+
+
+class Projects(Section):
+    land_share: float = Field(ge=0, le=1)  # the rest need standard-factory space
+    land_mu: Lognormal
+    factory_m2: Lognormal
+    investment: Lognormal  # 亿元 a project
+    tax_at_capacity: Lognormal  # 亿元 a year a project
+    plot_ratio: Lognormal | None = None
+
+
+class StandardLand(Section):
+    """The standard-land screen (标准地): land projects below any of these are turned away at signing."""
+
+    min_investment_wan_per_mu: float | None = Field(default=None, ge=0, le=1e7)
+    min_plot_ratio: float | None = Field(default=None, ge=0, le=20)
+    min_tax_wan_per_mu: float | None = Field(default=None, ge=0, le=1e6)
+
+
+class Reverse(Section):
+    """The reverse question: the smallest programme that keeps the lost share under ``target``."""
+
+    lever: Literal["build_m2_per_year", "servicing_mu_per_year"] = "build_m2_per_year"
+    target: float = Field(default=0.1, gt=0, lt=1)
+    paths: int = Field(default=200, ge=10, le=100_000)
+
+
+class Land(Section):
+    start_year: int = Field(ge=1949, le=2300)
+    horizon_years: int = Field(ge=1, le=50)
+    paths: int = Field(ge=1, le=100_000)
+    unserviced_mu: float = Field(ge=0, le=1e8)
+    available_mu: float = Field(ge=0, le=1e8)
+    sold_mu: float = Field(default=0.0, ge=0, le=1e8)
+    idle_mu: float = Field(default=0.0, ge=0, le=1e8)
+    servicing_mu_per_year: float = Field(ge=0, le=1e7)
+    idle_rate: float = Field(default=0.0, ge=0, le=1)
+    revitalise_rate: float = Field(default=0.0, ge=0, le=1)
+    price_wan_per_mu: float = Field(default=0.0, ge=0, le=1e6)
+    changes: list[LandChange] = Field(default_factory=list)
+    factories: Factories
+    pipeline: Pipeline
+    projects: Projects
+    standard_land: StandardLand | None = None
+    max_wait_months: int = Field(ge=0, le=120)
+    reverse: Reverse | None = None
+
+    @property
+    def months(self) -> int:
+        return 12 * self.horizon_years
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Land:
+        end = self.start_year + self.horizon_years - 1
+        for i, ch in enumerate(self.changes):
+            if not self.start_year <= ch.year <= end:
+                raise cross_field_error(f"changes[{i}].year", f"must lie in {self.start_year}..{end}, got {ch.year}")
+        screen = self.standard_land
+        if screen is not None and screen.min_plot_ratio is not None and self.projects.plot_ratio is None:
+            raise cross_field_error("standard_land.min_plot_ratio",
+                                    "a plot-ratio screen needs projects.plot_ratio to draw from")
+        f = self.factories
+        if f.policy == "fixed" and f.build_m2_per_year <= 0:
+            raise cross_field_error("factories.build_m2_per_year", "the fixed policy needs a programme above 0")
+        if f.policy == "to_suit" and self.max_wait_months < f.lag_months:
+            raise cross_field_error("max_wait_months", f"build-to-suit tenants wait for construction: must be at "
+                                                       f"least factories.lag_months ({f.lag_months}), got "
+                                                       f"{self.max_wait_months}")
+        if self.paths * self.months > 5_000_000:
+            raise cross_field_error("paths", f"paths × months must be at most 5,000,000, got "
+                                             f"{self.paths:,} × {self.months}")
+        return self
+
+
+# -- the model ------------------------------------------------------------
+
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from simlib.schema import Land
 
 LAND, FACTORY = 0, 1
 STEPS = ("signed", "registered", "started", "producing")
@@ -102,10 +285,22 @@ class LandResult:
     land_sale_revenue: np.ndarray  # 亿元 in the year
     exhausted_month: np.ndarray  # first month with no land left to sell or service (-1: never)
     trace: dict = field(default_factory=dict)  # monthly stocks and flows (months × paths), when asked
+    reverse: ReverseAnswer | None = None  # the reverse question's answer, when the scenario asks it
 
 
-def simulate(params: Land, rng: np.random.Generator, trace: bool = False) -> LandResult:
-    """Run the monthly stock-flow model over ``horizon_years`` for ``paths`` paths."""
+def simulate(params: Land, rng: np.random.Generator, inputs: None = None, trace: bool = False) -> LandResult:
+    """Run the monthly stock-flow model over ``horizon_years`` for ``paths`` paths, then answer the
+    reverse question (``land.reverse``) if the scenario asks it, with a seed drawn from ``rng`` so
+    that every trial of the solver uses the same random numbers.  ``inputs`` is unused.
+    """
+    result = _months(params, rng, trace)
+    if params.reverse is None:
+        return result
+    return replace(result, reverse=smallest_programme(params, seed=int(rng.integers(2**63))))
+
+
+def _months(params: Land, rng: np.random.Generator, trace: bool = False) -> LandResult:
+    """The monthly stock-flow model, every path at once."""
     P, months, years = params.paths, params.months, params.horizon_years
     f, pipe, proj = params.factories, params.pipeline, params.projects
     conv = pipe.conversions()
@@ -329,8 +524,69 @@ def _sign(count: np.ndarray, proj, screen, rng: np.random.Generator) -> Cohorts:
     return Cohorts(per(None).astype(float), per(need), per(tax[keep]))
 
 
-def metrics(result: LandResult, params: Land) -> dict:
-    """Per-year means over paths, horizon figures, the funnel and land exhaustion (JSON-ready)."""
+class Fan(Metrics):
+    """Quantiles over paths, one value per year."""
+
+    p05: list[float]
+    p25: list[float]
+    p50: list[float]
+    p75: list[float]
+    p95: list[float]
+
+
+class Funnel(Metrics):
+    """Projects entering each stage over the horizon: expected with unlimited space, and simulated."""
+
+    expected: dict[str, float]
+    simulated: dict[str, float]
+
+
+class ReverseAnswer(Metrics):
+    """The smallest programme (m² or mu a year) keeping the lost share under ``target``; null when
+    even four times the demand does not."""
+
+    lever: str
+    target: float
+    rate: float | None
+    paths: int
+    lost_share_at_rate: float | None
+
+
+class LandMetrics(Metrics):
+    """Yearly means over paths (lists over ``years``; null where undefined) and horizon figures."""
+
+    years: list[int]
+    paths: int
+    occupancy_rate: list[float | None]
+    vacant_m2: list[float]
+    occupied_m2: list[float]
+    under_construction_m2: list[float]
+    land_available_mu: list[float]
+    land_unserviced_mu: list[float]
+    land_sold_mu_total: list[float]
+    land_idle_mu: list[float]
+    signed: list[float]
+    producing: list[float]
+    lost_for_space: list[float]
+    lost_share: float
+    lost_share_land: float
+    lost_share_factory: float
+    still_waiting_at_end: float
+    mean_wait_months: list[float | None]
+    mean_wait_months_total: float | None
+    tax_per_mu: list[float]  # 万元 a mu a year
+    producing_tax: list[float]  # 亿元 a year
+    land_sale_revenue: list[float]  # 亿元
+    screened_out_total: float
+    p_land_exhausted: float
+    land_exhausted_year_median: int | None
+    funnel: Funnel
+    fan: dict[str, Fan]  # occupancy_rate, vacant_m2, land_left_mu
+    reverse: ReverseAnswer | None = None
+
+
+def summarize(result: LandResult, params: Land) -> LandMetrics:
+    """Per-year means over paths, horizon figures, the funnel, land exhaustion and the reverse answer."""
 
     def mean(a: np.ndarray) -> list[float]:
         return a.mean(axis=0).tolist()
@@ -358,7 +614,7 @@ def metrics(result: LandResult, params: Land) -> dict:
         expected[step] = running
     simulated = {"negotiated": float(result.negotiated.sum(axis=1).mean()),
                  **{k: float(v.sum(axis=1).mean()) for k, v in result.entered.items()}}
-    return {
+    return LandMetrics(**{
         "years": result.years.tolist(),
         "paths": int(result.occupied_m2.shape[0]),
         "occupancy_rate": [None if np.isnan(x) else float(x) for x in np.nanmean(occupancy, axis=0)]
@@ -388,7 +644,8 @@ def metrics(result: LandResult, params: Land) -> dict:
         "funnel": {"expected": expected, "simulated": simulated},
         "fan": {"occupancy_rate": _fan(np.nan_to_num(occupancy, nan=0.0)), "vacant_m2": _fan(result.vacant_m2),
                 "land_left_mu": _fan(result.available_mu + result.unserviced_mu)},
-    }
+        "reverse": result.reverse,
+    })
 
 
 def _fan(a: np.ndarray) -> dict[str, list[float]]:
@@ -408,7 +665,7 @@ def _share(part: np.ndarray, whole: np.ndarray) -> float:
     return float(part.sum() / whole.sum()) if whole.sum() > 0 else 0.0
 
 
-def smallest_programme(params: Land, seed: int) -> dict:
+def smallest_programme(params: Land, seed: int) -> ReverseAnswer:
     """The smallest build (or servicing) rate keeping the lost share under the target, by root finding.
 
     Every evaluation reuses the same seed (common random numbers), so the lost
@@ -430,7 +687,7 @@ def smallest_programme(params: Land, seed: int) -> dict:
                 update={"build_m2_per_year": max(rate, 1e-9)})})
         else:
             p = base.model_copy(update={"servicing_mu_per_year": rate})
-        result = simulate(p, np.random.default_rng(seed))
+        result = _months(p, np.random.default_rng(seed))
         decided = result.lost_by_type[:, kind] + result.served_by_type[:, kind]
         return _share(result.lost_by_type[:, kind], decided)
 
@@ -449,5 +706,28 @@ def smallest_programme(params: Land, seed: int) -> dict:
         rate = float(brentq(lambda r: lost_share(r) - rev.target, lo, hi, xtol=xtol))
         if lost_share(rate) > rev.target:  # the lost share is a step function: land on the right side
             rate += xtol
-    return {"lever": rev.lever, "target": rev.target, "rate": rate, "paths": base.paths,
-            "lost_share_at_rate": lost_share(rate) if rate is not None else None}
+    return ReverseAnswer(lever=rev.lever, target=rev.target, rate=rate, paths=base.paths,
+                         lost_share_at_rate=lost_share(rate) if rate is not None else None)
+
+
+def _last(values: list) -> float | None:
+    present = [v for v in values if v is not None]
+    return present[-1] if present else None
+
+
+MODEL = Model(
+    section="land",
+    title={"zh": "土地与标准厂房", "en": "Land and standard factories"},
+    params=Land,
+    metrics=LandMetrics,
+    simulate=simulate,
+    summarize=summarize,
+    headlines=(
+        Headline({"zh": "因无空间流失的项目占比", "en": "Projects lost for want of space"},
+                 lambda m: m.lost_share, "percent", "lost_share"),
+        Headline({"zh": "期末厂房出租率", "en": "Factory occupancy at the end"},
+                 lambda m: _last(m.occupancy_rate), "percent"),
+        Headline({"zh": "期内用地耗尽概率", "en": "P(land runs out in the horizon)"},
+                 lambda m: m.p_land_exhausted, "percent", "p_land_exhausted"),
+    ),
+)

@@ -14,8 +14,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import HTML
 
-from simlib import labels
-from simlib.report import esc, figure, plain, table
+from simlib.brief import labels
+from simlib.brief.report import esc, figure, plain, table
 
 OPS = {">=": operator.ge, "<=": operator.le}
 

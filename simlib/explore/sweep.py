@@ -1,19 +1,21 @@
 """Parameter grids and sweeps: the models over many points, no notebook per point.
 
 ``--vary key=lo:hi:n`` gives n evenly spaced values of a dotted scenario key
-(``key=lo:hi`` without n, for sensitivity ranges).  Every point is validated
-like a scenario file before anything runs.  Each point runs every model of the
-scenario with its own seed (the scenario's), so a sweep is a set of common-
-random-number experiments; the metrics kept are every scalar the models report.
+(``key=lo:hi`` without n, for sensitivity ranges).  The scenario file is read
+once; every point is made from it in memory (:meth:`Scenario.with_values`) and
+validated by the same schema before anything runs.  Each point runs the models
+the varied keys (and any named metric) belong to, with the scenario's seed, so a
+sweep is a set of common-random-number experiments; the metrics kept are every
+scalar those models report.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
@@ -57,28 +59,39 @@ def parse_vary(text: str, with_n: bool) -> Vary:
     return Vary(key, lo_f, hi_f, count)
 
 
-def point_overrides(point: dict) -> list[str]:
-    return [f"{k}={v!r}" for k, v in point.items()]
+def explore_base(sc: scenario.Scenario, paths: int | None) -> scenario.Scenario:
+    """The scenario every point starts from: ``--paths`` applied to each model that draws paths, and
+    the land model's reverse question left out (a root search per point would dwarf the sweep)."""
+    values: dict = {}
+    if paths is not None:
+        values |= {f"{m}.paths": paths for m in sc.sections if "paths" in type(getattr(sc.params, m)).model_fields}
+    land = getattr(sc.params, "land", None)
+    if land is not None and land.reverse is not None:
+        values["land.reverse"] = None
+    return sc.with_values(values)
 
 
-def paths_override(sc: scenario.Scenario, paths: int | None) -> list[str]:
-    """``--paths N`` applies to every model that draws paths."""
-    if paths is None:
-        return []
-    return [f"{m}.paths={paths}" for m in ("revenue", "land") if getattr(sc.params, m) is not None]
+def sections_needed(sc: scenario.Scenario, keys: Iterable[str], metrics: Iterable[str] = ()) -> list[str]:
+    """The model sections a grid over ``keys`` can change, plus those the named ``metrics`` come from:
+    the others' numbers are the same at every point (each model has its own random numbers), so they
+    are not run.  A key outside every section (``meta.seed``) moves them all."""
+    present = sc.sections
+    wanted = {k.split(".")[0] for k in list(keys) + list(metrics)}
+    if wanted - set(present):
+        return present
+    return [s for s in present if s in wanted]
 
 
-def check(path: Path, overrides: list[str], points: Iterable[dict], label: str = "--vary") -> list[str]:
-    """Every point validated as a scenario; one line per distinct problem."""
+def check(base: scenario.Scenario, points: Iterable[dict], label: str = "--vary") -> list[str]:
+    """Every point validated as a scenario (in memory); one line per distinct problem."""
     problems: list[str] = []
     for point in points:
         try:
-            scenario.load(path, overrides + point_overrides(point))
+            base.with_values(point)
         except scenario.ScenarioError as exc:
             for p in exc.problems:
-                line = f"{p} [{label} point {point}]"
                 if str(p) not in "\n".join(problems):
-                    problems.append(line)
+                    problems.append(f"{p} [{label} point {point}]")
     return problems
 
 
@@ -97,21 +110,21 @@ def scalars(metrics: dict) -> dict[str, float | None]:
     return out
 
 
-def evaluate(job: tuple[str, list[str], dict]) -> dict:
-    """One grid point: the varied values and every scalar metric (pure apart from reading the scenario)."""
-    from simlib.run import run
+def evaluate(base: scenario.Scenario, sections: list[str] | None, point: dict) -> dict:
+    """One point: the varied values and every scalar metric of the ``sections`` run there.
 
-    path, overrides, point = job
-    r = run(path, overrides + point_overrides(point), solve_reverse=False)
-    return {**point, **scalars(r.metrics)}
+    The point is made from ``base`` in memory (no file is read), so this is a pure function of its
+    arguments and can run in any process or on a Dask worker.
+    """
+    r = scenario.run(base.with_values(point), sections=sections)
+    return {**point, **scalars(r.data)}
 
 
 def grid(varies: list[Vary]) -> list[dict]:
     return [dict(zip([v.key for v in varies], combo)) for combo in itertools.product(*(v.values() for v in varies))]
 
 
-def run_sweep(path: Path, overrides: list[str], varies: list[Vary],
+def run_sweep(base: scenario.Scenario, varies: list[Vary], sections: list[str] | None = None,
               map_fn: Callable = map) -> list[dict]:
-    """Rows in grid order; ``map_fn`` may spread the points over processes or a Dask cluster."""
-    jobs = [(str(path), overrides, point) for point in grid(varies)]
-    return list(map_fn(evaluate, jobs))
+    """Rows in grid order; ``map_fn(f, points)`` may spread the points over processes or a Dask cluster."""
+    return list(map_fn(functools.partial(evaluate, base, sections), grid(varies)))

@@ -3,7 +3,7 @@
 A leaf of a scenario file is a bare value or a mapping ``{value, unit, source,
 note}`` (the OpenFisca idea: a parameter carries its unit and its reference).
 :func:`load` splits the file into validated values
-(:class:`simlib.schema.ScenarioParams`) and the leaves' metadata, keyed by
+(:class:`simlib.scenario.schema.ScenarioParams`) and the leaves' metadata, keyed by
 dotted key.  Every problem found is collected; :class:`ScenarioError` carries
 all of them and prints one line each::
 
@@ -20,14 +20,17 @@ import difflib
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, get_args
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from simlib.schema import ScenarioParams
+from simlib.models import registry
+from simlib.scenario.problems import Problem, ScenarioError
+from simlib.scenario.schema import ScenarioParams
 
 LEAF_FIELDS = ("value", "unit", "source", "note")
 _SAFE_TAGS = {
@@ -35,27 +38,6 @@ _SAFE_TAGS = {
     for t in ("str", "int", "float", "bool", "null", "map", "seq")
 }
 _KEY_RE = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with a scenario: where (file, dotted key) and what."""
-
-    file: str
-    key: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}: {self.key}: " if self.key else f"{self.file}: "
-        return where + self.message
-
-
-class ScenarioError(Exception):
-    """A scenario that cannot be used; ``str()`` gives one line per problem."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 @dataclass(frozen=True)
@@ -81,7 +63,7 @@ class Scenario:
     #: a key missing here took the schema's default.
     leaves: dict[str, LeafInfo] = field(default_factory=dict)
     overrides: tuple[str, ...] = ()
-    roster: Any = None  # simlib.salary.Staff read from salary.roster, if the scenario names one
+    roster: Any = None  # simlib.models.salary.Staff read from salary.roster, if the scenario names one
     roster_sha256: str | None = None  # of the roster file's bytes: its contents are parameters too
 
     @property
@@ -100,36 +82,132 @@ class Scenario:
             text += "\0roster:" + self.roster_sha256
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
+    @property
+    def sections(self) -> list[str]:
+        """The model sections this scenario has, in the registry's order."""
+        return [m.section for m in registry() if getattr(self.params, m.section, None) is not None]
+
+    @property
+    def inputs(self) -> dict[str, Any]:
+        """What the scenario's files supply to a model, by section (the salary roster)."""
+        return {"salary": self.roster} if self.roster is not None else {}
+
+    def with_values(self, values: Mapping[str, Any]) -> Scenario:
+        """This scenario with dotted keys set to new values, in memory: ``{"revenue.sharing.zone_share": 0.6}``.
+
+        The values are plain data (numbers, text, None, lists and mappings), as a ``--set`` would
+        give them after reading its YAML; only the sections they touch are validated again, by the
+        same schema and with the same one-line problems naming the key (ScenarioError).  The change
+        is recorded in ``overrides`` as ``key=<JSON>``, which a ``--set`` reads back the same.
+        """
+        if not values:
+            return self
+        label = str(self.path)
+        problems: list[Problem] = []
+        tree = self.params.model_dump()
+        leaves = dict(self.leaves)
+        texts = []
+        for key, value in values.items():
+            text = json.dumps(value, ensure_ascii=False)
+            if not _KEY_RE.match(key):
+                problems.append(Problem(label, key, "expected a dotted key (revenue.sharing.zone_share)"))
+                continue
+            if _set_value(tree, leaves, key, value, f"{key}={text}", label, problems):
+                texts.append(f"{key}={text}")
+        params = None if problems else _validate(tree, label, set(values), problems,
+                                                 base=self.params, sections={k.split(".")[0] for k in values})
+        if problems:
+            raise ScenarioError(problems)
+        roster, roster_sha256 = self.roster, self.roster_sha256
+        if any(k == "salary" or k.startswith("salary.roster") for k in values):
+            roster, roster_sha256 = _read_roster(self.path, params, label)
+        return replace(self, params=params, leaves=leaves, overrides=self.overrides + tuple(texts),
+                       roster=roster, roster_sha256=roster_sha256)
+
+    def in_language(self, language: str) -> Scenario:
+        """This scenario with its brief in ``language`` (zh or en); not an override, since it
+        changes no number, but part of the parameters (and their hash), since it changes the brief."""
+        if language == self.params.meta.language:
+            return self
+        meta = self.params.meta.model_validate({**self.params.meta.model_dump(), "language": language})
+        return replace(self, params=self.params.model_copy(update={"meta": meta}))
+
 
 def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scenario:
-    """Read, override and validate a scenario file, or raise :class:`ScenarioError`."""
+    """Read, override and validate a scenario file, or raise :class:`ScenarioError`.
+
+    ``overrides`` are ``dotted.key=VALUE`` texts whose VALUE is read as YAML (``--set``).
+    """
     path = Path(path)
     label = str(path)
     tree = _read_yaml(path, label)
     problems: list[Problem] = []
     values, leaves = _split_leaves(tree, label, problems)
     set_keys = _apply_overrides(values, leaves, overrides, label, problems)
-    try:
-        params = ScenarioParams.model_validate(values)
-    except ValidationError as exc:
-        problems += [_problem_from_pydantic(err, label, set_keys) for err in exc.errors()]
+    params = _validate(values, label, set_keys, problems)
     if problems:
         raise ScenarioError(problems)
-    roster = roster_sha256 = None
-    if params.salary is not None and params.salary.roster is not None:
-        from simlib import roster as roster_csv
-
-        roster_path = path.parent / params.salary.roster
-        roster, roster_problems = roster_csv.read(roster_path)
-        if roster is not None:
-            roster_sha256 = hashlib.sha256(roster_path.read_bytes()).hexdigest()
-        if roster is not None and params.salary.staff not in (None, roster.size):
-            roster_problems.append(Problem(label, "salary.staff",
-                                           f"must match the roster's {roster.size} rows, got {params.salary.staff}"))
-        if roster_problems:
-            raise ScenarioError(roster_problems)
+    roster, roster_sha256 = _read_roster(path, params, label)
     return Scenario(path=path, params=params, leaves=leaves, overrides=tuple(overrides), roster=roster,
                     roster_sha256=roster_sha256)
+
+
+def parse_overrides(items: list[str] | tuple[str, ...], label: str) -> dict[str, Any]:
+    """``dotted.key=VALUE`` texts (VALUE read as YAML) as ``{key: value}``, for :meth:`Scenario.with_values`;
+    raises ScenarioError with a line per bad item."""
+    problems: list[Problem] = []
+    out: dict[str, Any] = {}
+    for item in items:
+        parsed = _parse_override(item, label, problems)
+        if parsed is not None:
+            out[parsed[0]] = parsed[1]
+    if problems:
+        raise ScenarioError(problems)
+    return out
+
+
+def _validate(values: dict[str, Any], label: str, set_keys: set[str], problems: list[Problem],
+              base: ScenarioParams | None = None, sections: set[str] | None = None) -> ScenarioParams | None:
+    """The values validated by the scenario schema; problems appended, None when there are any.
+
+    With ``base``, only ``sections`` are validated again and the rest is taken from ``base``
+    (sections do not constrain each other; setting one to null validates the whole scenario).
+    """
+    fields = ScenarioParams.model_fields
+    partial = (base is not None and sections is not None and sections <= set(fields)
+               and all(values.get(s) is not None for s in sections))
+    try:
+        if not partial:
+            return ScenarioParams.model_validate(values)
+        update = {}
+        for name in sections:
+            section_type = _model_in(fields[name].annotation)
+            try:
+                update[name] = section_type.model_validate(values[name])
+            except ValidationError as exc:
+                problems += [_problem_from_pydantic({**err, "loc": (name, *err["loc"])}, label, set_keys)
+                             for err in exc.errors()]
+        return None if problems else base.model_copy(update=update)
+    except ValidationError as exc:
+        problems += [_problem_from_pydantic(err, label, set_keys) for err in exc.errors()]
+        return None
+
+
+def _read_roster(path: Path, params: ScenarioParams, label: str) -> tuple[Any, str | None]:
+    """The roster CSV ``salary.roster`` names (beside the scenario file) and its bytes' hash."""
+    salary = getattr(params, "salary", None)
+    if salary is None or salary.roster is None:
+        return None, None
+    from simlib.scenario import roster as roster_csv
+
+    roster_path = path.parent / salary.roster
+    roster, problems = roster_csv.read(roster_path)
+    roster_sha256 = hashlib.sha256(roster_path.read_bytes()).hexdigest() if roster is not None else None
+    if roster is not None and salary.staff not in (None, roster.size):
+        problems.append(Problem(label, "salary.staff", f"must match the roster's {roster.size} rows, got {salary.staff}"))
+    if problems:
+        raise ScenarioError(problems)
+    return roster, roster_sha256
 
 
 # -- YAML ------------------------------------------------------------------
@@ -349,42 +427,54 @@ def _apply_overrides(
     """Apply ``dotted.key=VALUE`` overrides in place; return the keys they set."""
     set_keys: set[str] = set()
     for item in overrides:
-        key, sep, text = item.partition("=")
-        key = key.strip()
-        if not sep or not _KEY_RE.match(key):
-            problems.append(Problem(label, "--set", f"expected dotted.key=VALUE, got {item!r}"))
-            continue
-        before = len(problems)
-        try:
-            node = _compose(text)
-            value = (_Constructor(label, problems).build_document(node, tuple(key.split(".")))
-                     if node is not None else None)
-        except yaml.YAMLError as exc:
-            problems.append(Problem(label, key, f"--set value {text!r}: {_yaml_message(exc)}"))
-            continue
-        except (_TooDeep, RecursionError):
-            problems.append(Problem(label, key, f"--set value is nested more than {MAX_DEPTH} levels deep"))
-            continue
-        if len(problems) > before:
-            continue
-        parts = key.split(".")
-        target = values
-        for i, part in enumerate(parts[:-1]):
-            nxt = target.get(part)
-            if nxt is None:
-                nxt = target[part] = {}
-            if not isinstance(nxt, dict):
-                problems.append(Problem(label, ".".join(parts[: i + 1]), f"--set {key}: not a section"))
-                break
-            target = nxt
-        else:
-            target[parts[-1]] = value
-            set_keys.add(key)
-            for old_key in [k for k in leaves if k.startswith((key + ".", key + "["))]:
-                del leaves[old_key]  # what the file said about values this override replaced
-            old = leaves.get(key, LeafInfo())
-            leaves[key] = LeafInfo(unit=old.unit, source=f"--set {key}={text}", note=old.note)
+        parsed = _parse_override(item, label, problems)
+        if parsed is not None and _set_value(values, leaves, *parsed, label, problems):
+            set_keys.add(parsed[0])
     return set_keys
+
+
+def _parse_override(item: str, label: str, problems: list[Problem]) -> tuple[str, Any, str] | None:
+    """``(key, value, item)`` of one ``dotted.key=VALUE``, VALUE read as YAML; None after a problem."""
+    key, sep, text = item.partition("=")
+    key = key.strip()
+    if not sep or not _KEY_RE.match(key):
+        problems.append(Problem(label, "--set", f"expected dotted.key=VALUE, got {item!r}"))
+        return None
+    before = len(problems)
+    try:
+        node = _compose(text)
+        value = (_Constructor(label, problems).build_document(node, tuple(key.split(".")))
+                 if node is not None else None)
+    except yaml.YAMLError as exc:
+        problems.append(Problem(label, key, f"--set value {text!r}: {_yaml_message(exc)}"))
+        return None
+    except (_TooDeep, RecursionError):
+        problems.append(Problem(label, key, f"--set value is nested more than {MAX_DEPTH} levels deep"))
+        return None
+    if len(problems) > before:
+        return None
+    return key, value, item
+
+
+def _set_value(values: dict[str, Any], leaves: dict[str, LeafInfo], key: str, value: Any, item: str,
+               label: str, problems: list[Problem]) -> bool:
+    """Put ``value`` at dotted ``key`` of the value tree and note where it came from in ``leaves``."""
+    parts = key.split(".")
+    target = values
+    for i, part in enumerate(parts[:-1]):
+        nxt = target.get(part)
+        if nxt is None:
+            nxt = target[part] = {}
+        if not isinstance(nxt, dict):
+            problems.append(Problem(label, ".".join(parts[: i + 1]), f"--set {key}: not a section"))
+            return False
+        target = nxt
+    target[parts[-1]] = value
+    for old_key in [k for k in leaves if k.startswith((key + ".", key + "["))]:
+        del leaves[old_key]  # what the file said about values this override replaced
+    old = leaves.get(key, LeafInfo())
+    leaves[key] = LeafInfo(unit=old.unit, source=f"--set {key}={item.partition('=')[2]}", note=old.note)
+    return True
 
 
 # -- pydantic errors as one-line problems -------------------------------------

@@ -23,10 +23,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
 from IPython.display import HTML  # noqa: E402
 
-from simlib import labels  # noqa: E402
-from simlib.headlines import headline_label, headlines, show  # noqa: E402
-from simlib.labels import money, percent, wan  # noqa: E402
-from simlib.run import ScenarioRun  # noqa: E402
+from simlib.brief import labels  # noqa: E402
+from simlib.brief.headlines import headlines, label, show  # noqa: E402
+from simlib.brief.labels import money, percent, wan  # noqa: E402
+from simlib.scenario import ScenarioRun  # noqa: E402
 
 
 def _use_cjk_font() -> None:
@@ -103,8 +103,8 @@ def key_numbers(run: ScenarioRun) -> HTML:
     lang = _lang(run)
     cells = "".join(
         f'<div class="key"><div class="v">{esc(show(value, kind, lang))}</div>'
-        f'<div class="k">{esc(headline_label(model, key, run.metrics, lang))}</div></div>'
-        for model, key, value, kind in headlines(run.metrics, limit=5))
+        f'<div class="k">{esc(label(h, run.metrics[section], lang))}</div></div>'
+        for section, h, value in headlines(run.metrics, limit=5) for kind in [h.kind])
     return HTML(f'<section class="key-numbers"><h2>{esc(labels.t("brief.key_numbers", lang))}</h2>'
                 f'<div class="keys">{cells}</div></section>')
 
@@ -112,11 +112,11 @@ def key_numbers(run: ScenarioRun) -> HTML:
 def findings(run: ScenarioRun) -> HTML:
     lang = _lang(run)
     sentences = []
-    if "revenue" in run.metrics:
+    if "revenue" in run.data:
         sentences += revenue_findings(run)
-    if "salary" in run.metrics:
+    if "salary" in run.data:
         sentences += salary_findings(run)
-    if "land" in run.metrics:
+    if "land" in run.data:
         sentences += land_findings(run)
     items = "".join(f"<li>{esc(s)}</li>" for s in sentences)
     return HTML(f'<section class="findings"><h2>{esc(labels.t("brief.findings", lang))}</h2><ul>{items}</ul></section>')
@@ -124,7 +124,7 @@ def findings(run: ScenarioRun) -> HTML:
 
 def revenue_findings(run: ScenarioRun) -> list[str]:
     lang = _lang(run)
-    m = run.metrics["revenue"]
+    m = run.data["revenue"]
     sharing = run.scenario.params.revenue.sharing
     years = m["years"]
     y0, y1 = years[0], years[-1]
@@ -151,7 +151,7 @@ def revenue_findings(run: ScenarioRun) -> list[str]:
 
 def revenue_section(run: ScenarioRun) -> HTML:
     lang = _lang(run)
-    m = run.metrics["revenue"]
+    m = run.data["revenue"]
     t = lambda key, **kw: labels.t(key, lang, **kw)  # noqa: E731
     years = m["years"]
     fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharex=True)
@@ -180,7 +180,7 @@ def revenue_section(run: ScenarioRun) -> HTML:
 
 def salary_findings(run: ScenarioRun) -> list[str]:
     lang = _lang(run)
-    m = run.metrics["salary"]
+    m = run.data["salary"]
     p = run.scenario.params.salary
     t = lambda key, **kw: labels.t(key, lang, **kw)  # noqa: E731
     out = [
@@ -209,7 +209,7 @@ def salary_findings(run: ScenarioRun) -> list[str]:
 
 def salary_section(run: ScenarioRun) -> HTML:
     lang = _lang(run)
-    m = run.metrics["salary"]
+    m = run.data["salary"]
     p = run.scenario.params.salary
     t = lambda key, **kw: labels.t(key, lang, **kw)  # noqa: E731
     unit = t("salary.pay_unit")
@@ -261,7 +261,7 @@ def salary_section(run: ScenarioRun) -> HTML:
 
 def land_findings(run: ScenarioRun) -> list[str]:
     lang = _lang(run)
-    m = run.metrics["land"]
+    m = run.data["land"]
     p = run.scenario.params.land
     t = lambda key, **kw: labels.t(key, lang, **kw)  # noqa: E731
     years = m["years"]
@@ -296,7 +296,7 @@ def land_findings(run: ScenarioRun) -> list[str]:
 
 def land_section(run: ScenarioRun) -> HTML:
     lang = _lang(run)
-    m = run.metrics["land"]
+    m = run.data["land"]
     t = lambda key, **kw: labels.t(key, lang, **kw)  # noqa: E731
     years = m["years"]
     fig, axes = plt.subplots(2, 2, figsize=(10, 7))
@@ -360,7 +360,7 @@ def method(run: ScenarioRun) -> HTML:
             ret=f"{s.excess_return:.2f}", reset=reset))
     sal = run.scenario.params.salary
     if sal is not None:
-        a = run.metrics["salary"]["noise_sd"]
+        a = run.data["salary"]["noise_sd"]
         parts.append(labels.t(
             "salary.method", lang, r=f"{sal.appraisal.reliability:.2f}", sd=f"{a['score']:.2f}",
             dept=labels.t("salary.dept_effect", lang, sd=f"{sal.department_effect_sd:.2f}")

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from simlib.salary import TRACKS, UNITS, Staff
-from simlib.scenario import Problem
+from simlib.models.salary import TRACKS, UNITS, Staff
+from simlib.scenario.problems import Problem
 
 REQUIRED = ("id", "department", "track", "level", "base_pay")
 

@@ -33,7 +33,7 @@ class Outcome:
 def publish_brief(name: str, notebook: Path, params: dict, outdir: Path, title: str, language: str) -> Outcome:
     """Execute ``notebook`` with ``params`` in a staging folder inside ``outdir`` and publish
     ``brief.html`` and ``results.json`` there; on failure publish nothing and keep ``failed.ipynb``."""
-    from simlib import execute, publish, render  # the notebook machinery, only when a brief is made
+    from simlib.pipeline import execute, publish, render  # the notebook machinery, only when a brief is made
 
     started = time.perf_counter()
     with publish.staging(outdir) as stage:
@@ -69,7 +69,7 @@ def publish_brief(name: str, notebook: Path, params: dict, outdir: Path, title: 
 def _record_notebook(results_path: Path, notebook: Path) -> None:
     """Add the notebook that made the brief, and its hash, to the staged results.json's provenance
     (the kernel does not know which file it is running)."""
-    from simlib.results import file_sha256, write_json
+    from simlib.brief.results import file_sha256, write_json
 
     doc = json.loads(results_path.read_text(encoding="utf-8"))
     doc.setdefault("provenance", {})["notebook"] = {"file": notebook.name, "sha256": file_sha256(notebook)}

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 import simlib
-from simlib.run import ScenarioRun
+from simlib.scenario import ScenarioRun
 
 _PROJECT_DIR = Path(simlib.__file__).resolve().parent.parent
 
@@ -99,12 +99,12 @@ def document(run: ScenarioRun, provenance_: dict | None = None) -> dict:
         "scenario": run.scenario.name,
         "provenance": provenance_ or provenance(run),
         "params": run.scenario.resolved(),
-        "metrics": run.metrics,
+        "metrics": run.document_metrics(),
     }
 
 
 def write_json(data: dict, path: str | Path) -> None:
     """Write JSON to a temporary name beside ``path``, then rename it into place."""
-    from simlib.publish import write_text
+    from simlib.pipeline.publish import write_text
 
     write_text(Path(path), json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n")

@@ -1,0 +1,50 @@
+"""The shape of a whole scenario: ``meta`` and the registered models' sections.
+
+Field names are the dotted keys of the scenario file (``revenue.sharing.cap``).
+Each model's section is its own pydantic model (``simlib.models.<name>``); this
+module puts ``meta`` in front of them.  Every section forbids unknown keys and
+runs in strict mode, so ``"0.5"`` (a string) is not a share and ``true`` is not
+a year.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, create_model, model_validator
+
+from simlib.models import registry
+from simlib.models.base import Model, Section, cross_field_error
+
+
+class Meta(Section):
+    title: str = Field(min_length=1, max_length=300)
+    zone: str = Field(min_length=1, max_length=200)
+    language: Literal["zh", "en"] = "zh"
+    seed: int = Field(ge=0, le=2**63 - 1)
+    description: str | None = Field(default=None, max_length=5000)
+
+
+class _Scenario(Section):
+    """The fields every scenario has; the registered models' sections are added by :func:`compose`."""
+
+    meta: Meta
+
+    @model_validator(mode="after")
+    def _has_a_model(self) -> _Scenario:
+        sections = [name for name in type(self).model_fields if name != "meta"]
+        if all(getattr(self, name) is None for name in sections):
+            raise cross_field_error(sections[0], "required key is missing: a scenario needs a model section "
+                                                 f"({', '.join(sections)})")
+        return self
+
+
+def compose(models: tuple[Model, ...]) -> type[Section]:
+    """The schema of a whole scenario file: ``meta`` and one optional section per model."""
+    fields = {m.section: (m.params | None, None) for m in models}
+    return create_model("ScenarioParams", __base__=_Scenario, __module__=__name__, **fields)
+
+
+#: The schema of a scenario file with every registered model (a class of this module, so that
+#: validated scenarios pickle for worker processes and Dask).
+ScenarioParams = compose(registry())
