@@ -337,6 +337,70 @@ def bench_bad_inputs(tmp: Path) -> list[Row]:
                 times[slowest] / 2.0, 1.0)]
 
 
+# --- (j, k) explore: a sweep and a Sobol run against the revenue model's own calls ---------------
+
+EXPLORE_POINTS = 200
+SOBOL_N = 64
+
+
+def bench_explore() -> list[Row]:
+    """A revenue-only sweep and Sobol run in this process against direct calls of the revenue model
+    (simulate + summarize) on the same points, whose parameters are made before the clock starts:
+    the ratio is what reading once, in-memory points, running only the revenue model and
+    collecting the scalars add per point."""
+    from simlib.explore import sensitivity, sweep
+    from simlib.models import registry, revenue
+    from simlib.scenario import load
+
+    base = sweep.explore_base(load(ROOT / SCENARIO), paths=None)
+    seed = base.params.meta.seed
+    slot = [m.section for m in registry()].index("revenue")
+    varies = [sweep.Vary("revenue.sharing.zone_share", 0.3, 0.7, EXPLORE_POINTS)]
+    sections = sweep.sections_needed(base, [v.key for v in varies])
+    points = sweep.grid(varies)
+    params = [base.with_values(p).params.revenue for p in points]
+
+    def direct(all_params) -> None:
+        for p in all_params:
+            revenue.summarize(revenue.simulate(p, np.random.default_rng(seed).spawn(len(registry()))[slot]), p)
+
+    ours, floor = best_of_interleaved(lambda: sweep.run_sweep(base, varies, sections), lambda: direct(params), 2)
+    rows = [Row(f"(j) sweep of {EXPLORE_POINTS} revenue points ÷ direct model calls",
+                f"{ours:.2f} s vs {floor:.2f} s", ours / floor, 1.3)]
+
+    factors = [sensitivity.Factor("revenue.sharing.zone_share", 0.3, 0.7),
+               sensitivity.Factor("revenue.growth.mean", 0.0, 0.15)]
+    evaluate = lambda point: sweep.evaluate(base, sections, point)  # noqa: E731
+    metric = "revenue.zone_payout_total_mean"
+    samples = []
+
+    def model(x: np.ndarray) -> np.ndarray:
+        pts = [{f.key: float(x[i, j]) for i, f in enumerate(factors)} for j in range(x.shape[1])]
+        samples.extend(pts)
+        return np.array([evaluate(p)[metric] for p in pts])
+
+    sensitivity.sobol(model, factors, SOBOL_N, np.random.default_rng(seed))  # records the sample points
+    sobol_params = [base.with_values(p).params.revenue for p in samples]
+    ours, floor = best_of_interleaved(lambda: sensitivity.sobol(model, factors, SOBOL_N, np.random.default_rng(seed)),
+                                      lambda: direct(sobol_params), 2)
+    rows.append(Row(f"(k) Sobol n={SOBOL_N} ({len(sobol_params)} runs) ÷ direct model calls",
+                    f"{ours:.2f} s vs {floor:.2f} s", ours / floor, 1.3))
+    return rows
+
+
+def bench_unreachable_dask(tmp: Path) -> list[Row]:
+    """``simlib batch --dask`` at an address where no scheduler listens: the error must come within
+    the 10 s connection timeout plus start-up (the bound a test used to assert)."""
+    env = {**os.environ, **{v: str(tmp / v.lower()) for v in ("MPLCONFIGDIR", "IPYTHONDIR", "JUPYTER_RUNTIME_DIR")}}
+    started = time.perf_counter()
+    proc = subprocess.run([str(SIMLIB), "batch", SCENARIO, "--out", str(tmp / "dask-out"), "--dask",
+                           "tcp://127.0.0.1:9"], cwd=ROOT, capture_output=True, text=True, env=env)
+    seconds = time.perf_counter() - started
+    if proc.returncode != 2:
+        sys.exit(f"unreachable Dask exited {proc.returncode}, not 2:\n{proc.stderr}")
+    return [Row("(l) unreachable Dask scheduler ÷ 20 s", f"{seconds:.1f} s", seconds / 20.0, 1.0)]
+
+
 # --- the table ----------------------------------------------------------------------------------
 
 def print_table(rows: list[Row]) -> None:
@@ -349,11 +413,12 @@ def print_table(rows: list[Row]) -> None:
 
 
 def main() -> int:
-    rows = bench_revenue() + bench_salary() + bench_land()
+    rows = bench_revenue() + bench_salary() + bench_land() + bench_explore()
     with tempfile.TemporaryDirectory(prefix="simlib-bench-") as tmp:
         rows.insert(0, bench_brief(Path(tmp)))
         rows += bench_batch(Path(tmp))
         rows += bench_bad_inputs(Path(tmp))
+        rows += bench_unreachable_dask(Path(tmp))
     print_table(rows)
     return 0 if all(r.passed for r in rows) else 1
 

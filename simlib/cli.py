@@ -14,13 +14,16 @@ started), 1 when a notebook run fails (its executed copy is kept as
 from __future__ import annotations
 
 import argparse
+import functools
 import glob
+import itertools
 import importlib.util
 import os
 import sys
 import re
 import time
 import unicodedata
+from contextlib import contextmanager
 from pathlib import Path
 
 from simlib import scenario
@@ -117,6 +120,10 @@ def _parser() -> argparse.ArgumentParser:
     add_set(sens)
     sens.set_defaults(func=cmd_sensitivity)
 
+    schema = sub.add_parser("schema", help="print a JSON Schema: of results.json, or of a scenario file")
+    schema.add_argument("what", choices=("results", "scenario"))
+    schema.set_defaults(func=cmd_schema)
+
     listing = sub.add_parser("list", help="show the scenarios: title, zone and the models each uses")
     listing.add_argument("params", nargs="*", type=Path, help="scenario files (default: params/*.yaml)")
     listing.set_defaults(func=cmd_list)
@@ -184,7 +191,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def _explore_setup(args: argparse.Namespace, with_n: bool):
-    """Shared checks of sweep and sensitivity: the scenario, the --vary ranges, --paths, --jobs."""
+    """Shared checks of sweep and sensitivity: the scenario (read once), the --vary ranges, --paths,
+    --jobs.  Returns (base scenario, varies) and the problems found."""
     from simlib.explore import sweep
 
     problems = []
@@ -200,44 +208,60 @@ def _explore_setup(args: argparse.Namespace, with_n: bool):
         problems.append(f"--paths: must be at least 1, got {args.paths}")
     if args.jobs < 1:
         problems.append(f"--jobs: must be at least 1, got {args.jobs}")
-    lang = [f"meta.language={args.lang}"] if args.lang else []
     try:
-        base = scenario.load(args.params, args.overrides + lang)
+        loaded = scenario.load(args.params, args.overrides)
+        base = sweep.explore_base(loaded.in_language(args.lang) if args.lang else loaded, args.paths)
     except scenario.ScenarioError as exc:
-        return None, None, problems + [str(p) for p in exc.problems]
-    overrides = args.overrides + lang + sweep.paths_override(base, args.paths)
+        return None, problems + [str(p) for p in exc.problems]
     if not problems:  # the corners of the box are the extremes of every range
-        corners = [dict(zip(keys, c)) for c in __import__("itertools").product(*((v.lo, v.hi) for v in varies))]
-        problems += sweep.check(args.params, overrides, corners)
-    return (base, overrides, varies), None, problems
+        corners = [dict(zip(keys, c)) for c in itertools.product(*((v.lo, v.hi) for v in varies))]
+        problems += sweep.check(base, corners)
+    return (base, varies), problems
 
 
-def _mapper(args: argparse.Namespace):
-    """A map over grid points: in this process, in worker processes, or on a Dask cluster."""
-    from contextlib import contextmanager
+@contextmanager
+def _mapper(args: argparse.Namespace, total: int, what: str):
+    """``map(f, items)`` over points — in this process, in worker processes, or on a Dask cluster —
+    in order, with a progress bar of ``total`` evaluations on stderr."""
+    from tqdm import tqdm
 
-    @contextmanager
-    def mapper():
+    with tqdm(total=total, unit=what, desc=f"simlib {args.command}", disable=None, file=sys.stderr) as bar:
+        def counted(results):
+            out = []
+            for r in results:
+                out.append(r)
+                bar.update(1)
+            return out
+
         if args.dask:
+            from distributed import as_completed
+
             from simlib.explore.cluster import client_for
 
             with client_for(args.dask, args.jobs) as client:
-                yield lambda f, jobs: client.gather(client.map(f, list(jobs), pure=False))
+                def on_dask(f, items):
+                    futures = client.map(f, list(items), pure=False)
+                    for _ in as_completed(futures):
+                        bar.update(1)
+                    return client.gather(futures)
+                yield on_dask
         elif args.jobs > 1:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
             with ProcessPoolExecutor(args.jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
-                yield lambda f, jobs: list(pool.map(f, list(jobs), chunksize=max(1, len(list(jobs)) // (4 * args.jobs))))
+                def on_pool(f, items):
+                    items = list(items)
+                    return counted(pool.map(f, items, chunksize=max(1, len(items) // (4 * args.jobs))))
+                yield on_pool
         else:
-            yield lambda f, jobs: [f(j) for j in jobs]
-    return mapper()
+            yield lambda f, items: counted(map(f, items))
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     from simlib.explore import sweep
 
-    setup, _, problems = _explore_setup(args, with_n=True)
+    setup, problems = _explore_setup(args, with_n=True)
     target = None
     if args.target is not None:
         m = re.match(r"^\s*([\w.]+)\s*(>=|<=)\s*(\S+)\s*$", args.target)
@@ -246,7 +270,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         except (AttributeError, ValueError):
             problems.append(f"--target {args.target!r}: expected METRIC>=VALUE or METRIC<=VALUE")
     if setup is not None and not problems:
-        base, overrides, varies = setup
+        base, varies = setup
         points = sweep.grid(varies)
         if len(points) > 10_000:
             problems.append(f"--vary: {len(points):,} grid points; at most 10,000")
@@ -258,33 +282,39 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     from simlib.explore.cluster import ClusterError
 
-    first = sweep.evaluate((str(args.params), overrides, points[0]))
+    keys = [v.key for v in varies]
+    sections = sweep.sections_needed(base, keys, [target["metric"]] if target else [])
+    evaluate = functools.partial(sweep.evaluate, base, sections)
+    first = evaluate(points[0])
     if target is not None and target["metric"] not in first:
-        print(f"--target: no metric {target['metric']!r}; the sweep has: {', '.join(k for k in first if '.' in k)}",
-              file=sys.stderr)
+        print(f"simlib sweep: --target: no metric {target['metric']!r}; the sweep has: "
+              f"{', '.join(k for k in first if k not in keys)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
-        with _mapper(args) as map_fn:
-            rows = [first] + map_fn(sweep.evaluate, [(str(args.params), overrides, p) for p in points[1:]])
+        with _mapper(args, len(points) - 1, "point") as map_fn:
+            rows = [first] + map_fn(evaluate, points[1:])
     except ClusterError as exc:
         print(f"simlib sweep: --dask: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     table_name = "sweep.parquet" if importlib.util.find_spec("pyarrow") else "sweep.csv"
-    metric_keys = [k for k in first if k not in {v.key for v in varies}]
+    metric_keys = [k for k in first if k not in set(keys)]
     moving = [k for k in metric_keys if len({r.get(k) for r in rows}) > 1]  # what the grid changes
-    shown = ([target["metric"]] if target else []) + [k for k in _SHOWN if k in moving] + moving
+    shown = ([target["metric"]] if target else []) + [k for k in _key_metrics() if k in moving] + moving
     shown = list(dict.fromkeys(shown))[:4] or metric_keys[:4]
     spec = {"title": base.params.meta.title, "scenario": base.name, "vary": [vars(v) for v in varies],
-            "points": len(rows), "target": target, "shown": shown, "table": table_name,
-            "overrides": overrides, "params_sha256": base.params_sha256()}
-    status = _explore_brief("sweep", outdir, {"spec": spec, "rows": rows}, "sweep_brief.ipynb", base, args.lang)
+            "points": len(rows), "target": target, "shown": shown, "table": table_name, "sections": sections,
+            "overrides": list(base.overrides), "params_sha256": base.params_sha256()}
+    status = _explore_brief("sweep", outdir, {"spec": spec, "rows": rows}, "sweep_brief.ipynb", base, args.started)
     if status == EXIT_OK:  # the table goes with its brief: a failed brief leaves the earlier pair alone
         _write_table(rows, outdir, table_name)
     return status
 
 
-_SHOWN = ("revenue.zone_payout_total_mean", "revenue.marginal_retention_overall", "salary.misrank_above_median",
-          "salary.incentive_per_sd", "land.lost_share", "land.p_land_exhausted")
+def _key_metrics() -> list[str]:
+    """The registered models' headline figures that are explore metrics, most important first."""
+    from simlib.models import registry
+
+    return [f"{m.section}.{h.metric}" for m in registry() for h in m.headlines if h.metric]
 
 
 def _write_table(rows: list[dict], outdir: Path, name: str) -> None:
@@ -299,7 +329,7 @@ def _write_table(rows: list[dict], outdir: Path, name: str) -> None:
 
 
 def _explore_brief(kind: str, outdir: Path, data: dict, notebook: str, base: scenario.Scenario,
-                   lang: str | None) -> int:
+                   started: float) -> int:
     import json
     import tempfile
 
@@ -308,9 +338,10 @@ def _explore_brief(kind: str, outdir: Path, data: dict, notebook: str, base: sce
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(data, fh, ensure_ascii=False, allow_nan=False, default=float)
-        language = lang or base.params.meta.language
+        language = base.params.meta.language
         params = {"data_path": str(Path(tmp).resolve()), "language": language}
-        return _publish(kind, _notebook(notebook), params, outdir, f"{base.params.meta.title} ({kind})", language)
+        return _publish(kind, _notebook(notebook), params, outdir, f"{base.params.meta.title} ({kind})", language,
+                        started)
     finally:
         Path(tmp).unlink(missing_ok=True)
 
@@ -318,14 +349,18 @@ def _explore_brief(kind: str, outdir: Path, data: dict, notebook: str, base: sce
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     from simlib.explore import sweep
 
-    setup, _, problems = _explore_setup(args, with_n=False)
+    setup, problems = _explore_setup(args, with_n=False)
     if problems:
         _print_problems("sensitivity", problems)
         return EXIT_BAD_INPUT
-    base, overrides, varies = setup
-    if not _usable(None, args.out or Path("outputs") / f"{base.name}-sensitivity"):
+    base, varies = setup
+    outdir = args.out or Path("outputs") / f"{base.name}-sensitivity"
+    if not _usable(None, outdir):
         return EXIT_BAD_INPUT
-    first = sweep.evaluate((str(args.params), overrides, {}))
+    keys = [v.key for v in varies]
+    sections = sweep.sections_needed(base, keys, [args.metric])
+    evaluate = functools.partial(sweep.evaluate, base, sections)
+    first = evaluate({})
     if args.metric not in first:
         print(f"simlib sensitivity: --metric: no metric {args.metric!r}; available: {', '.join(first)}",
               file=sys.stderr)
@@ -336,13 +371,17 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     from simlib.explore.cluster import ClusterError
 
     factors = [sensitivity.Factor(v.key, v.lo, v.hi) for v in varies]
+    d = len(factors)
+    total = args.n * (d + 2) if args.method == "sobol" else args.n * (d + 1)
     try:
-        with _mapper(args) as map_fn:
+        with _mapper(args, total, "run") as map_fn:
+            whole = [_is_whole(base, f.key) for f in factors]
+
             def model(x: np.ndarray) -> np.ndarray:
-                jobs = [(str(args.params), overrides, {f.key: _as_value(base, f.key, x[i, j])
-                                                       for i, f in enumerate(factors)}) for j in range(x.shape[1])]
+                points = [{f.key: int(round(x[i, j])) if whole[i] else float(x[i, j]) for i, f in enumerate(factors)}
+                          for j in range(x.shape[1])]
                 return np.array([np.nan if r[args.metric] is None else r[args.metric]
-                                 for r in map_fn(sweep.evaluate, jobs)])
+                                 for r in map_fn(evaluate, points)])
 
             rng = np.random.default_rng(base.params.meta.seed)
             if args.method == "sobol":
@@ -356,18 +395,18 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         print(f"simlib sensitivity: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     spec = {"title": base.params.meta.title, "scenario": base.name, "metric": args.metric, "method": args.method,
-            "vary": [vars(v) for v in varies], "overrides": overrides, "params_sha256": base.params_sha256()}
-    outdir = args.out or Path("outputs") / f"{base.name}-sensitivity"
+            "vary": [vars(v) for v in varies], "sections": sections, "overrides": list(base.overrides),
+            "params_sha256": base.params_sha256()}
     return _explore_brief("sensitivity", outdir, {"spec": spec, "result": result}, "sensitivity_brief.ipynb",
-                          base, args.lang)
+                          base, args.started)
 
 
-def _as_value(base: scenario.Scenario, key: str, value: float):
-    """Whole numbers for integer keys (years, paths), floats otherwise."""
+def _is_whole(base: scenario.Scenario, key: str) -> bool:
+    """Whether ``key`` holds a whole number (years, paths): its sampled values are rounded."""
     current = base.resolved()
     for part in key.split("."):
         current = current.get(part) if isinstance(current, dict) else None
-    return int(round(value)) if isinstance(current, int) and not isinstance(current, bool) else float(value)
+    return isinstance(current, int) and not isinstance(current, bool)
 
 
 def add_lang(p: argparse.ArgumentParser) -> None:
@@ -382,6 +421,23 @@ def _models(sc: scenario.Scenario) -> list[str]:
 def _width(text: str) -> int:
     """Columns ``text`` takes in a terminal: Chinese characters take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """The JSON Schema of every results.json a brief writes (the registered models' metrics), or of
+    a scenario file's values (leaves given bare; a leaf may also be {value, unit, source, note})."""
+    import json
+
+    if args.what == "results":
+        from simlib.brief.documents import json_schema
+
+        schema = json_schema()
+    else:
+        from simlib.scenario.schema import ScenarioParams
+
+        schema = ScenarioParams.model_json_schema()
+    print(json.dumps(schema, indent=1, ensure_ascii=False))
+    return EXIT_OK
 
 
 def cmd_list(args: argparse.Namespace) -> int:

@@ -36,3 +36,41 @@ def simlib(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: float
 @pytest.fixture
 def run_simlib():
     return simlib
+
+
+# -- every results.json the suite writes conforms to the published schema --------------------------
+
+_INVALID_ON_PURPOSE: set[Path] = set()
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "writes_invalid_results: the test writes a results.json that is not a "
+                                       "brief's on purpose (kept out of the schema check)")
+
+
+@pytest.fixture(autouse=True)
+def _note_invalid_results(request):
+    if request.node.get_closest_marker("writes_invalid_results") and "tmp_path" in request.fixturenames:
+        _INVALID_ON_PURPOSE.add(request.getfixturevalue("tmp_path"))
+    yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _results_conform_to_the_schema(tmp_path_factory):
+    """After the session: every results.json under the tests' temporary folders validates against
+    schemas/results.schema.json (the published schema), with jsonschema, not with our own models."""
+    yield
+    import json
+
+    import jsonschema
+
+    schema = json.loads((ROOT / "schemas" / "results.schema.json").read_text(encoding="utf-8"))
+    problems = []
+    for path in sorted(tmp_path_factory.getbasetemp().rglob("results.json")):
+        if any(path.is_relative_to(skip) for skip in _INVALID_ON_PURPOSE):
+            continue
+        try:
+            jsonschema.validate(json.loads(path.read_text(encoding="utf-8")), schema)
+        except (ValueError, jsonschema.ValidationError) as exc:
+            problems.append(f"{path}: {str(exc).splitlines()[0]}")
+    assert not problems, "results.json not conforming to schemas/results.schema.json:\n" + "\n".join(problems)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import math
 import subprocess
-import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -663,23 +662,21 @@ def test_unparsable_set_value_gives_a_one_line_problem(override):
 SIMLIB = ROOT / ".venv" / "bin" / "simlib"
 
 
-def run_check(cwd: Path, *args: str) -> tuple[subprocess.CompletedProcess, float]:
-    started = time.perf_counter()
+def run_check(cwd: Path, *args: str) -> subprocess.CompletedProcess:
     proc = subprocess.run([str(SIMLIB), "check", *args], cwd=cwd, capture_output=True, text=True,
                           encoding="utf-8", timeout=60)
-    return proc, time.perf_counter() - started
+    return proc
 
 
 def test_cli_check_good_file_exits_0_with_one_ok_line(tmp_path):
     good = tmp_path / "good.yaml"
     good.write_text(GOOD_TEXT, encoding="utf-8")
-    proc, seconds = run_check(tmp_path, "good.yaml")
+    proc = run_check(tmp_path, "good.yaml")
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
     lines = proc.stdout.splitlines()
     assert len(lines) == 1 and lines[0].startswith("good.yaml: OK")
     assert load(good).params_sha256()[:12] in lines[0]
-    assert seconds < 5
     assert not (tmp_path / "outputs").exists()
 
 
@@ -687,7 +684,7 @@ def test_cli_check_bad_file_lists_every_problem_and_exits_2(tmp_path):
     mutate = both(delete_at("meta.seed"), set_at("revenue.base_tax.value", -1.0),
                   set_at("revenue.sharing.floor.value", 2.0))
     bad = write_mutated(tmp_path, mutate)
-    proc, seconds = run_check(tmp_path, bad.name)
+    proc = run_check(tmp_path, bad.name)
     assert proc.returncode == 2
     assert proc.stdout == ""
     lines = proc.stderr.splitlines()
@@ -696,26 +693,24 @@ def test_cli_check_bad_file_lists_every_problem_and_exits_2(tmp_path):
         f"{bad.name}: revenue.base_tax: must be at least 0.0, got -1.0",
         f"{bad.name}: revenue.sharing.floor: must not exceed cap (1.0), got 2.0",
     ])
-    assert seconds < 5
     assert not (tmp_path / "outputs").exists()
 
 
 def test_cli_check_bad_overrides_exit_2_naming_the_key(tmp_path):
     good = tmp_path / "good.yaml"
     good.write_text(GOOD_TEXT, encoding="utf-8")
-    proc, seconds = run_check(tmp_path, "good.yaml", "--set", "revenue.sharing.cpa=1", "--set", "no_equals")
+    proc = run_check(tmp_path, "good.yaml", "--set", "revenue.sharing.cpa=1", "--set", "no_equals")
     assert proc.returncode == 2
     lines = proc.stderr.splitlines()
     assert lines == [  # every problem is listed, not just the first
         "good.yaml: --set: expected dotted.key=VALUE, got 'no_equals'",
         "good.yaml: revenue.sharing.cpa: unknown key (did you mean 'cap'?) (from --set)",
     ]
-    proc, _ = run_check(tmp_path, "good.yaml", "--set", "revenue.sharing.cpa=1")
+    proc = run_check(tmp_path, "good.yaml", "--set", "revenue.sharing.cpa=1")
     assert proc.returncode == 2
     assert proc.stderr.splitlines() == [
         "good.yaml: revenue.sharing.cpa: unknown key (did you mean 'cap'?) (from --set)"
     ]
-    assert seconds < 5
     assert not (tmp_path / "outputs").exists()
 
 

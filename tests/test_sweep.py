@@ -9,7 +9,7 @@ import pytest
 
 from conftest import ROOT, simlib
 from simlib.explore import sweep
-from simlib.scenario import run
+from simlib.scenario import load, run
 
 QINGZHEN = ROOT / "params" / "qingzhen_2025.yaml"
 
@@ -40,12 +40,24 @@ def test_grid_values_and_integer_keys():
 
 
 def test_scalar_metrics_match_a_direct_run():
-    row = sweep.evaluate((str(QINGZHEN), ["revenue.paths=300", "land.paths=100"], {"revenue.sharing.cap": 2.0}))
-    direct = run(QINGZHEN, ["revenue.paths=300", "land.paths=100", "revenue.sharing.cap=2.0"], solve_reverse=False)
+    """A point made in memory gives the numbers of the file loaded with the same values as --set."""
+    base = sweep.explore_base(load(QINGZHEN, ["revenue.paths=300"]), paths=None)
+    base = base.with_values({"land.paths": 100})
+    row = sweep.evaluate(base, None, {"revenue.sharing.cap": 2.0})
+    direct = run(QINGZHEN, ["revenue.paths=300", "land.paths=100", "revenue.sharing.cap=2.0", "land.reverse=null"])
     assert row["revenue.sharing.cap"] == 2.0
     assert row["revenue.zone_payout_total_mean"] == direct.data["revenue"]["zone_payout_total_mean"]
     assert row["land.lost_share"] == direct.data["land"]["lost_share"]
     assert row["salary.gini"] == direct.data["salary"]["gini"]
+
+
+def test_a_revenue_sweep_runs_only_the_revenue_model():
+    base = load(QINGZHEN)
+    assert sweep.sections_needed(base, ["revenue.sharing.cap"]) == ["revenue"]
+    assert sweep.sections_needed(base, ["revenue.sharing.cap"], ["land.lost_share"]) == ["revenue", "land"]
+    assert sweep.sections_needed(base, ["meta.seed"]) == ["revenue", "salary", "land"]
+    row = sweep.evaluate(base.with_values({"revenue.paths": 200}), ["revenue"], {"revenue.sharing.cap": 2.0})
+    assert {k.split(".")[0] for k in row} == {"revenue"}
 
 
 def test_sweep_end_to_end_one_key_with_a_target(tmp_path):

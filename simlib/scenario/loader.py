@@ -104,7 +104,12 @@ class Scenario:
             return self
         label = str(self.path)
         problems: list[Problem] = []
-        tree = self.params.model_dump()
+        sections = {k.split(".")[0] for k in values}
+        fields = type(self.params).model_fields
+        if sections <= set(fields) and all(getattr(self.params, s) is not None for s in sections):
+            tree = {s: getattr(self.params, s).model_dump() for s in sections}  # only what changes
+        else:
+            tree = self.params.model_dump()
         leaves = dict(self.leaves)
         texts = []
         for key, value in values.items():
@@ -114,8 +119,8 @@ class Scenario:
                 continue
             if _set_value(tree, leaves, key, value, f"{key}={text}", label, problems):
                 texts.append(f"{key}={text}")
-        params = None if problems else _validate(tree, label, set(values), problems,
-                                                 base=self.params, sections={k.split(".")[0] for k in values})
+        params = None if problems else _validate(tree, label, set(values), problems, base=self.params,
+                                                 sections=sections)
         if problems:
             raise ScenarioError(problems)
         roster, roster_sha256 = self.roster, self.roster_sha256
@@ -178,6 +183,8 @@ def _validate(values: dict[str, Any], label: str, set_keys: set[str], problems: 
                and all(values.get(s) is not None for s in sections))
     try:
         if not partial:
+            if base is not None:  # a section set to null, or an unknown one: the whole scenario again
+                values = {**base.model_dump(), **values}
             return ScenarioParams.model_validate(values)
         update = {}
         for name in sections:
