@@ -206,3 +206,14 @@ def test_a_plugin_model_reaches_brief_results_compare_and_sweep(toy, tmp_path):
     doc = json.loads((tmp_path / "sweep" / "results.json").read_text(encoding="utf-8"))
     assert [round(r["toy.total_mean"]) for r in doc["rows"]] == [0, 6, 12]
     assert not any(k.startswith("revenue.") for k in doc["rows"][0])  # a toy sweep runs the toy alone
+
+
+def test_lang_is_no_parameter_override(tmp_path):
+    """``--lang`` chooses the brief's language; it is not shown or recorded as a ``--set``."""
+    out = tmp_path / "en"
+    proc = simlib("brief", str(ROOT / "params" / "yongchang_2024.yaml"), "--lang", "en", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    page = (out / "brief.html").read_text(encoding="utf-8")
+    doc = json.loads((out / "results.json").read_text(encoding="utf-8"))
+    assert 'lang="en"' in page and "meta.language=" not in page  # no override line, no '--set' source
+    assert doc["provenance"]["overrides"] == [] and doc["params"]["meta"]["language"] == "en"

@@ -104,7 +104,6 @@ def document(run: ScenarioRun, provenance_: dict | None = None) -> dict:
 
 
 def write_json(data: dict, path: str | Path) -> None:
-    """Write JSON to a temporary name beside ``path``, then rename it into place."""
-    from simlib.pipeline.publish import write_text
-
-    write_text(Path(path), json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
+    """Write ``data`` as JSON (UTF-8, no NaN).  A brief's notebook writes it inside the pipeline's
+    staging folder, and the pipeline renames it into place once the whole brief is good."""
+    Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n", encoding="utf-8")
