@@ -28,7 +28,7 @@ revenue simulate ÷ draws
     path-year).  Target: at most 3.
 
 revenue metrics ÷ one quantile fan
-    ``revenue.metrics(result)`` — yearly means, probabilities, totals and two
+    ``revenue.summarize(result)`` — yearly means, probabilities, totals and two
     quantile fans for the charts — divided by its floor, one
     ``np.quantile(tax, QUANTILES, axis=0)``: a fan needs order statistics of
     every year's 100,000 values and no summary can skip that.  Target: at most
@@ -205,7 +205,7 @@ def bench_revenue() -> list[Row]:
     result = revenue.simulate(params, rng)  # warm-up, and the input of the metrics rows
 
     def summaries() -> None:
-        revenue.metrics(result)
+        revenue.summarize(result)
 
     def one_fan() -> None:
         np.quantile(result.tax, revenue.QUANTILES, axis=0)

@@ -65,7 +65,7 @@ def test_brief_reads_as_a_brief(good_brief):
     assert "岗位绩效薪酬" in page and "误排与考核信度" in page  # the salary section and its chart
     assert "土地与标准厂房供给" in page and "按固定计划最少需要年均新建标准厂房面积" in page  # land, with the reverse answer
     assert "考核联动：管委会评为“第二”，运营公司由“第一”调整为“第二”" in page  # 000's linked rule, applied
-    assert re.search(r'<td>000: (&quot;|")以2023年为基期(&quot;|")</td>', page)  # sources appear in the appendix
+    assert re.search(r'<td>000: (&quot;|&#34;|")以2023年为基期(&quot;|&#34;|")</td>', page)  # sources, in the appendix
     assert re.search(r"<td>meta.description</td><td>null</td><td></td><td>（默认值）</td>", page)
     assert re.search(r"<td>meta.title</td><td>[^<]*</td><td></td><td></td>", page)  # in the file, not a default
 
@@ -128,8 +128,7 @@ def test_scenario_strings_are_shown_as_text_never_markup(tmp_path):
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
     assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert '<a href="javascript' not in page
-    assert "&lt;a href=&quot;javascript:alert(1)&quot;&gt;x&lt;/a&gt;" in page or \
-        '&lt;a href="javascript:alert(1)"&gt;x&lt;/a&gt;' in page
+    assert re.search(r'&lt;a href=(&quot;|&#34;|")javascript:alert\(1\)(&quot;|&#34;|")&gt;x&lt;/a&gt;', page)
     # the overrides took effect: no cap, English labels, and the brief says so
     doc = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert doc["params"]["revenue"]["sharing"]["cap"] is None
@@ -176,14 +175,12 @@ def test_bad_input_exits_2_starts_no_kernel_and_changes_nothing(good_brief, tmp_
     runtime.mkdir()
     bad = tmp_path / "bad.yaml"
     bad.write_text(QINGZHEN.read_text(encoding="utf-8").replace("value: 0.5\n", "value: 1.5\n"), encoding="utf-8")
-    started = time.perf_counter()
     proc = simlib("brief", str(bad), "--out", str(out), env={"JUPYTER_RUNTIME_DIR": str(runtime)})
-    elapsed = time.perf_counter() - started
     assert proc.returncode == 2
     assert proc.stderr.splitlines() == [f"{bad}: revenue.sharing.zone_share: must be at most 1.0, got 1.5"]
     assert snapshot(out) == before
     assert list(runtime.iterdir()) == []  # no kernel connection file: no kernel started
-    assert elapsed < 10  # the target is 2 s; the bound is loose because CI machines are noisy
+    # (how fast: make bench row (i), never a timed test)
     fresh = tmp_path / "never"
     assert simlib("brief", str(bad), "--out", str(fresh)).returncode == 2
     assert not fresh.exists()

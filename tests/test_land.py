@@ -875,3 +875,23 @@ def test_to_suit_builds_nothing_while_vacant_space_covers_demand() -> None:
     result = run(params, seed=2)
     assert result.served.sum() > 0
     np.testing.assert_allclose(result.trace["starts"], 0.0)
+
+
+@pytest.mark.parametrize("update", [
+    {"factories": {"policy": "fixed", "build_m2_per_year": 5_000.0, "lag_months": 6, "vacant_m2": 0.0}},
+    {"servicing_mu_per_year": 20.0, "available_mu": 0.0},
+])
+def test_a_replayed_funnel_gives_the_run_that_draws_it_bit_for_bit(update) -> None:
+    # smallest_programme records the funnel (all the random draws) once and replays it for every rate
+    params = make(**update, horizon_years=6, paths=30)
+    recorded = land._Funnel.record(make(horizon_years=6, paths=30), np.random.default_rng(4))
+    direct = land._months(params, np.random.default_rng(4))
+    replayed = land._months(params, np.random.default_rng(99), funnel=recorded)
+    for name in land.LandResult.__dataclass_fields__:
+        a, b = getattr(direct, name), getattr(replayed, name)
+        if isinstance(a, dict):
+            assert a.keys() == b.keys(), name
+            for k in a:
+                np.testing.assert_array_equal(a[k], b[k], err_msg=f"{name}.{k}")
+        elif a is not None:
+            np.testing.assert_array_equal(a, b, err_msg=name)

@@ -1,15 +1,22 @@
-"""The brief's pieces in both languages: every glyph drawn, every label looked up, every string escaped."""
+"""The brief's pieces in both languages: every glyph drawn, every label looked up, every string escaped;
+markup from autoescaping templates, charts without touching matplotlib's global state."""
 
 from __future__ import annotations
 
 import dataclasses
+import json
+import os
 import re
+import subprocess
+import sys
 import warnings
 
 import pytest
 
 from conftest import ROOT
-from simlib.brief import labels, report
+from simlib import models
+from simlib.brief import comparison, explore_report, labels, report
+from simlib.brief.html import TEMPLATES, environment
 from simlib.scenario import ScenarioRun, run
 
 SCENARIOS = sorted((ROOT / "params").glob("*.yaml"))
@@ -28,7 +35,7 @@ def in_language(r: ScenarioRun, lang: str) -> ScenarioRun:
 
 def sections(r: ScenarioRun) -> list[str]:
     parts = [report.header(r), report.key_numbers(r), report.findings(r), report.method(r), report.parameters(r)]
-    parts += [getattr(report, f"{m}_section")(r) for m in ("revenue", "salary", "land") if m in r.metrics]
+    parts += [report.section(r, m) for m in r.metrics]
     return [p.data for p in parts]
 
 
@@ -72,3 +79,141 @@ def test_dollar_signs_in_scenario_text_are_not_mathematics():
         warnings.simplefilter("error")
         html = report.salary_section(r).data
     assert "$\\frac{1$" in html and "$x$" in html
+
+
+# -- templates and escaping ------------------------------------------------------
+
+ATTACK = "<img src=x onerror=alert(1)>"
+ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
+
+
+def test_templates_escape_by_default_and_never_mark_text_safe():
+    assert environment().autoescape is True
+    templates = sorted(TEMPLATES.rglob("*.j2"))
+    assert {"macros.html.j2", "batch_index.html.j2"} <= {p.name for p in templates}
+    for path in templates:
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"\|\s*safe\b|autoescape\s+false", text), path
+    for path in (ROOT / "simlib" / "brief").glob("*.py"):
+        assert "Markup(" not in path.read_text(encoding="utf-8"), path  # nothing made "safe" in Python either
+
+
+def test_scenario_text_in_every_template_is_escaped():
+    r = run(ROOT / "params" / "yongchang_2024.yaml", [f"meta.title={ATTACK}", f"meta.description={ATTACK}"])
+    zone = "".join(p.data for p in (report.header(r), report.footer(r, {
+        "params_sha256": ATTACK, "simlib_version": "0", "git_commit": ATTACK, "seed": 1, "created": "now"})))
+    names = [ATTACK, "b"]
+    compare = "".join(p.data for p in (comparison.header(names, [r, r], "en"),
+                                       comparison.differences(names, [r, r], "en"),
+                                       comparison.key_metrics(names, [r, r], "en")))
+    spec = {"vary": [{"key": ATTACK, "lo": 0.0, "hi": 1.0, "n": 2}], "title": ATTACK, "points": 2,
+            "table": ATTACK, "shown": [ATTACK], "metric": ATTACK,
+            "target": {"text": ATTACK, "metric": ATTACK, "op": ">=", "value": 0.5}}
+    rows = [{ATTACK: 0.0}, {ATTACK: 1.0}]
+    explore = "".join(p.data for p in (explore_report.sweep_header(spec, "en"), explore_report.sweep_table(rows, spec, "en"),
+                                       explore_report.sensitivity_header(spec, "en")))
+    for page, count in ((zone, 4), (compare, 3), (explore, 7)):
+        assert "<img src=x" not in page
+        assert page.count(ESCAPED) >= count
+
+
+# -- charts: matplotlib's object API, no global state ----------------------------
+
+_STATE_SCRIPT = r"""
+import importlib, json, pkgutil, sys
+import matplotlib
+assert "matplotlib.pyplot" not in sys.modules
+backend = matplotlib.get_backend()
+before = dict(matplotlib.rcParams)  # the backend is set (MPLBACKEND), so reading it imports nothing
+
+import simlib
+for info in pkgutil.walk_packages(simlib.__path__, "simlib."):
+    importlib.import_module(info.name)
+from simlib.brief import comparison, explore_report, report
+from simlib.scenario import run
+
+r = run(sys.argv[1], ["revenue.paths=500", "land.paths=100"])
+pages = [report.section(r, s).data for s in r.metrics]
+pages.append(comparison.charts(["a", "b"], [r, r], "zh").data)
+spec = {"vary": [{"key": "k", "lo": 0.0, "hi": 1.0, "n": 2}], "shown": ["m"], "metric": "m"}
+pages.append(explore_report.sweep_charts([{"k": 0.0, "m": 1.0}, {"k": 1.0, "m": 2.0}], spec, "zh").data)
+sens = {"method": "morris", "factors": ["k"], "mu_star": [0.3], "mu_star_ci": [0.1], "mu": [0.1],
+        "sigma": [0.2], "evaluations": 10}
+pages.append(explore_report.sensitivity_section(sens, spec, "zh").data)
+after = dict(matplotlib.rcParams)
+print(json.dumps({
+    "images": sum(p.count('src="data:image/png;base64,') for p in pages),
+    "pyplot": sorted(m for m in sys.modules if m == "matplotlib.pyplot" or m.startswith("matplotlib.pyplot.")),
+    "backend": [backend, matplotlib.get_backend()],
+    "changed": sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k)),
+}))
+"""
+
+
+def test_charts_leave_matplotlib_global_state_alone():
+    """Importing every simlib module and drawing every kind of chart imports no pyplot, chooses no
+    backend and leaves rcParams as they were (the CJK font is applied in an rc_context)."""
+    proc = subprocess.run([sys.executable, "-c", _STATE_SCRIPT, str(ROOT / "params" / "qingzhen_2025.yaml")],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300,
+                          env={**os.environ, "MPLBACKEND": "template"})
+    assert proc.returncode == 0, proc.stderr
+    state = json.loads(proc.stdout.splitlines()[-1])
+    assert state["images"] == 3 + 1 + 1 + 1
+    assert state["pyplot"] == []
+    assert state["backend"] == ["template", "template"]
+    assert state["changed"] == []
+
+
+def test_no_simlib_source_uses_pyplot_or_global_matplotlib_settings():
+    for path in sorted((ROOT / "simlib").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        assert "pyplot" not in text, path
+        assert not re.search(r"\b(matplotlib|mpl)\.(use|rc|rcdefaults)\(|rcParams\s*\[[^]]*\]\s*=|rcParams\.update",
+                             text), path
+
+
+# -- a model with no section of its own -------------------------------------------
+
+
+class WaterMetrics(models.Metrics):
+    years: list[int]
+    supply: list[float | None]
+    shortfall_p: float
+    note: str
+    detail: dict[str, float]
+
+
+WATER = models.Model(section="water", title={"zh": "供水<b>", "en": "Water <b>"}, params=models.Section,
+                     metrics=WaterMetrics, simulate=lambda *a: None, summarize=lambda *a: None)
+
+
+@pytest.fixture
+def water_run(monkeypatch) -> tuple[ScenarioRun, ScenarioRun]:
+    """A run with a plugin's model beside the built-in ones, and the same run without it."""
+    monkeypatch.setattr(models, "registry", lambda: (*models.BUILT_IN, WATER))
+    r = in_language(run(ROOT / "params" / "guangyuan_2023.yaml", ["land.paths=100"]), "en")
+    water = WaterMetrics(years=[2026, 2027, 2028], supply=[1.0, 2.5, None], shortfall_p=0.125, note=ATTACK,
+                         detail={"a": 1.0})
+    return dataclasses.replace(r, metrics={**r.metrics, "water": water}), r
+
+
+def test_a_model_without_a_section_of_its_own_gets_the_generic_one(water_run):
+    r, without = water_run
+    assert list(r.metrics) == ["land", "water"]
+    assert report.SECTIONS == {"revenue": report.revenue_section, "salary": report.salary_section,
+                               "land": report.land_section}
+    page = report.section(r, "water").data
+    assert "<h2>Water &lt;b&gt;</h2>" in page
+    assert "<tr><td>shortfall_p</td><td>0.125</td></tr>" in page
+    assert f"<tr><td>note</td><td>{ESCAPED}</td></tr>" in page and "<img src=x" not in page
+    assert "<th>Metric</th><th>2026</th><th>2027</th><th>2028</th>" in page
+    assert "<tr><td>supply</td><td>1</td><td>2.5</td><td>—</td></tr>" in page
+    assert "detail" not in page and "<td>years</td>" not in page
+    assert report.section(r, "land").data.count("data:image/png;base64,") == 1
+    # no findings and no method paragraph of its own; the other models' are unchanged
+    assert report.findings(r).data == report.findings(without).data
+    assert report.method(r).data == report.method(without).data
+    assert in_language(r, "zh") and "<h2>供水&lt;b&gt;</h2>" in report.section(in_language(r, "zh"), "water").data
+    # the comparison draws the series it knows and skips the rest
+    charts = comparison.charts(["a", "b"], [r, without], "en").data
+    assert charts.count("data:image/png;base64,") == 1

@@ -407,3 +407,24 @@ def test_metrics_floor_equals_cap_has_zero_marginal_retention():
     m = metrics(simulate(params, np.random.default_rng(11)))
     assert m["marginal_retention_mean"] == [0.0] * 5
     assert m["zone_payout_mean"] == pytest.approx([5.0] * 5)
+
+
+def test_split_marginal_is_the_element_by_element_rule_bit_for_bit() -> None:
+    # split computes the marginal in fewer passes when floor <= cap and 0 <= 1 - excess_return <= 1;
+    # it must equal ((m - c·[S >= cap]) · [T >= B]) · zone_share element by element, signs of zero included
+    rng = np.random.default_rng(7)
+    for _ in range(200):
+        zone_share = float(rng.choice([0.0, 1.0, rng.random()]))
+        floor = float(rng.choice([0.0, 1.0, rng.uniform(0, 3)]))
+        cap = [None, floor, floor + float(rng.uniform(0, 3)), float(rng.uniform(0, 3))][rng.integers(4)]
+        excess_return = float(rng.choice([0.0, 1.0, rng.random(), -0.5, 1.5]))
+        tax = rng.normal(4.0, 3.0, 50)
+        tax[::5] = 4.0
+        tax[1] = np.nan
+        sp = split(tax, 4.0, zone_share=zone_share, floor=floor, cap=cap, excess_return=excess_return)
+        raw = np.maximum(tax - 4.0, 0.0) * zone_share
+        m = (raw >= floor).astype(float)
+        if cap is not None:
+            m = np.where(raw >= cap, m - (1.0 - excess_return), m)
+        expected = (m * (tax - 4.0 >= 0.0)) * zone_share
+        assert sp.marginal.tobytes() == expected.tobytes()

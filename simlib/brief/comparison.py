@@ -2,19 +2,23 @@
 
 What differs (every parameter whose resolved value is not the same in all
 scenarios), the headline figures side by side with the difference from the
-first scenario, and overlaid charts for each model.
+first scenario, and overlaid charts for the models it knows (others are left out
+of the charts; their headline figures are in the table).  The markup comes from
+the templates in ``templates/compare/``, which escape every value.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 
-import matplotlib.pyplot as plt
 from IPython.display import HTML
+from matplotlib.figure import Figure
 
 from simlib.brief import labels
+from simlib.brief.charts import figure_uri, plain, style
 from simlib.brief.headlines import headlines, label, show
-from simlib.brief.report import _flatten, _show, esc, figure, plain, table
+from simlib.brief.html import render
+from simlib.brief.report import _flatten, _show
 from simlib.brief.results import software
 from simlib.scenario import ScenarioRun
 
@@ -22,11 +26,10 @@ COLOURS = ("#08306b", "#c44e52", "#55a868", "#8172b2", "#ccb974", "#64b5cd")
 
 
 def header(names: list[str], runs: list[ScenarioRun], lang: str) -> HTML:
-    items = "".join(f"<li><b>{esc(n)}</b>: {esc(r.scenario.params.meta.title)} ({esc(r.scenario.path.name)}"
-                    + (f"; {esc('; '.join(r.scenario.overrides))}" if r.scenario.overrides else "") + ")</li>"
-                    for n, r in zip(names, runs))
-    return HTML(f'<header class="brief-header"><h1>{esc(labels.t("compare.title", lang))}: '
-                f'{esc(" / ".join(names))}</h1><ul>{items}</ul></header>')
+    scenarios = [dict(name=n, title=r.scenario.params.meta.title, file=r.scenario.path.name,
+                      overrides="; ".join(r.scenario.overrides)) for n, r in zip(names, runs)]
+    return HTML(render("compare/header.html.j2", heading=labels.t("compare.title", lang),
+                       names=" / ".join(names), scenarios=scenarios))
 
 
 def differences(names: list[str], runs: list[ScenarioRun], lang: str) -> HTML:
@@ -34,9 +37,9 @@ def differences(names: list[str], runs: list[ScenarioRun], lang: str) -> HTML:
     keys = list(dict.fromkeys(k for f in flat for k in f))
     rows = [(k, *(_show(f.get(k, "—")) for f in flat)) for k in keys
             if len({repr(f.get(k, "—")) for f in flat}) > 1]
-    body = (table([labels.t("param.key", lang), *names], rows, cls="params") if rows
-            else f"<p>{esc(labels.t('compare.no_difference', lang))}</p>")
-    return HTML(f'<section><h2>{esc(labels.t("compare.differs", lang))}</h2>{body}</section>')
+    return HTML(render("compare/differences.html.j2", heading=labels.t("compare.differs", lang),
+                       headers=[labels.t("param.key", lang), *names], rows=rows,
+                       none=labels.t("compare.no_difference", lang)))
 
 
 def _difference(value, base, kind: str, lang: str) -> str:
@@ -61,8 +64,8 @@ def key_metrics(names: list[str], runs: list[ScenarioRun], lang: str) -> HTML:
                      *(_difference(v, values[0], h.kind, lang) for v in values[1:])))
     headers = [labels.t("compare.metric", lang), *names,
                *(labels.t("compare.minus", lang, a=n, b=names[0]) for n in names[1:])]
-    return HTML(f'<section><h2>{esc(labels.t("compare.metrics", lang))}</h2>'
-                f'{table(headers, rows, cls="numbers")}</section>')
+    return HTML(render("compare/key_metrics.html.j2", heading=labels.t("compare.metrics", lang),
+                       headers=headers, rows=rows))
 
 
 #: Overlaid series per model: (model, metrics key, label key, scale, unit label key or literal).
@@ -75,6 +78,7 @@ SERIES = (
 
 
 def charts(names: list[str], runs: list[ScenarioRun], lang: str) -> HTML:
+    """Each known series overlaid for every scenario; models without a series here are skipped."""
     panels = [s for s in SERIES if any(s[0] in r.data for r in runs)]
     salary = any("salary" in r.data for r in runs)
     n = len(panels) + salary
@@ -82,34 +86,37 @@ def charts(names: list[str], runs: list[ScenarioRun], lang: str) -> HTML:
         return HTML("")
     cols = 2 if n > 1 else 1
     rows = (n + 1) // 2
-    fig, axes = plt.subplots(rows, cols, figsize=(10, 3.4 * rows), squeeze=False)
-    flat_axes = list(axes.flat)
-    for ax, (model, key, label, scale, unit) in zip(flat_axes, panels):
-        for i, (name, r) in enumerate(zip(names, runs)):
-            if model in r.data:
-                m = r.data[model]
-                ys = [None if v is None else v * scale for v in m[key]]
-                ax.plot(m["years"], ys, "o-", ms=3, color=COLOURS[i % len(COLOURS)], label=plain(name))
-        ax.set_title(labels.t(label, lang))
-        ax.set_ylabel(labels.t(unit, lang) if unit in labels.LABELS else unit)
-        ax.grid(alpha=0.3)
-        ax.legend(frameon=False, fontsize=8)
-    if salary:
-        ax = flat_axes[len(panels)]
-        for i, (name, r) in enumerate(zip(names, runs)):
-            if "salary" in r.data:
-                c = r.data["salary"]["misrank_curve"]
-                ax.plot(c["reliability"], c["misrank_simulated"], "o-", ms=3, color=COLOURS[i % len(COLOURS)],
-                        label=plain(name))
-        ax.set_title(labels.t("salary.curve_chart", lang))
-        ax.set_xlabel(labels.t("salary.reliability", lang), fontsize=8)
-        ax.grid(alpha=0.3)
-        ax.legend(frameon=False, fontsize=8)
-    for ax in flat_axes[n:]:
-        ax.set_visible(False)
-    fig.tight_layout()
-    return HTML(f'<section><h2>{esc(labels.t("compare.charts", lang))}</h2>'
-                f'{figure(fig, alt=labels.t("compare.charts", lang))}</section>')
+    with style():
+        fig = Figure(figsize=(10, 3.4 * rows))
+        axes = fig.subplots(rows, cols, squeeze=False)
+        flat_axes = list(axes.flat)
+        for ax, (model, key, label, scale, unit) in zip(flat_axes, panels):
+            for i, (name, r) in enumerate(zip(names, runs)):
+                if model in r.data:
+                    m = r.data[model]
+                    ys = [None if v is None else v * scale for v in m[key]]
+                    ax.plot(m["years"], ys, "o-", ms=3, color=COLOURS[i % len(COLOURS)], label=plain(name))
+            ax.set_title(labels.t(label, lang))
+            ax.set_ylabel(labels.t(unit, lang) if unit in labels.LABELS else unit)
+            ax.grid(alpha=0.3)
+            ax.legend(frameon=False, fontsize=8)
+        if salary:
+            ax = flat_axes[len(panels)]
+            for i, (name, r) in enumerate(zip(names, runs)):
+                if "salary" in r.data:
+                    c = r.data["salary"]["misrank_curve"]
+                    ax.plot(c["reliability"], c["misrank_simulated"], "o-", ms=3,
+                            color=COLOURS[i % len(COLOURS)], label=plain(name))
+            ax.set_title(labels.t("salary.curve_chart", lang))
+            ax.set_xlabel(labels.t("salary.reliability", lang), fontsize=8)
+            ax.grid(alpha=0.3)
+            ax.legend(frameon=False, fontsize=8)
+        for ax in flat_axes[n:]:
+            ax.set_visible(False)
+        fig.tight_layout()
+        chart = figure_uri(fig)
+    return HTML(render("compare/charts.html.j2", heading=labels.t("compare.charts", lang), chart=chart,
+                       alt=labels.t("compare.charts", lang)))
 
 
 def provenance(names: list[str], runs: list[ScenarioRun]) -> dict:
@@ -133,5 +140,4 @@ def footer(prov: dict, lang: str) -> HTML:
     hashes = "; ".join(f"{n}: {v['params_sha256'][:12]} (seed {v['seed']})" for n, v in prov["scenarios"].items())
     items = [(labels.t("prov.hash", lang), hashes), (labels.t("prov.version", lang), prov["simlib_version"]),
              (labels.t("prov.commit", lang), commit), (labels.t("prov.created", lang), prov["created"])]
-    text = " · ".join(f"{esc(k)}: <code>{esc(v)}</code>" for k, v in items)
-    return HTML(f'<footer class="provenance"><h2>{esc(labels.t("brief.provenance", lang))}</h2><p>{text}</p></footer>')
+    return HTML(render("compare/footer.html.j2", heading=labels.t("brief.provenance", lang), items=items))

@@ -2,20 +2,22 @@
 
 ``simlib sweep`` and ``simlib sensitivity`` compute in the CLI's process (or on
 workers) and hand the notebook a file of results; these functions only show it.
-Every string from a scenario or the command line is escaped (or made literal
-for matplotlib).
+Every string from a scenario or the command line is escaped (the markup comes
+from the templates in ``templates/explore/``, which escape every value) or made
+literal for matplotlib (:func:`simlib.brief.charts.plain`).
 """
 
 from __future__ import annotations
 
 import operator
 
-import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import HTML
+from matplotlib.figure import Figure
 
 from simlib.brief import labels
-from simlib.brief.report import esc, figure, plain, table
+from simlib.brief.charts import figure_uri, plain, style
+from simlib.brief.html import render
 
 OPS = {">=": operator.ge, "<=": operator.le}
 
@@ -29,11 +31,11 @@ def target_holds(rows: list[dict], target: dict | None) -> list[bool] | None:
 
 def sweep_header(spec: dict, lang: str) -> HTML:
     varies = "; ".join(f"{v['key']} = {v['lo']:g} … {v['hi']:g} ({v['n']})" for v in spec["vary"])
-    target = (f"<p>{esc(labels.t('sweep.target', lang))}: <code>{esc(spec['target']['text'])}</code></p>"
-              if spec.get("target") else "")
-    return HTML(f'<header class="brief-header"><h1>{esc(labels.t("sweep.title", lang))}: {esc(spec["title"])}</h1>'
-                f"<p>{esc(labels.t('sweep.varied', lang))}: {esc(varies)} · {esc(spec['points'])} "
-                f"{esc(labels.t('sweep.points', lang))} · {esc(spec['table'])}</p>{target}</header>")
+    return HTML(render("explore/sweep_header.html.j2", heading=labels.t("sweep.title", lang), title=spec["title"],
+                       varied_label=labels.t("sweep.varied", lang), varies=varies, points=spec["points"],
+                       points_label=labels.t("sweep.points", lang), table=spec["table"],
+                       target_label=labels.t("sweep.target", lang),
+                       target=spec["target"]["text"] if spec.get("target") else None))
 
 
 def sweep_charts(rows: list[dict], spec: dict, lang: str) -> HTML:
@@ -42,7 +44,17 @@ def sweep_charts(rows: list[dict], spec: dict, lang: str) -> HTML:
     metrics = spec["shown"]
     holds = target_holds(rows, spec.get("target"))
     n = len(metrics)
-    fig, axes = plt.subplots((n + 1) // 2, 2 if n > 1 else 1, figsize=(10, 3.6 * ((n + 1) // 2)), squeeze=False)
+    with style():
+        fig = Figure(figsize=(10, 3.6 * ((n + 1) // 2)))
+        axes = fig.subplots((n + 1) // 2, 2 if n > 1 else 1, squeeze=False)
+        _sweep_panels(fig, axes, rows, keys, metrics, holds, lang)
+        chart = figure_uri(fig)
+    return HTML(render("explore/figure.html.j2", chart=chart, alt=labels.t("sweep.title", lang)))
+
+
+def _sweep_panels(fig: Figure, axes: np.ndarray, rows: list[dict], keys: list[str], metrics: list[str],
+                  holds: list[bool] | None, lang: str) -> None:
+    n = len(metrics)
     for ax, metric in zip(axes.flat, metrics):
         values = np.array([np.nan if r.get(metric) is None else r[metric] for r in rows], dtype=float)
         if len(keys) == 1:
@@ -79,7 +91,6 @@ def sweep_charts(rows: list[dict], spec: dict, lang: str) -> HTML:
     for ax in list(axes.flat)[n:]:
         ax.set_visible(False)
     fig.tight_layout()
-    return HTML(figure(fig, alt=labels.t("sweep.title", lang)))
 
 
 def sweep_table(rows: list[dict], spec: dict, lang: str) -> HTML:
@@ -92,36 +103,14 @@ def sweep_table(rows: list[dict], spec: dict, lang: str) -> HTML:
         if holds is not None:
             cells.append("✓" if holds[i] else "")
         body.append(cells)
-    summary = ""
-    if holds is not None:
-        summary = f"<p>{esc(labels.t('sweep.summary', lang, held=sum(holds), total=len(holds)))}</p>"
-    return HTML(summary + table(headers, body, cls="numbers"))
+    summary = labels.t("sweep.summary", lang, held=sum(holds), total=len(holds)) if holds is not None else None
+    return HTML(render("explore/sweep_table.html.j2", summary=summary, headers=headers, rows=body))
 
 
 def sensitivity_section(result: dict, spec: dict, lang: str) -> HTML:
     """Bar chart of the indices with their confidence intervals, and a plain-language ranking."""
     factors = result["factors"]
-    fig, ax = plt.subplots(figsize=(8, 0.6 + 0.5 * len(factors)))
-    y = np.arange(len(factors))
-    if result["method"] == "sobol":
-        bars = (("first_order", labels.t("sens.first", lang), "#4292c6"),
-                ("total_order", labels.t("sens.total", lang), "#08306b"))
-        for k, (key, name, colour) in enumerate(bars):
-            values = np.array([np.nan if v is None else v for v in result[key]])
-            ci = np.array([[np.nan, np.nan] if c is None or None in c else c for c in result[key + "_ci"]])
-            err = np.abs(np.vstack([values - ci[:, 0], ci[:, 1] - values]))
-            ax.barh(y + (k - 0.5) * 0.4, values, 0.4, xerr=err, color=colour, label=name, capsize=3)
-        score = result["total_order"]
-    else:
-        values = np.array(result["mu_star"])
-        ax.barh(y, values, 0.5, xerr=np.array(result["mu_star_ci"]), color="#08306b", capsize=3, label="μ*")
-        score = result["mu_star"]
-    ax.set_yticks(y, [plain(f) for f in factors])
-    ax.invert_yaxis()
-    ax.legend(frameon=False, fontsize=8)
-    ax.grid(alpha=0.3, axis="x")
-    ax.set_title(plain(spec["metric"]), fontsize=9)
-    chart = figure(fig, alt=labels.t("sens.title", lang))
+    score = result["total_order"] if result["method"] == "sobol" else result["mu_star"]
     order = sorted(range(len(factors)), key=lambda i: -(score[i] or 0.0))
     measure = labels.t("sens.by_total" if result["method"] == "sobol" else "sens.by_mu_star", lang)
     ranked = labels.t("sens.ranking", lang, metric=spec["metric"], measure=measure,
@@ -137,15 +126,41 @@ def sensitivity_section(result: dict, spec: dict, lang: str) -> HTML:
     headers = ([labels.t("sens.factor", lang), labels.t("sens.first", lang), "CI", labels.t("sens.total", lang), "CI"]
                if result["method"] == "sobol" else [labels.t("sens.factor", lang), "μ*", "± CI", "μ", "σ"])
     method = labels.t(f"sens.method_{result['method']}", lang, evaluations=result["evaluations"])
-    return HTML(f"<section><p>{esc(ranked)}</p>{chart}{table(headers, rows, cls='numbers')}"
-                f"<p>{esc(method)}</p></section>")
+    return HTML(render("explore/sensitivity.html.j2", ranking=ranked, chart=_sensitivity_chart(result, spec, lang),
+                       alt=labels.t("sens.title", lang), headers=headers, rows=rows, method=method))
+
+
+def _sensitivity_chart(result: dict, spec: dict, lang: str) -> str:
+    """The indices as horizontal bars with their confidence intervals, as a data: URI."""
+    factors = result["factors"]
+    with style():
+        fig = Figure(figsize=(8, 0.6 + 0.5 * len(factors)))
+        ax = fig.subplots()
+        y = np.arange(len(factors))
+        if result["method"] == "sobol":
+            bars = (("first_order", labels.t("sens.first", lang), "#4292c6"),
+                    ("total_order", labels.t("sens.total", lang), "#08306b"))
+            for k, (key, name, colour) in enumerate(bars):
+                values = np.array([np.nan if v is None else v for v in result[key]])
+                ci = np.array([[np.nan, np.nan] if c is None or None in c else c for c in result[key + "_ci"]])
+                err = np.abs(np.vstack([values - ci[:, 0], ci[:, 1] - values]))
+                ax.barh(y + (k - 0.5) * 0.4, values, 0.4, xerr=err, color=colour, label=name, capsize=3)
+        else:
+            values = np.array(result["mu_star"])
+            ax.barh(y, values, 0.5, xerr=np.array(result["mu_star_ci"]), color="#08306b", capsize=3, label="μ*")
+        ax.set_yticks(y, [plain(f) for f in factors])
+        ax.invert_yaxis()
+        ax.legend(frameon=False, fontsize=8)
+        ax.grid(alpha=0.3, axis="x")
+        ax.set_title(plain(spec["metric"]), fontsize=9)
+        return figure_uri(fig)
 
 
 def sensitivity_header(spec: dict, lang: str) -> HTML:
     ranges = "; ".join(f"{v['key']} ∈ [{v['lo']:g}, {v['hi']:g}]" for v in spec["vary"])
-    return HTML(f'<header class="brief-header"><h1>{esc(labels.t("sens.title", lang))}: {esc(spec["title"])}</h1>'
-                f"<p>{esc(labels.t('sens.metric', lang))}: <code>{esc(spec['metric'])}</code> · {esc(ranges)}</p>"
-                "</header>")
+    return HTML(render("explore/sensitivity_header.html.j2", heading=labels.t("sens.title", lang),
+                       title=spec["title"], metric_label=labels.t("sens.metric", lang), metric=spec["metric"],
+                       ranges=ranges))
 
 
 def _num(x) -> str:

@@ -17,6 +17,8 @@ LABELS: dict[str, dict[str, str]] = {
     "brief.method": {"zh": "假设与方法", "en": "Assumptions and method"},
     "brief.appendix": {"zh": "附录：参数与来源", "en": "Appendix: parameters and sources"},
     "brief.provenance": {"zh": "可复现信息", "en": "Provenance"},
+    "brief.metric": {"zh": "指标", "en": "Metric"},
+    "brief.value": {"zh": "取值", "en": "Value"},
     "param.key": {"zh": "参数", "en": "Parameter"},
     "param.value": {"zh": "取值", "en": "Value"},
     "param.unit": {"zh": "单位", "en": "Unit"},
@@ -45,11 +47,6 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "各年均值与规则生效概率（跨模拟路径平均）。",
         "en": "Yearly means and how often each part of the rule binds (averaged over paths).",
     },
-    "revenue.k_total": {"zh": "开发区所得合计（{y0}–{y1}，均值）", "en": "Zone payout, {y0}–{y1} (mean)"},
-    "revenue.k_floor": {"zh": "保底生效（路径-年份占比）", "en": "Floor binds (share of path-years)"},
-    "revenue.k_cap": {"zh": "封顶生效（路径-年份占比）", "en": "Cap binds (share of path-years)"},
-    "revenue.k_marginal": {"zh": "边际留成率（平均）", "en": "Marginal retention (average)"},
-    "revenue.k_pooled": {"zh": "县级统筹合计（均值）", "en": "Pooled by the county (mean total)"},
     "revenue.f_totals": {
         "zh": "{y0}–{y1} 年，开发区平均共得 {total}（90% 区间 {lo} 至 {hi}）；县级财政平均补足 {topup}，统筹 {pooled}。",
         "en": "Over {y0}–{y1} the zone receives {total} on average (90% range {lo} to {hi}); "
@@ -111,10 +108,6 @@ LABELS: dict[str, dict[str, str]] = {
     "salary.curve_chart": {"zh": "误排与考核信度", "en": "Misranking against reliability"},
     "salary.grade_caption": {"zh": "等次、比例、系数与薪酬；少于 5 人的格子不显示。", "en": "Grades, quotas, coefficients and pay; cells with fewer than 5 people are hidden."},
     "salary.post_caption": {"zh": "各岗位与序列的总薪酬分布；少于 5 人的格子不显示。", "en": "Total pay by post and track; cells with fewer than 5 people are hidden."},
-    "salary.k_gini": {"zh": "薪酬基尼系数", "en": "Gini of total pay"},
-    "salary.k_misrank": {"zh": "中位数以上被误排概率", "en": "Misranked below the median"},
-    "salary.k_incentive": {"zh": "每提高 1 个标准差的期望增薪", "en": "Extra pay per sd of performance"},
-    "salary.k_precision": {"zh": "最高等次命中率", "en": "Top-grade precision"},
     "salary.f_spread": {
         "zh": "{n} 人的总薪酬基尼系数为 {gini}，P90/P10 为 {ratio}；绩效薪酬共发放 {spent}，为预算 {pool} 的 {share}。",
         "en": "Across {n} staff the Gini of total pay is {gini} and P90/P10 is {ratio}; performance pay spends {spent}, {share} of the {pool} budget.",
@@ -172,9 +165,6 @@ LABELS: dict[str, dict[str, str]] = {
     "land.available": {"zh": "可供用地（亩）", "en": "Land available (mu)"},
     "land.tax_per_mu": {"zh": "亩均税收（万元）", "en": "Tax per mu (CNY 10k)"},
     "land.revenue": {"zh": "土地出让收入（亿元）", "en": "Land sales (CNY 100m)"},
-    "land.k_lost": {"zh": "因无空间流失的项目占比", "en": "Projects lost for want of space"},
-    "land.k_occupancy": {"zh": "期末厂房出租率", "en": "Factory occupancy at the end"},
-    "land.k_exhausted": {"zh": "期内用地耗尽概率", "en": "P(land runs out in the horizon)"},
     "land.f_supply": {
         "zh": "{y0}–{y1} 年平均签约 {signed} 个项目、投产 {producing} 个；因等不到空间流失的占需要空间项目的 {lost}（用地项目 {lost_land}，厂房项目 {lost_factory}），获得空间者平均等待 {wait} 个月。",
         "en": "Over {y0}–{y1}, {signed} projects sign and {producing} reach production on average; {lost} of those needing space are lost waiting for it ({lost_land} of land projects, {lost_factory} of factory projects), and those served wait {wait} months on average.",

@@ -1,87 +1,43 @@
-"""The pieces of a brief, as HTML the notebook displays.
+"""The pieces of a zone brief, as HTML the notebook displays.
 
-Every function takes a :class:`simlib.run.ScenarioRun` and returns an
-``IPython.display.HTML``.  Text from a scenario file is passed through
-:func:`esc` and never interpreted; the words come from :mod:`simlib.labels`;
-every sentence of the findings is filled in from the run's metrics.  Charts
-are PNG images embedded as ``data:`` URIs, so the brief is one file.
+Every function takes a :class:`simlib.scenario.ScenarioRun` and returns an
+``IPython.display.HTML``.  The functions here compute what a brief says: the
+words come from :mod:`simlib.brief.labels`, every sentence of the findings is
+filled in from the run's metrics, and charts are drawn with
+:mod:`simlib.brief.charts` (PNG images embedded as ``data:`` URIs, so the brief is
+one file).  The markup comes from the Jinja2 templates in ``templates/zone/``
+(:mod:`simlib.brief.html`), which escape every value: text from a scenario file is
+shown as text and never interpreted.
+
+:func:`section` shows any model of the registry: revenue, salary and land have
+sections of their own (:data:`SECTIONS`); any other model (one a plugin adds) gets
+:func:`generic_section`, its title and tables of its metrics.
 """
 
 from __future__ import annotations
 
-import base64
-import html
-import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
-import matplotlib
 import numpy as np
+from IPython.display import HTML
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402  (the backend must be chosen first)
-from IPython.display import HTML  # noqa: E402
-
-from simlib.brief import labels  # noqa: E402
-from simlib.brief.headlines import headlines, label, show  # noqa: E402
-from simlib.brief.labels import money, percent, wan  # noqa: E402
-from simlib.scenario import ScenarioRun  # noqa: E402
-
-
-def _use_cjk_font() -> None:
-    """Draw charts with Noto Sans CJK SC (shipped by the mpl-font package) so Chinese renders."""
-    from importlib.resources import files
-
-    from matplotlib import font_manager
-
-    font = files("mpl_font") / "fonts" / "noto" / "NotoSansCJKsc-Regular.otf"
-    font_manager.fontManager.addfont(str(font))
-    name = font_manager.FontProperties(fname=str(font)).get_name()
-    plt.rcParams["font.family"] = "sans-serif"
-    plt.rcParams["font.sans-serif"] = [name, "DejaVu Sans"]
-    plt.rcParams["axes.unicode_minus"] = False
-
-
-_use_cjk_font()
-
-
-def esc(value: object) -> str:
-    """Text for HTML: every ``<``, ``&`` and quote from a scenario becomes an entity."""
-    return html.escape(str(value), quote=True)
-
-
-def plain(text: object) -> str:
-    """Scenario text for a chart: matplotlib would read ``$…$`` as mathematics."""
-    return str(text).replace("$", r"\$")
-
-
-def table(headers: Sequence[str], rows: Iterable[Sequence[object]], caption: str = "", cls: str = "") -> str:
-    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
-    body = "".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in rows)
-    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return f'<table class="{esc(cls)}">{cap}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-
-
-def figure(fig: plt.Figure, alt: str, caption: str = "") -> str:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
-    plt.close(fig)
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
-    cap = f"<figcaption>{esc(caption)}</figcaption>" if caption else ""
-    return f'<figure><img src="data:image/png;base64,{data}" alt="{esc(alt)}">{cap}</figure>'
-
-
-def fan_chart(ax: plt.Axes, years: Sequence, fan: dict, lang: str, scale: float = 1.0) -> None:
-    """90% and 50% bands and the median of a quantile fan (keys p05 … p95), on ``ax``."""
-    q = {k: np.asarray(v, dtype=float) * scale for k, v in fan.items()}
-    ax.fill_between(years, q["p05"], q["p95"], color="#9ecae1", label=labels.t("revenue.fan_90", lang))
-    ax.fill_between(years, q["p25"], q["p75"], color="#4292c6", label=labels.t("revenue.fan_50", lang))
-    ax.plot(years, q["p50"], color="#08306b", lw=2, label=labels.t("revenue.fan_median", lang))
+from simlib import models
+from simlib.brief import labels
+from simlib.brief.charts import fan_chart, figure_uri, plain, style
+from simlib.brief.headlines import headlines, label, show
+from simlib.brief.html import render
+from simlib.brief.labels import money, percent, wan
+from simlib.scenario import ScenarioRun
 
 
 def _lang(run: ScenarioRun) -> str:
     return run.scenario.params.meta.language
+
+
+def _html(template: str, **context: object) -> HTML:
+    return HTML(render(template, **context))
 
 
 # -- document parts ------------------------------------------------------------
@@ -93,33 +49,22 @@ def header(run: ScenarioRun) -> HTML:
     rows = [(labels.t("brief.zone", lang), meta.zone), (labels.t("brief.scenario", lang), sc.path.name)]
     if sc.overrides:
         rows.append((labels.t("brief.overrides", lang), "; ".join(sc.overrides)))
-    facts = "".join(f"<div><dt>{esc(k)}</dt><dd>{esc(v)}</dd></div>" for k, v in rows)
-    desc = f"<p>{esc(meta.description)}</p>" if meta.description else ""
-    return HTML(f'<header class="brief-header"><h1>{esc(meta.title)}</h1><dl>{facts}</dl>{desc}</header>')
+    return _html("zone/header.html.j2", title=meta.title, facts=rows, description=meta.description)
 
 
 def key_numbers(run: ScenarioRun) -> HTML:
     """Three to five headline figures, spread over the models the scenario uses."""
     lang = _lang(run)
-    cells = "".join(
-        f'<div class="key"><div class="v">{esc(show(value, kind, lang))}</div>'
-        f'<div class="k">{esc(label(h, run.metrics[section], lang))}</div></div>'
-        for section, h, value in headlines(run.metrics, limit=5) for kind in [h.kind])
-    return HTML(f'<section class="key-numbers"><h2>{esc(labels.t("brief.key_numbers", lang))}</h2>'
-                f'<div class="keys">{cells}</div></section>')
+    keys = [(show(value, h.kind, lang), label(h, run.metrics[section], lang))
+            for section, h, value in headlines(run.metrics, limit=5)]
+    return _html("zone/key_numbers.html.j2", heading=labels.t("brief.key_numbers", lang), keys=keys)
 
 
 def findings(run: ScenarioRun) -> HTML:
+    """The sentences of every model the run has that writes findings (a generic model writes none)."""
     lang = _lang(run)
-    sentences = []
-    if "revenue" in run.data:
-        sentences += revenue_findings(run)
-    if "salary" in run.data:
-        sentences += salary_findings(run)
-    if "land" in run.data:
-        sentences += land_findings(run)
-    items = "".join(f"<li>{esc(s)}</li>" for s in sentences)
-    return HTML(f'<section class="findings"><h2>{esc(labels.t("brief.findings", lang))}</h2><ul>{items}</ul></section>')
+    sentences = [s for name in run.metrics if name in FINDINGS for s in FINDINGS[name](run)]
+    return _html("zone/findings.html.j2", heading=labels.t("brief.findings", lang), sentences=sentences)
 
 
 def revenue_findings(run: ScenarioRun) -> list[str]:
@@ -154,16 +99,17 @@ def revenue_section(run: ScenarioRun) -> HTML:
     m = run.data["revenue"]
     t = lambda key, **kw: labels.t(key, lang, **kw)  # noqa: E731
     years = m["years"]
-    fig, axes = plt.subplots(1, 2, figsize=(10, 3.6), sharex=True)
-    for ax, series, title in zip(axes, ("tax", "zone_payout"), (t("revenue.tax"), t("revenue.payout"))):
-        fan_chart(ax, years, m["fan"][series], lang)
-        ax.set_title(title)
-        ax.set_xlabel(t("revenue.year"))
-        ax.set_ylabel(t("revenue.money_unit"))
-        ax.grid(alpha=0.3)
-    axes[0].legend(loc="upper left", frameon=False)
-    chart = figure(fig, alt=f"{t('revenue.tax')} / {t('revenue.payout')}",
-                   caption=t("revenue.fan_caption", paths=f"{m['paths']:,}"))
+    with style():
+        fig = Figure(figsize=(10, 3.6))
+        axes = fig.subplots(1, 2, sharex=True)
+        for ax, series, title in zip(axes, ("tax", "zone_payout"), (t("revenue.tax"), t("revenue.payout"))):
+            fan_chart(ax, years, m["fan"][series], lang)
+            ax.set_title(title)
+            ax.set_xlabel(t("revenue.year"))
+            ax.set_ylabel(t("revenue.money_unit"))
+            ax.grid(alpha=0.3)
+        axes[0].legend(loc="upper left", frameon=False)
+        chart = figure_uri(fig)
     rows = [
         (y, f"{tax:.2f}", f"{pay:.2f}", f"{top:.2f}", f"{pool:.2f}", percent(pf), percent(pc), f"{mr:.3f}")
         for y, tax, pay, top, pool, pf, pc, mr in zip(
@@ -174,8 +120,10 @@ def revenue_section(run: ScenarioRun) -> HTML:
     headers = [t("revenue.year"), f"{t('revenue.tax')} ({unit})", f"{t('revenue.payout')} ({unit})",
                f"{t('revenue.topup')} ({unit})", f"{t('revenue.pooled')} ({unit})",
                t("revenue.p_floor"), t("revenue.p_cap"), t("revenue.marginal")]
-    tbl = table(headers, rows, caption=t("revenue.table_caption"), cls="numbers")
-    return HTML(f'<section class="model"><h2>{esc(t("revenue.title"))}</h2>{chart}{tbl}</section>')
+    return _html("zone/revenue.html.j2", title=t("revenue.title"), chart=chart,
+                 alt=f"{t('revenue.tax')} / {t('revenue.payout')}",
+                 caption=t("revenue.fan_caption", paths=f"{m['paths']:,}"),
+                 headers=headers, rows=rows, table_caption=t("revenue.table_caption"))
 
 
 def salary_findings(run: ScenarioRun) -> list[str]:
@@ -214,49 +162,53 @@ def salary_section(run: ScenarioRun) -> HTML:
     t = lambda key, **kw: labels.t(key, lang, **kw)  # noqa: E731
     unit = t("salary.pay_unit")
 
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 3.6))
-    shown = [r for r in m["by_grade"] if not r["total_pay"]["hidden"]]
-    ys = np.arange(len(shown))
-    for y, row in zip(ys, shown):
-        tp = row["total_pay"]
-        ax1.plot([tp["p10"], tp["p90"]], [y, y], color="#4292c6", lw=6, solid_capstyle="butt")
-        ax1.plot(tp["p50"], y, "o", color="#08306b")
-    ax1.set_yticks(ys, [plain(r["grade"]) for r in shown])
-    ax1.invert_yaxis()
-    ax1.set_xlabel(unit)
-    ax1.set_title(t("salary.pay_chart"))
-    ax1.grid(alpha=0.3, axis="x")
-    c = m["misrank_curve"]
-    ax2.plot(c["reliability"], c["misrank_oracle"], color="#999", lw=1.5, label=t("salary.oracle"))
-    ax2.plot(c["reliability"], c["misrank_simulated"], "o-", color="#08306b", label=t("salary.simulated"))
-    ax2.plot(c["reliability"], c["top_grade_not_truly_top"], "s--", color="#c44e52", label=t("salary.wrong_top"))
-    ax2.axvline(p.appraisal.reliability, color="#555", ls=":", label=t("salary.this_scenario"))
-    ax2.set_xlabel(t("salary.reliability"), fontsize=8)
-    ax2.set_title(t("salary.curve_chart"))
-    ax2.set_ylim(0, None)
-    ax2.legend(frameon=False, fontsize=7)
-    ax2.grid(alpha=0.3)
-    chart = figure(fig, alt=t("salary.curve_chart"))
+    with style():
+        fig = Figure(figsize=(10, 3.6))
+        ax1, ax2 = fig.subplots(1, 2)
+        shown = [r for r in m["by_grade"] if not r["total_pay"]["hidden"]]
+        ys = np.arange(len(shown))
+        for y, row in zip(ys, shown):
+            tp = row["total_pay"]
+            ax1.plot([tp["p10"], tp["p90"]], [y, y], color="#4292c6", lw=6, solid_capstyle="butt")
+            ax1.plot(tp["p50"], y, "o", color="#08306b")
+        ax1.set_yticks(ys, [plain(r["grade"]) for r in shown])
+        ax1.invert_yaxis()
+        ax1.set_xlabel(unit)
+        ax1.set_title(t("salary.pay_chart"))
+        ax1.grid(alpha=0.3, axis="x")
+        c = m["misrank_curve"]
+        ax2.plot(c["reliability"], c["misrank_oracle"], color="#999", lw=1.5, label=t("salary.oracle"))
+        ax2.plot(c["reliability"], c["misrank_simulated"], "o-", color="#08306b", label=t("salary.simulated"))
+        ax2.plot(c["reliability"], c["top_grade_not_truly_top"], "s--", color="#c44e52",
+                 label=t("salary.wrong_top"))
+        ax2.axvline(p.appraisal.reliability, color="#555", ls=":", label=t("salary.this_scenario"))
+        ax2.set_xlabel(t("salary.reliability"), fontsize=8)
+        ax2.set_title(t("salary.curve_chart"))
+        ax2.set_ylim(0, None)
+        ax2.legend(frameon=False, fontsize=7)
+        ax2.grid(alpha=0.3)
+        chart = figure_uri(fig)
 
     def cell(summary: dict, key: str) -> str:
         return t("salary.hidden") if summary["hidden"] else f"{summary[key]:.2f}"
 
-    grades = table(
-        [t("salary.grade"), t("salary.quota"), t("salary.coefficient"), t("salary.count"),
+    grades = dict(
+        headers=[t("salary.grade"), t("salary.quota"), t("salary.coefficient"), t("salary.count"),
          f"{t('salary.p50')} ({unit})", f"{t('salary.perf_median')} ({unit})"],
-        [(r["grade"], percent(r["quota"], 0), f"{r['coefficient']:.2f}",
+        rows=[(r["grade"], percent(r["quota"], 0), f"{r['coefficient']:.2f}",
           t("salary.hidden") if r["total_pay"]["hidden"] else r["total_pay"]["count"],
           cell(r["total_pay"], "p50"), cell(r["performance_pay"], "p50")) for r in m["by_grade"]],
-        caption=t("salary.grade_caption"), cls="numbers")
-    posts = table(
-        [t("salary.post"), t("salary.track"), t("salary.count"), f"{t('salary.p10')} ({unit})",
+        caption=t("salary.grade_caption"))
+    posts = dict(
+        headers=[t("salary.post"), t("salary.track"), t("salary.count"), f"{t('salary.p10')} ({unit})",
          f"{t('salary.p50')} ({unit})", f"{t('salary.p90')} ({unit})"],
-        [(r["post"].split("/", 1)[1].replace("*", t("salary.all")), t(f"salary.{r['track']}"),
+        rows=[(r["post"].split("/", 1)[1].replace("*", t("salary.all")), t(f"salary.{r['track']}"),
           t("salary.hidden") if r["total_pay"]["hidden"] else r["total_pay"]["count"],
           cell(r["total_pay"], "p10"), cell(r["total_pay"], "p50"), cell(r["total_pay"], "p90"))
          for r in m["by_post"]],
-        caption=t("salary.post_caption"), cls="numbers")
-    return HTML(f'<section class="model"><h2>{esc(t("salary.title"))}</h2>{chart}{grades}{posts}</section>')
+        caption=t("salary.post_caption"))
+    return _html("zone/salary.html.j2", title=t("salary.title"), chart=chart, alt=t("salary.curve_chart"),
+                 grades=grades, posts=posts)
 
 
 def land_findings(run: ScenarioRun) -> list[str]:
@@ -299,29 +251,33 @@ def land_section(run: ScenarioRun) -> HTML:
     m = run.data["land"]
     t = lambda key, **kw: labels.t(key, lang, **kw)  # noqa: E731
     years = m["years"]
-    fig, axes = plt.subplots(2, 2, figsize=(10, 7))
-    panels = (("occupancy_rate", t("land.occupancy"), 100.0, "%"),
-              ("vacant_m2", t("land.vacant"), 1e-4, t("land.m2_unit")),
-              ("land_left_mu", t("land.left"), 1.0, t("land.mu_unit")))
-    for ax, (key, title, scale, unit) in zip(axes.flat, panels):
-        fan_chart(ax, years, m["fan"][key], lang, scale)
-        ax.set_title(title if key != "land_left_mu"
-                     else f"{title}\n{t('land.p_exhausted', p=percent(m['p_land_exhausted']))}")
-        ax.set_ylabel(unit)
-        ax.set_ylim(0, None)
-        ax.grid(alpha=0.3)
-    axes[0, 0].legend(frameon=False, fontsize=8)
-    ax = axes[1, 1]
-    steps = ("negotiated", "signed", "registered", "started", "producing")
-    x = np.arange(len(steps))
-    ax.bar(x - 0.2, [m["funnel"]["expected"][s] for s in steps], 0.4, color="#bdbdbd", label=t("land.expected"))
-    ax.bar(x + 0.2, [m["funnel"]["simulated"][s] for s in steps], 0.4, color="#08306b", label=t("land.simulated"))
-    ax.set_xticks(x, [t(f"land.stage.{s}") for s in steps])
-    ax.set_title(t("land.funnel", y0=years[0], y1=years[-1]))
-    ax.legend(frameon=False, fontsize=8)
-    ax.grid(alpha=0.3, axis="y")
-    fig.tight_layout()
-    chart = figure(fig, alt=t("land.title"))
+    with style():
+        fig = Figure(figsize=(10, 7))
+        axes = fig.subplots(2, 2)
+        panels = (("occupancy_rate", t("land.occupancy"), 100.0, "%"),
+                  ("vacant_m2", t("land.vacant"), 1e-4, t("land.m2_unit")),
+                  ("land_left_mu", t("land.left"), 1.0, t("land.mu_unit")))
+        for ax, (key, title, scale, unit) in zip(axes.flat, panels):
+            fan_chart(ax, years, m["fan"][key], lang, scale)
+            ax.set_title(title if key != "land_left_mu"
+                         else f"{title}\n{t('land.p_exhausted', p=percent(m['p_land_exhausted']))}")
+            ax.set_ylabel(unit)
+            ax.set_ylim(0, None)
+            ax.grid(alpha=0.3)
+        axes[0, 0].legend(frameon=False, fontsize=8)
+        ax = axes[1, 1]
+        steps = ("negotiated", "signed", "registered", "started", "producing")
+        x = np.arange(len(steps))
+        ax.bar(x - 0.2, [m["funnel"]["expected"][s] for s in steps], 0.4, color="#bdbdbd",
+               label=t("land.expected"))
+        ax.bar(x + 0.2, [m["funnel"]["simulated"][s] for s in steps], 0.4, color="#08306b",
+               label=t("land.simulated"))
+        ax.set_xticks(x, [t(f"land.stage.{s}") for s in steps])
+        ax.set_title(t("land.funnel", y0=years[0], y1=years[-1]))
+        ax.legend(frameon=False, fontsize=8)
+        ax.grid(alpha=0.3, axis="y")
+        fig.tight_layout()
+        chart = figure_uri(fig)
 
     def num(x, fmt: str) -> str:
         return "—" if x is None else format(x, fmt)
@@ -336,46 +292,90 @@ def land_section(run: ScenarioRun) -> HTML:
     headers = [t("land.year"), t("land.signed"), t("land.producing"), t("land.lost"), t("land.wait"),
                t("land.occupancy"), f"{t('land.vacant')} ({t('land.m2_unit')})", t("land.available"),
                t("land.tax_per_mu"), t("land.revenue")]
-    tbl = table(headers, rows, caption=t("land.table_caption"), cls="numbers")
-    return HTML(f'<section class="model"><h2>{esc(t("land.title"))}</h2>{chart}{tbl}</section>')
+    return _html("zone/land.html.j2", title=t("land.title"), chart=chart, alt=t("land.title"),
+                 headers=headers, rows=rows, table_caption=t("land.table_caption"))
+
+
+def revenue_method(run: ScenarioRun) -> list[str]:
+    lang = _lang(run)
+    rev = run.scenario.params.revenue
+    s, g = rev.sharing, rev.growth
+    shocks = ""
+    if g.shocks:
+        items = ", ".join(f"{x.year}: {x.change:+.0%}" for x in g.shocks)
+        shocks = labels.t("revenue.shocks", lang, items=items)
+    reset = (labels.t("revenue.no_reset", lang) if s.base_reset_years is None
+             else labels.t("revenue.reset", lang, n=s.base_reset_years))
+    return [labels.t(
+        "revenue.method", lang, base_year=rev.base_year, base_tax=money(rev.base_tax, lang),
+        mean=percent(g.mean), vol=f"{g.volatility:.2f}", shocks=shocks, share=f"{s.zone_share:.2f}",
+        floor=money(s.floor, lang),
+        cap=money(s.cap, lang) if s.cap is not None else labels.t("revenue.no_cap", lang),
+        ret=f"{s.excess_return:.2f}", reset=reset)]
+
+
+def salary_method(run: ScenarioRun) -> list[str]:
+    lang = _lang(run)
+    sal = run.scenario.params.salary
+    a = run.data["salary"]["noise_sd"]
+    return [labels.t(
+        "salary.method", lang, r=f"{sal.appraisal.reliability:.2f}", sd=f"{a['score']:.2f}",
+        dept=labels.t("salary.dept_effect", lang, sd=f"{sal.department_effect_sd:.2f}")
+        if sal.department_effect_sd > 0 else "",
+        parts=", ".join(f"{k} {v:.2f}" for k, v in a.items() if k != "score"),
+        scope=labels.t(f"salary.scope_{sal.appraisal.scope}", lang),
+        standard=wan(sal.pay.standard_amount, lang),
+        mode=labels.t(f"salary.mode_{sal.pay.pool_mode}", lang))]
+
+
+def land_method(run: ScenarioRun) -> list[str]:
+    lang = _lang(run)
+    ld = run.scenario.params.land
+    return [labels.t("land.method", lang, paths=f"{ld.paths:,}", years=ld.horizon_years,
+                     lag=ld.factories.lag_months, policy=labels.t(f"land.policy.{ld.factories.policy}", lang),
+                     arrivals=f"{ld.pipeline.arrivals_per_year:g}", wait=ld.max_wait_months)]
 
 
 def method(run: ScenarioRun) -> HTML:
+    """One paragraph per model the run has that describes its method (a generic model has none)."""
     lang = _lang(run)
-    parts = []
-    rev = run.scenario.params.revenue
-    if rev is not None:
-        s, g = rev.sharing, rev.growth
-        shocks = ""
-        if g.shocks:
-            items = ", ".join(f"{x.year}: {x.change:+.0%}" for x in g.shocks)
-            shocks = labels.t("revenue.shocks", lang, items=items)
-        reset = (labels.t("revenue.no_reset", lang) if s.base_reset_years is None
-                 else labels.t("revenue.reset", lang, n=s.base_reset_years))
-        parts.append(labels.t(
-            "revenue.method", lang, base_year=rev.base_year, base_tax=money(rev.base_tax, lang),
-            mean=percent(g.mean), vol=f"{g.volatility:.2f}", shocks=shocks, share=f"{s.zone_share:.2f}",
-            floor=money(s.floor, lang),
-            cap=money(s.cap, lang) if s.cap is not None else labels.t("revenue.no_cap", lang),
-            ret=f"{s.excess_return:.2f}", reset=reset))
-    sal = run.scenario.params.salary
-    if sal is not None:
-        a = run.data["salary"]["noise_sd"]
-        parts.append(labels.t(
-            "salary.method", lang, r=f"{sal.appraisal.reliability:.2f}", sd=f"{a['score']:.2f}",
-            dept=labels.t("salary.dept_effect", lang, sd=f"{sal.department_effect_sd:.2f}")
-            if sal.department_effect_sd > 0 else "",
-            parts=", ".join(f"{k} {v:.2f}" for k, v in a.items() if k != "score"),
-            scope=labels.t(f"salary.scope_{sal.appraisal.scope}", lang),
-            standard=wan(sal.pay.standard_amount, lang),
-            mode=labels.t(f"salary.mode_{sal.pay.pool_mode}", lang)))
-    ld = run.scenario.params.land
-    if ld is not None:
-        parts.append(labels.t("land.method", lang, paths=f"{ld.paths:,}", years=ld.horizon_years,
-                              lag=ld.factories.lag_months, policy=labels.t(f"land.policy.{ld.factories.policy}", lang),
-                              arrivals=f"{ld.pipeline.arrivals_per_year:g}", wait=ld.max_wait_months))
-    body = "".join(f"<p>{esc(p)}</p>" for p in parts)
-    return HTML(f'<section class="method"><h2>{esc(labels.t("brief.method", lang))}</h2>{body}</section>')
+    paragraphs = [p for name in run.metrics if name in METHODS for p in METHODS[name](run)]
+    return _html("zone/method.html.j2", heading=labels.t("brief.method", lang), paragraphs=paragraphs)
+
+
+def generic_section(run: ScenarioRun, name: str) -> HTML:
+    """A model with no section of its own (one a plugin adds, say): its title, a table of its scalar
+    metrics (name, value) and one of its per-year metrics (a column per year), from ``run.data``."""
+    lang = _lang(run)
+    model = models.get(name)
+    data = run.data[name]
+    years = data.get("years") if isinstance(data.get("years"), list) else None
+    scalars, yearly = [], []
+    for key, value in data.items():
+        if _is_scalar(value):
+            scalars.append((key, _value(value)))
+        elif (key != "years" and years and isinstance(value, list) and len(value) == len(years)
+              and all(_is_scalar(v) for v in value)):
+            yearly.append((key, *(_value(v) for v in value)))
+    return _html(
+        "zone/generic.html.j2", title=model.title.get(lang) or next(iter(model.title.values()), name),
+        scalars=dict(headers=[labels.t("brief.metric", lang), labels.t("brief.value", lang)], rows=scalars),
+        yearly=dict(headers=[labels.t("brief.metric", lang), *(years or [])], rows=yearly))
+
+
+def section(run: ScenarioRun, name: str) -> HTML:
+    """The section of the model that reads scenario section ``name``: its own, or the generic one."""
+    dedicated = SECTIONS.get(name)
+    return dedicated(run) if dedicated is not None else generic_section(run, name)
+
+
+#: The models with sections, findings and method paragraphs of their own, by scenario section.
+SECTIONS: dict[str, Callable[[ScenarioRun], HTML]] = {
+    "revenue": revenue_section, "salary": salary_section, "land": land_section}
+FINDINGS: dict[str, Callable[[ScenarioRun], list[str]]] = {
+    "revenue": revenue_findings, "salary": salary_findings, "land": land_findings}
+METHODS: dict[str, Callable[[ScenarioRun], list[str]]] = {
+    "revenue": revenue_method, "salary": salary_method, "land": land_method}
 
 
 def parameters(run: ScenarioRun) -> HTML:
@@ -393,8 +393,7 @@ def parameters(run: ScenarioRun) -> HTML:
         rows.append((key, _show(value), info.unit if info and info.unit else "", source, flag))
     headers = [labels.t("param.key", lang), labels.t("param.value", lang), labels.t("param.unit", lang),
                labels.t("param.source", lang), ""]
-    return HTML(f'<section class="appendix"><h2>{esc(labels.t("brief.appendix", lang))}</h2>'
-                f'{table(headers, rows, cls="params")}</section>')
+    return _html("zone/parameters.html.j2", heading=labels.t("brief.appendix", lang), headers=headers, rows=rows)
 
 
 def footer(run: ScenarioRun, provenance: dict) -> HTML:
@@ -409,11 +408,23 @@ def footer(run: ScenarioRun, provenance: dict) -> HTML:
         (labels.t("prov.seed", lang), provenance["seed"]),
         (labels.t("prov.created", lang), provenance["created"]),
     ]
-    text = " · ".join(f"{esc(k)}: <code>{esc(v)}</code>" for k, v in items)
-    return HTML(f'<footer class="provenance"><h2>{esc(labels.t("brief.provenance", lang))}</h2><p>{text}</p></footer>')
+    return _html("zone/footer.html.j2", heading=labels.t("brief.provenance", lang), items=items)
 
 
 # -- helpers -------------------------------------------------------------------
+
+
+def _is_scalar(value: object) -> bool:
+    return value is None or isinstance(value, (bool, int, float, str))
+
+
+def _value(value: object) -> str:
+    """A metric of a generic model as text: numbers to four significant figures, null as a dash."""
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
 
 
 def _mean(values: Sequence[float]) -> float:

@@ -28,6 +28,7 @@ paths.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Literal
 
 import numpy as np
@@ -299,199 +300,344 @@ def simulate(params: Land, rng: np.random.Generator, inputs: None = None, trace:
     return replace(result, reverse=smallest_programme(params, seed=int(rng.integers(2**63))))
 
 
-def _months(params: Land, rng: np.random.Generator, trace: bool = False) -> LandResult:
-    """The monthly stock-flow model, every path at once."""
-    P, months, years = params.paths, params.months, params.horizon_years
-    f, pipe, proj = params.factories, params.pipeline, params.projects
-    conv = pipe.conversions()
-    hazards = {k: _rates(*conv[k]) for k in STEPS}
-    h_neg, d_neg = hazards["signed"]  # negotiated → signed
-    wait_cols = params.max_wait_months + 1
-
-    # stocks
-    U = np.full(P, params.unserviced_mu)
-    A = np.full(P, params.available_mu)
-    S = np.full(P, params.sold_mu)
-    I = np.full(P, params.idle_mu)
-    V = np.full(P, f.vacant_m2)
-    O = np.full(P, f.occupied_m2)
-    building = np.zeros((P, f.lag_months))  # ring buffer of construction starts by month slot
-    negotiated = np.zeros(P, np.int64)
-    signed = Cohorts.empty(P)
-    # the queue for space: count, need and tax by path, type and months waited so far (last = oldest)
-    q_count, q_need, q_tax = (np.zeros((P, 2, wait_cols)) for _ in range(3))
-    ages = np.arange(wait_cols)
-    served = Cohorts.empty(P)
-    started = Cohorts.empty(P)
-    producing = Cohorts.empty(P)
-
-    changes = np.zeros(months)
-    for ch in params.changes:
-        changes[12 * (ch.year - params.start_year)] += ch.in_mu
-    mean_land_need = proj.land_mu.mean
-
-    def yearly() -> np.ndarray:
-        return np.zeros((P, years))
-
-    out = {k: yearly() for k in ("occupied", "vacant", "building", "U", "A", "S", "I", "negotiated",
-                                 "screened", "lost", "served", "wait", "tax", "tax_land", "mu_producing", "sold",
-                                 "revenue")}
-    entered = {k: yearly() for k in STEPS}
-    lost_by_type = np.zeros((P, 2))
-    queued_by_type = np.zeros((P, 2))
-    served_by_type = np.zeros((P, 2))
-    exhausted = np.full(P, -1)
+def _months(params: Land, rng: np.random.Generator, trace: bool = False,
+            funnel: _Funnel | None = None) -> LandResult:
+    """The monthly stock-flow model, every path at once: one Python loop over months, each month the
+    same sequence of steps, every step vectorised over paths.  All the random draws are made by the
+    funnel up to registration (``_funnel``), which does not depend on space; ``funnel`` replays one
+    recorded from the same parameters and random numbers instead of drawing (``rng`` is then unused)."""
+    setup = _Setup.of(params)
+    st = _State.initial(params)
+    registrations = _funnel(st, setup, rng) if funnel is None else funnel.replay(st)
     tr: dict[str, list] = {}
-
-    def record(**values: np.ndarray) -> None:
-        for k, v in values.items():
-            tr.setdefault(k, []).append(np.array(v, dtype=float, copy=True))
-
-    for m in range(months):  # the only Python loop: over months, everything inside is over paths
+    for m, registering in enumerate(registrations):
         y = m // 12
-        # -- the funnel up to registration: whole projects, binomial moves --
-        # every move this month acts on who was in a stage at the start of the month; entrants
-        # join afterwards, so a stage lasts 1/(h + d) months on average, never less than one
-        arrivals = rng.poisson(pipe.arrivals_per_year / 12.0, P)
-        out["negotiated"][:, y] += arrivals
-        adv = rng.binomial(negotiated, h_neg)
-        drop = rng.binomial(negotiated - adv, d_neg / (1.0 - h_neg)) if h_neg < 1 else 0
-        negotiated += arrivals - adv - drop
-        new = _sign(adv, proj, params.standard_land, rng)
-        out["screened"][:, y] += adv - new.count.sum(axis=1)
-        entered["signed"][:, y] += new.count.sum(axis=1)
-
-        h, d = hazards["registered"]
-        n = np.rint(signed.count).astype(np.int64)
-        adv = rng.binomial(n, h)
-        drop = rng.binomial(n - adv, d / (1.0 - h)) if h < 1 else np.zeros_like(n)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            share_adv = np.where(n > 0, adv / np.maximum(n, 1), 0.0)
-            share_drop = np.where(n > 0, drop / np.maximum(n - adv, 1), 0.0)
-        registering = signed.take(share_adv)
-        signed.take(share_drop)
-        signed.add(new)
-        entered["registered"][:, y] += registering.count.sum(axis=1)
-        queued_by_type += registering.count
-
-        # -- factories: completions, then this month's starts --
-        slot = m % f.lag_months
-        completed = building[:, slot].copy()
-        V += completed
-        if f.policy == "fixed":
-            starts = np.full(P, f.build_m2_per_year / 12.0)
-        elif f.policy == "to_suit":  # build what the waiting tenants need beyond the empty and coming space
-            waiting = q_need[:, FACTORY].sum(axis=1) + registering.need[:, FACTORY]
-            pipeline_m2 = building.sum(axis=1) - completed
-            starts = np.maximum(waiting - V - pipeline_m2, 0.0)
-        else:
-            waiting = q_need[:, FACTORY].sum(axis=1) + registering.need[:, FACTORY]
-            pipeline_m2 = building.sum(axis=1) - completed
-            gap = f.target_vacancy * (O + V + pipeline_m2) + waiting - V - pipeline_m2
-            starts = np.maximum(gap, 0.0)
-            if f.build_m2_per_year > 0:
-                starts = np.minimum(starts, f.build_m2_per_year / 12.0)
-        building[:, slot] = starts
-
-        # -- land: servicing and one-off changes --
-        servicing = np.minimum(U, params.servicing_mu_per_year / 12.0)
-        U -= servicing
-        A += servicing
-        change = np.maximum(changes[m], -U)  # a removal cannot take more than is there
-        U += change
-
-        # -- the queue: oldest first, then age by a month; the oldest unserved are lost --
-        q_count[:, :, 0] += registering.count
-        q_need[:, :, 0] += registering.need
-        q_tax[:, :, 0] += registering.tax
-        supply = np.stack([A, V], axis=1)
-        # serve the oldest first: what is needed by older cohorts comes off the supply before a cohort's turn
-        older = np.cumsum(q_need[:, :, ::-1], axis=2)[:, :, ::-1] - q_need
-        served_need = np.clip(supply[:, :, None] - older, 0.0, q_need)
-        share = np.divide(served_need, q_need, out=np.ones_like(q_need), where=q_need > 0)
-        share[share > 1.0 - 1e-9] = 1.0  # rounding must not leave a sliver of a project waiting
-        served_need = share * q_need
-        got = Cohorts(*((x * share).sum(axis=2) for x in (q_count, q_need, q_tax)))
-        waited = ((q_count * share) * ages).sum(axis=2)
-        q_count *= 1.0 - share
-        q_need -= served_need
-        q_tax *= 1.0 - share
-        supply -= got.need
-        np.maximum(supply, 0.0, out=supply)  # a rounded-up sliver never leaves a negative stock
-        land_sold = A - supply[:, LAND]
-        A, V = supply[:, LAND].copy(), supply[:, FACTORY].copy()
-        served_by_type += got.count
-        # land has run out when, after this month's sales, too little is left to sell or service for one project
-        newly_out = (exhausted < 0) & (A + U < mean_land_need)
-        exhausted[newly_out] = m
-        S += land_sold
-        O += got.need[:, FACTORY]
-        out["sold"][:, y] += land_sold
-        out["revenue"][:, y] += land_sold * params.price_wan_per_mu / 1e4
-        out["served"][:, y] += got.count.sum(axis=1)
-        out["wait"][:, y] += waited.sum(axis=1)
-        gone = q_count[:, :, -1].copy()  # waited max_wait_months and still unserved: lost
-        lost_by_type += gone
-        out["lost"][:, y] += gone.sum(axis=1)
-        for q in (q_count, q_need, q_tax):  # everyone waits one month more
-            q[:, :, 1:] = q[:, :, :-1].copy()
-            q[:, :, 0] = 0.0
-
-        # -- after space: expected moves; drop-outs give their space back --
-        released = np.zeros((P, 2))
-        moves = []
-        for stage, step in ((served, "started"), (started, "producing")):  # both moves before either lands
-            h, d = hazards[step]
-            moving = stage.take(np.full((P, 2), h))
-            leaving = stage.take(np.full((P, 2), d / (1.0 - h)) if h < 1 else np.zeros((P, 2)))
-            released += leaving.need
-            entered[step][:, y] += moving.count.sum(axis=1)
-            moves.append(moving)
-        started.add(moves[0])
-        producing.add(moves[1])
-        served.add(got)  # this month's newcomers move from next month on
-        # space handed back; never more than the stock holds (idling and tenants leaving also draw on it)
-        released[:, LAND] = np.minimum(released[:, LAND], S)
-        released[:, FACTORY] = np.minimum(released[:, FACTORY], O)
-        S -= released[:, LAND]
-        I += released[:, LAND]
-        O -= released[:, FACTORY]
-        V += released[:, FACTORY]
-
-        # -- idling, revitalisation, tenants leaving --
-        idling = S * (params.idle_rate / 12.0)
-        revitalised = I * (params.revitalise_rate / 12.0)
-        leaving_m2 = O * (f.tenant_exit_rate / 12.0)
-        S -= idling
-        I += idling - revitalised
-        A += revitalised
-        O -= leaving_m2
-        V += leaving_m2
-
+        completed, starts = _build_factories(st, setup, m, registering)
+        servicing, change = _service_land(st, setup, m)
+        got, land_sold = _serve_queue(st, setup, m, y, registering)
+        released = _advance_after_space(st, setup, got, y)
+        idling, revitalised, leaving_m2 = _idle_and_revitalise(st, setup)
         if trace:
-            record(U=U, A=A, S=S, I=I, V=V, O=O, C=building.sum(axis=1), servicing=servicing, change=change,
-                   sold=land_sold, released_land=released[:, LAND], idling=idling, revitalised=revitalised,
-                   completed=completed, starts=starts, let=got.need[:, FACTORY],
-                   released_m2=released[:, FACTORY], leaving_m2=leaving_m2)
+            _record_month(tr, U=st.U, A=st.A, S=st.S, I=st.I, V=st.V, O=st.O, C=st.building.sum(axis=1),
+                          servicing=servicing, change=change, sold=land_sold, released_land=released[:, LAND],
+                          idling=idling, revitalised=revitalised, completed=completed, starts=starts,
+                          let=got.need[:, FACTORY], released_m2=released[:, FACTORY], leaving_m2=leaving_m2)
         if m % 12 == 11:
-            out["occupied"][:, y], out["vacant"][:, y] = O, V
-            out["building"][:, y] = building.sum(axis=1)
-            out["U"][:, y], out["A"][:, y], out["S"][:, y], out["I"][:, y] = U, A, S, I
-            out["tax"][:, y] = producing.tax.sum(axis=1)
-            out["tax_land"][:, y] = producing.tax[:, LAND]
-            out["mu_producing"][:, y] = producing.need[:, LAND]
+            _record_year(st, y)
+    return st.result(params, trace={k: np.array(v) for k, v in tr.items()})
 
-    return LandResult(
-        years=params.start_year + np.arange(years),
-        occupied_m2=out["occupied"], vacant_m2=out["vacant"], under_construction_m2=out["building"],
-        unserviced_mu=out["U"], available_mu=out["A"], sold_mu=out["S"], idle_mu=out["I"],
-        entered=entered, negotiated=out["negotiated"], screened_out=out["screened"], lost=out["lost"],
-        lost_by_type=lost_by_type, queued_by_type=queued_by_type, served_by_type=served_by_type,
-        served=out["served"], wait_months=out["wait"], producing_tax=out["tax"],
-        producing_land_tax=out["tax_land"], producing_mu=out["mu_producing"], land_sold=out["sold"],
-        land_sale_revenue=out["revenue"], exhausted_month=exhausted,
-        trace={k: np.array(v) for k, v in tr.items()},
-    )
+
+@dataclass(frozen=True)
+class _Setup:
+    """What the monthly steps read and never change: the parameters and what follows from them."""
+
+    params: Land
+    hazards: dict  # step → (h, d): monthly advance and drop probabilities
+    ages: np.ndarray  # months waited so far, one per queue column (0 .. max_wait_months)
+    changes: np.ndarray  # one-off change to the unserviced land in each month, mu (months,)
+    mean_land_need: float  # mu: less land than this left to sell or service counts as run out
+
+    @classmethod
+    def of(cls, params: Land) -> _Setup:
+        conv = params.pipeline.conversions()
+        changes = np.zeros(params.months)
+        for ch in params.changes:
+            changes[12 * (ch.year - params.start_year)] += ch.in_mu
+        return cls(params, {k: _rates(*conv[k]) for k in STEPS}, np.arange(params.max_wait_months + 1),
+                   changes, params.projects.land_mu.mean)
+
+
+@dataclass
+class _State:
+    """The model's stocks, every path a row (shapes below with P paths), and what it records.
+
+    Land in mu, floor space in m².  The queue for space holds count, need and tax by path, type
+    (land, factory) and months waited so far (last column = oldest).  ``yearly`` and ``entered``
+    hold P × years outputs; the ``*_by_type`` totals are P × 2.
+    """
+
+    U: np.ndarray  # unserviced land (P,)
+    A: np.ndarray  # available land
+    S: np.ndarray  # sold land
+    I: np.ndarray  # idle land
+    V: np.ndarray  # vacant floor space
+    O: np.ndarray  # occupied floor space
+    building: np.ndarray  # P × lag_months: ring buffer of construction starts by month slot
+    negotiated: np.ndarray  # projects in negotiation (P,), whole numbers
+    signed: Cohorts
+    q_count: np.ndarray  # P × 2 × (max_wait_months + 1)
+    q_need: np.ndarray
+    q_tax: np.ndarray
+    served: Cohorts  # given space, construction not yet started
+    started: Cohorts
+    producing: Cohorts
+    yearly: dict  # name → P × years
+    entered: dict  # step name → projects entering the step, P × years
+    lost_by_type: np.ndarray
+    queued_by_type: np.ndarray
+    served_by_type: np.ndarray
+    exhausted: np.ndarray  # first month with no land left to sell or service (-1: not yet), (P,)
+    scratch: np.ndarray  # 3 × the queue's shape: working space for serving the queue
+
+    @classmethod
+    def initial(cls, params: Land) -> _State:
+        P, f, wait_cols = params.paths, params.factories, params.max_wait_months + 1
+
+        def yearly() -> np.ndarray:
+            return np.zeros((P, params.horizon_years))
+
+        return cls(
+            U=np.full(P, params.unserviced_mu), A=np.full(P, params.available_mu), S=np.full(P, params.sold_mu),
+            I=np.full(P, params.idle_mu), V=np.full(P, f.vacant_m2), O=np.full(P, f.occupied_m2),
+            building=np.zeros((P, f.lag_months)), negotiated=np.zeros(P, np.int64), signed=Cohorts.empty(P),
+            q_count=np.zeros((P, 2, wait_cols)), q_need=np.zeros((P, 2, wait_cols)),
+            q_tax=np.zeros((P, 2, wait_cols)),
+            served=Cohorts.empty(P), started=Cohorts.empty(P), producing=Cohorts.empty(P),
+            yearly={k: yearly() for k in YEARLY}, entered={k: yearly() for k in STEPS},
+            lost_by_type=np.zeros((P, 2)), queued_by_type=np.zeros((P, 2)), served_by_type=np.zeros((P, 2)),
+            exhausted=np.full(P, -1), scratch=np.empty((3, P, 2, wait_cols)),
+        )
+
+    @property
+    def paths(self) -> int:
+        return self.U.size
+
+    def result(self, params: Land, trace: dict) -> LandResult:
+        out = self.yearly
+        return LandResult(
+            years=params.start_year + np.arange(params.horizon_years),
+            occupied_m2=out["occupied"], vacant_m2=out["vacant"], under_construction_m2=out["building"],
+            unserviced_mu=out["U"], available_mu=out["A"], sold_mu=out["S"], idle_mu=out["I"],
+            entered=self.entered, negotiated=out["negotiated"], screened_out=out["screened"], lost=out["lost"],
+            lost_by_type=self.lost_by_type, queued_by_type=self.queued_by_type,
+            served_by_type=self.served_by_type, served=out["served"], wait_months=out["wait"],
+            producing_tax=out["tax"], producing_land_tax=out["tax_land"], producing_mu=out["mu_producing"],
+            land_sold=out["sold"], land_sale_revenue=out["revenue"], exhausted_month=self.exhausted,
+            trace=trace,
+        )
+
+
+YEARLY = ("occupied", "vacant", "building", "U", "A", "S", "I", "negotiated", "screened", "lost", "served", "wait",
+          "tax", "tax_land", "mu_producing", "sold", "revenue")
+
+
+# -- the monthly steps, in the order they run ---------------------------------------------------
+# Every move acts on who was in a stage at the start of the month; entrants join afterwards, so a
+# stage lasts 1/(h + d) months on average, never less than one.
+
+def _funnel(st: _State, setup: _Setup, rng: np.random.Generator) -> Iterator[Cohorts]:
+    """The funnel up to registration, month by month (whole projects, binomial moves): yields each
+    month's registering projects.  The only random part of the model, and blind to space."""
+    for m in range(setup.params.months):
+        new = _negotiate_and_sign(st, setup, m // 12, rng)
+        yield _register(st, setup, new, m // 12, rng)
+
+
+@dataclass(frozen=True)
+class _Funnel:
+    """A recorded funnel: each month's registering projects and what the funnel writes to the state.
+    Replaying it gives, bit for bit, the run that draws the same random numbers, whatever the space."""
+
+    registrations: list  # Cohorts, one a month (never changed by the steps that read them)
+    yearly: dict  # "negotiated", "screened": P × years
+    entered: dict  # "signed", "registered": P × years
+    queued_by_type: np.ndarray  # P × 2
+
+    @classmethod
+    def record(cls, params: Land, rng: np.random.Generator) -> _Funnel:
+        st = _State.initial(params)
+        registrations = list(_funnel(st, _Setup.of(params), rng))
+        return cls(registrations, {k: st.yearly[k] for k in ("negotiated", "screened")},
+                   {k: st.entered[k] for k in ("signed", "registered")}, st.queued_by_type)
+
+    def replay(self, st: _State) -> list:
+        """Write the funnel's outputs into a fresh state; return the registrations to feed it."""
+        for target, source in ((st.yearly, self.yearly), (st.entered, self.entered)):
+            for k, v in source.items():
+                target[k][...] = v
+        st.queued_by_type[...] = self.queued_by_type
+        return self.registrations
+
+
+def _negotiate_and_sign(st: _State, setup: _Setup, y: int, rng: np.random.Generator) -> Cohorts:
+    """Poisson arrivals join the negotiation; whole projects sign or drop out binomially.  Returns the
+    newly signed projects that pass the standard-land screen (they join ``signed`` in ``_register``)."""
+    params = setup.params
+    h_neg, d_neg = setup.hazards["signed"]
+    arrivals = rng.poisson(params.pipeline.arrivals_per_year / 12.0, st.paths)
+    st.yearly["negotiated"][:, y] += arrivals
+    adv = rng.binomial(st.negotiated, h_neg)
+    drop = rng.binomial(st.negotiated - adv, d_neg / (1.0 - h_neg)) if h_neg < 1 else 0
+    st.negotiated += arrivals - adv - drop
+    new = _sign(adv, params.projects, params.standard_land, rng)
+    st.yearly["screened"][:, y] += adv - new.count.sum(axis=1)
+    st.entered["signed"][:, y] += new.count.sum(axis=1)
+    return new
+
+
+def _register(st: _State, setup: _Setup, new: Cohorts, y: int, rng: np.random.Generator) -> Cohorts:
+    """Signed projects register or drop out (binomially on the rounded counts), then this month's
+    signings join ``signed``.  Returns the registering projects, who queue for space this month."""
+    h, d = setup.hazards["registered"]
+    n = np.rint(st.signed.count).astype(np.int64)
+    adv = rng.binomial(n, h)
+    drop = rng.binomial(n - adv, d / (1.0 - h)) if h < 1 else np.zeros_like(n)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share_adv = np.where(n > 0, adv / np.maximum(n, 1), 0.0)
+        share_drop = np.where(n > 0, drop / np.maximum(n - adv, 1), 0.0)
+    registering = st.signed.take(share_adv)
+    st.signed.take(share_drop)
+    st.signed.add(new)
+    st.entered["registered"][:, y] += registering.count.sum(axis=1)
+    st.queued_by_type += registering.count
+    return registering
+
+
+def _build_factories(st: _State, setup: _Setup, m: int, registering: Cohorts) -> tuple[np.ndarray, np.ndarray]:
+    """Construction started ``lag_months`` ago completes into vacant space; this month's starts follow
+    the factory policy.  Returns (completed, starts) in m² (P,)."""
+    f = setup.params.factories
+    slot = m % f.lag_months
+    completed = st.building[:, slot].copy()
+    st.V += completed
+    if f.policy == "fixed":
+        starts = np.full(st.paths, f.build_m2_per_year / 12.0)
+    elif f.policy == "to_suit":  # build what the waiting tenants need beyond the empty and coming space
+        waiting = st.q_need[:, FACTORY].sum(axis=1) + registering.need[:, FACTORY]
+        pipeline_m2 = st.building.sum(axis=1) - completed
+        starts = np.maximum(waiting - st.V - pipeline_m2, 0.0)
+    else:
+        waiting = st.q_need[:, FACTORY].sum(axis=1) + registering.need[:, FACTORY]
+        pipeline_m2 = st.building.sum(axis=1) - completed
+        gap = f.target_vacancy * (st.O + st.V + pipeline_m2) + waiting - st.V - pipeline_m2
+        starts = np.maximum(gap, 0.0)
+        if f.build_m2_per_year > 0:
+            starts = np.minimum(starts, f.build_m2_per_year / 12.0)
+    st.building[:, slot] = starts
+    return completed, starts
+
+
+def _service_land(st: _State, setup: _Setup, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """Servicing moves unserviced land to available; this month's one-off change (if any) adds to or
+    takes from the unserviced land, never more than is there.  Returns (servicing, change) in mu (P,)."""
+    servicing = np.minimum(st.U, setup.params.servicing_mu_per_year / 12.0)
+    st.U -= servicing
+    st.A += servicing
+    change = np.maximum(setup.changes[m], -st.U)
+    st.U += change
+    return servicing, change
+
+
+def _serve_queue(st: _State, setup: _Setup, m: int, y: int, registering: Cohorts) -> tuple[Cohorts, np.ndarray]:
+    """The registering projects join the queue; available land and vacant space go to the queue oldest
+    first (a cohort can be served in part); then everyone waits a month more and the oldest unserved
+    are lost.  Returns (the projects given space, mu of land sold (P,))."""
+    params = setup.params
+    q_count, q_need, q_tax = st.q_count, st.q_need, st.q_tax
+    q_count[:, :, 0] += registering.count
+    q_need[:, :, 0] += registering.need
+    q_tax[:, :, 0] += registering.tax
+    supply = np.stack([st.A, st.V], axis=1)
+    # into the state's scratch buffers: fresh queue-sized temporaries every month cost page faults
+    a, b, c = st.scratch
+    # serve the oldest first: what is needed by older cohorts comes off the supply before a cohort's turn
+    np.cumsum(q_need[:, :, ::-1], axis=2, out=a)
+    older = np.subtract(a[:, :, ::-1], q_need, out=c)
+    served_need = np.clip(np.subtract(supply[:, :, None], older, out=b), 0.0, q_need, out=b)
+    share = a
+    share.fill(1.0)
+    np.divide(served_need, q_need, out=share, where=q_need > 0)
+    share[share > 1.0 - 1e-9] = 1.0  # rounding must not leave a sliver of a project waiting
+    served_need = np.multiply(share, q_need, out=b)
+    got = Cohorts(*(np.multiply(x, share, out=c).sum(axis=2) for x in (q_count, q_need, q_tax)))
+    waited = (np.multiply(q_count, share, out=c) * setup.ages).sum(axis=2)
+    kept = np.subtract(1.0, share, out=c)
+    q_count *= kept
+    q_need -= served_need
+    q_tax *= kept
+    supply -= got.need
+    np.maximum(supply, 0.0, out=supply)  # a rounded-up sliver never leaves a negative stock
+    land_sold = st.A - supply[:, LAND]
+    st.A, st.V = supply[:, LAND].copy(), supply[:, FACTORY].copy()
+    st.served_by_type += got.count
+    # land has run out when, after this month's sales, too little is left to sell or service for one project
+    newly_out = (st.exhausted < 0) & (st.A + st.U < setup.mean_land_need)
+    st.exhausted[newly_out] = m
+    st.S += land_sold
+    st.O += got.need[:, FACTORY]
+    out = st.yearly
+    out["sold"][:, y] += land_sold
+    out["revenue"][:, y] += land_sold * params.price_wan_per_mu / 1e4
+    out["served"][:, y] += got.count.sum(axis=1)
+    out["wait"][:, y] += waited.sum(axis=1)
+    gone = q_count[:, :, -1].copy()  # waited max_wait_months and still unserved: lost
+    st.lost_by_type += gone
+    out["lost"][:, y] += gone.sum(axis=1)
+    for q in (q_count, q_need, q_tax):  # everyone waits one month more
+        np.copyto(a, q)
+        q[:, :, 1:] = a[:, :, :-1]
+        q[:, :, 0] = 0.0
+    return got, land_sold
+
+
+def _advance_after_space(st: _State, setup: _Setup, got: Cohorts, y: int) -> np.ndarray:
+    """After space, moves are in expectation: served → started → producing, both moves before either
+    lands; drop-outs give their space back (idle land, vacant floor space).  This month's newly served
+    join ``served`` and move from next month on.  Returns the space released, P × 2 (mu, m²)."""
+    P = st.paths
+    released = np.zeros((P, 2))
+    moves = []
+    for stage, step in ((st.served, "started"), (st.started, "producing")):
+        h, d = setup.hazards[step]
+        moving = stage.take(np.full((P, 2), h))
+        leaving = stage.take(np.full((P, 2), d / (1.0 - h)) if h < 1 else np.zeros((P, 2)))
+        released += leaving.need
+        st.entered[step][:, y] += moving.count.sum(axis=1)
+        moves.append(moving)
+    st.started.add(moves[0])
+    st.producing.add(moves[1])
+    st.served.add(got)
+    # space handed back; never more than the stock holds (idling and tenants leaving also draw on it)
+    released[:, LAND] = np.minimum(released[:, LAND], st.S)
+    released[:, FACTORY] = np.minimum(released[:, FACTORY], st.O)
+    st.S -= released[:, LAND]
+    st.I += released[:, LAND]
+    st.O -= released[:, FACTORY]
+    st.V += released[:, FACTORY]
+    return released
+
+
+def _idle_and_revitalise(st: _State, setup: _Setup) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sold land falls idle and idle land is revitalised (盘活) back to available, at yearly rates
+    spread over the months; tenants leave occupied space.  Returns (idling mu, revitalised mu,
+    leaving m²), each (P,)."""
+    params = setup.params
+    idling = st.S * (params.idle_rate / 12.0)
+    revitalised = st.I * (params.revitalise_rate / 12.0)
+    leaving_m2 = st.O * (params.factories.tenant_exit_rate / 12.0)
+    st.S -= idling
+    st.I += idling - revitalised
+    st.A += revitalised
+    st.O -= leaving_m2
+    st.V += leaving_m2
+    return idling, revitalised, leaving_m2
+
+
+def _record_month(tr: dict[str, list], **values: np.ndarray) -> None:
+    """Append copies of this month's stocks and flows to the trace (each becomes months × paths)."""
+    for k, v in values.items():
+        tr.setdefault(k, []).append(np.array(v, dtype=float, copy=True))
+
+
+def _record_year(st: _State, y: int) -> None:
+    """End-of-year stocks and the producing projects' tax and land into year ``y``'s column."""
+    out = st.yearly
+    out["occupied"][:, y], out["vacant"][:, y] = st.O, st.V
+    out["building"][:, y] = st.building.sum(axis=1)
+    out["U"][:, y], out["A"][:, y], out["S"][:, y], out["I"][:, y] = st.U, st.A, st.S, st.I
+    out["tax"][:, y] = st.producing.tax.sum(axis=1)
+    out["tax_land"][:, y] = st.producing.tax[:, LAND]
+    out["mu_producing"][:, y] = st.producing.need[:, LAND]
 
 
 def _sign(count: np.ndarray, proj, screen, rng: np.random.Generator) -> Cohorts:
@@ -670,7 +816,9 @@ def smallest_programme(params: Land, seed: int) -> ReverseAnswer:
 
     Every evaluation reuses the same seed (common random numbers), so the lost
     share is a deterministic, non-increasing function of the rate and
-    ``scipy.optimize.brentq`` can bracket it.
+    ``scipy.optimize.brentq`` can bracket it.  The random part of the model, the
+    funnel up to registration, is drawn once and replayed for every rate, and a
+    rate already tried is not run again.
     """
     from scipy.optimize import brentq
 
@@ -681,15 +829,22 @@ def smallest_programme(params: Land, seed: int) -> ReverseAnswer:
     if factory:
         base = base.model_copy(update={"factories": base.factories.model_copy(update={"policy": "fixed"})})
 
+    # the funnel (all the random draws) does not depend on the lever: draw it once, replay it for every rate
+    funnel = _Funnel.record(base, np.random.default_rng(seed))
+    known: dict[float, float] = {}  # brentq and the checks below come back to rates already tried
+
     def lost_share(rate: float) -> float:
+        if rate in known:
+            return known[rate]
         if factory:
             p = base.model_copy(update={"factories": base.factories.model_copy(
                 update={"build_m2_per_year": max(rate, 1e-9)})})
         else:
             p = base.model_copy(update={"servicing_mu_per_year": rate})
-        result = _months(p, np.random.default_rng(seed))
+        result = _months(p, np.random.default_rng(seed), funnel=funnel)
         decided = result.lost_by_type[:, kind] + result.served_by_type[:, kind]
-        return _share(result.lost_by_type[:, kind], decided)
+        known[rate] = _share(result.lost_by_type[:, kind], decided)
+        return known[rate]
 
     proj, pipe = params.projects, params.pipeline
     share = (1 - proj.land_share) if factory else proj.land_share

@@ -135,32 +135,57 @@ def split(tax, base, *, zone_share: float, floor: float = 0.0, cap: float | None
     tax = np.asarray(tax, dtype=float)
     base = np.asarray(base, dtype=float)
     cap_ = np.inf if cap is None else float(cap)
-    # in place where possible: at 100,000 paths × 20 years every temporary array costs milliseconds
-    raw = np.subtract(tax, base, out=np.empty(np.broadcast_shapes(tax.shape, base.shape)))  # 0-d stays an array
+    # in place where possible: at 100,000 paths × 20 years every pass over an array costs a millisecond
+    shape = np.broadcast_shapes(tax.shape, base.shape)
+    # the five float outputs as rows of one block: one fresh allocation to fault in, not five
+    block = np.empty((5, *shape))
+    raw, top_up, payout, marginal, above = (block[i, ...] for i in range(5))  # 0-d inputs give 0-d arrays
+    np.subtract(tax, base, out=raw)
     gain = raw >= 0.0  # one more yuan at T == B is already shared
     np.maximum(raw, 0.0, out=raw)
     raw *= zone_share
     floor_binds = raw < floor
-    top_up = np.subtract(floor, raw, out=np.empty_like(raw))
+    np.subtract(floor, raw, out=top_up)
     np.maximum(top_up, 0.0, out=top_up)
-    payout = np.maximum(raw, floor, out=np.empty_like(raw))
+    np.maximum(raw, floor, out=payout)
     # Slope of the payout in S: 0 below the floor, 1 between floor and cap, excess_return
-    # above (floor <= cap).  At a kink it is the slope for one more yuan, i.e. from the right.
-    marginal = np.asarray(raw >= floor, dtype=float)  # an array even for 0-d inputs
+    # above (floor <= cap), times zone_share, and 0 where T < B.  At a kink it is the slope for
+    # one more yuan, i.e. from the right.  Element by element it is ((m - c·[S >= cap]) · [T >= B])
+    # · zone_share with m = [S >= floor] and c = 1 - excess_return.
+    drop = 1.0 - excess_return
+    if floor <= cap_ and drop <= 1.0 and np.isfinite(drop):
+        # then m = 0 implies S < cap, and m - c·[S >= cap] >= 0, so gating m and [S >= cap] by
+        # [T >= B] before the arithmetic gives the same numbers, bit for bit, in fewer passes
+        counted = np.greater_equal(raw, floor, out=np.empty(raw.shape, bool))  # an array even for 0-d inputs
+        counted &= gain
+        if cap is not None and drop == 1.0:  # nothing of the increment above the cap is returned: m - c = 0
+            counted &= raw < cap_
+        np.copyto(marginal, counted)
+        if cap is not None and drop != 1.0:
+            at_cap = np.greater_equal(raw, cap_, out=counted)
+            at_cap &= gain
+            np.copyto(above, at_cap)  # as scratch: ``above`` itself is computed below
+            above *= drop
+            marginal -= above
+        marginal *= zone_share
+    else:  # the general case, element by element as above
+        np.copyto(marginal, raw >= floor)
+        if cap is not None:
+            np.subtract(marginal, drop, out=marginal, where=raw >= cap_)
+        marginal *= gain
+        marginal *= zone_share
     if cap is None:
-        above = np.zeros_like(raw)
+        above.fill(0.0)
         cap_binds = np.zeros(raw.shape, dtype=bool)
     else:
-        above = np.subtract(raw, cap_, out=np.empty_like(raw))
+        np.subtract(raw, cap_, out=above)
         np.maximum(above, 0.0, out=above)
         cap_binds = raw > cap_
         np.minimum(payout, cap_, out=payout)
         if excess_return:
             payout += excess_return * above
-        np.subtract(marginal, 1.0 - excess_return, out=marginal, where=raw >= cap_)
-        above *= 1.0 - excess_return  # what the county pools
-    marginal *= gain
-    marginal *= zone_share
+        if drop != 1.0:  # x · 1.0 == x exactly
+            above *= drop  # what the county pools
     return Split(raw, payout, top_up, above, marginal, floor_binds, cap_binds)
 
 

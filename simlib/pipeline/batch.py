@@ -11,7 +11,6 @@ time and a link to its brief or its kept ``failed.ipynb``.
 
 from __future__ import annotations
 
-import html
 import json
 import multiprocessing
 from collections.abc import Callable, Iterable
@@ -133,13 +132,14 @@ def _lost(job: tuple, error: str) -> Outcome:
 
 
 def write_index(outcomes: list[Outcome], outroot: Path) -> Path:
-    """``outroot/index.html``: one row per scenario, a self-contained page with no script."""
-    from simlib.pipeline import publish
+    """``outroot/index.html``: one row per scenario, a self-contained page with no script
+    (the template ``simlib/brief/templates/batch_index.html.j2``, which escapes every value)."""
     from simlib.brief.headlines import headlines, label, show, typed
+    from simlib.brief.html import render
+    from simlib.pipeline import publish
 
     rows = []
     for o in outcomes:
-        link = quote(o.name)
         try:
             doc = json.loads((o.outdir / "results.json").read_text(encoding="utf-8")) if o.ok else None
         except (OSError, ValueError):
@@ -149,33 +149,16 @@ def write_index(outcomes: list[Outcome], outroot: Path) -> Path:
             figures = "; ".join(f"{label(h, metrics[section], 'en')}: {show(value, h.kind, 'en')}"
                                 for section, h, value in headlines(metrics, limit=4))
             status = "unchanged, skipped" if o.skipped else "ok"
-            target = f'<a href="{link}/brief.html">brief</a>'
+            target, text = "brief.html", "brief"
         else:
             figures = ""
             status = "failed: " + (o.error or "").splitlines()[0] if o.error else "failed"
-            target = f'<a href="{link}/failed.ipynb">failed.ipynb</a>' if o.kept else ""
-        cls = "ok" if o.ok else "failed"
-        rows.append(f'<tr class="{cls}"><td>{html.escape(o.name)}</td><td>{html.escape(status)}</td>'
-                    f"<td>{html.escape(figures)}</td><td>{o.seconds:.1f} s</td><td>{target}</td></tr>")
-    failed = sum(not o.ok for o in outcomes)
-    page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>simlib batch</title>
-<style>
-body {{ font-family: "Noto Sans CJK SC", "Helvetica Neue", Arial, sans-serif; max-width: 70rem; margin: 2rem auto;
-       color: #1b1b1b; }}
-table {{ border-collapse: collapse; width: 100%; font-size: .9rem; }}
-th, td {{ border: 1px solid #d0d7de; padding: .3rem .5rem; text-align: left; vertical-align: top; }}
-tr.failed td {{ background: #fff0f0; }}
-</style></head><body>
-<h1>simlib batch: {len(outcomes)} scenarios, {failed} failed</h1>
-<table><thead><tr><th>Scenario</th><th>Status</th><th>Headline figures</th><th>Run time</th><th>Output</th></tr>
-</thead><tbody>
-{chr(10).join(rows)}
-</tbody></table>
-<p>simlib {html.escape(simlib.__version__)}</p>
-</body></html>
-"""
+            target, text = ("failed.ipynb", "failed.ipynb") if o.kept else (None, None)
+        rows.append({"cls": "ok" if o.ok else "failed", "name": o.name, "status": status, "figures": figures,
+                     "seconds": f"{o.seconds:.1f}", "link": quote(o.name), "target": target, "text": text})
+    page = render("batch_index.html.j2", rows=rows, failed=sum(not o.ok for o in outcomes),
+                  version=simlib.__version__)
     outroot.mkdir(parents=True, exist_ok=True)
     path = outroot / "index.html"
-    publish.write_text(path, page)
+    publish.write_text(path, page + "\n")
     return path
