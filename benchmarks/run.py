@@ -123,25 +123,17 @@ def best_of_interleaved(a: Callable[[], object], b: Callable[[], object], repeat
 # --- (a) the brief against an empty notebook ---------------------------------------------------
 
 def write_empty_notebook(path: Path) -> None:
-    """A brief notebook with the real one's parameters cell and imports, doing no work."""
+    """A brief notebook with the real one's parameters cell and import lines, doing no work (so the
+    floor follows the real notebook's imports as they change)."""
     real = nbformat.read(ROOT / "notebooks" / "zone_brief.ipynb", as_version=4)
+    code = [c for c in real.cells if c.cell_type == "code"]
+    parameters = next(c for c in code if "parameters" in c.metadata.get("tags", []))
+    imports = [line for c in code if c is not parameters for line in c.source.splitlines()
+               if line.startswith(("import ", "from "))]
     nb = nbformat.v4.new_notebook(metadata=real.metadata)  # same kernelspec
     nb.cells = [
-        nbformat.v4.new_code_cell(
-            'scenario_path = "../params/qingzhen_2025.yaml"\n'
-            "overrides = []\n"
-            "results_path = None",
-            metadata={"tags": ["parameters"]},
-        ),
-        nbformat.v4.new_code_cell(
-            "from IPython.display import display\n"
-            "\n"
-            "from simlib import report, results\n"
-            "from simlib.scenario import run as run_scenario\n"
-            "\n"
-            "import json\n"
-            'open(results_path, "w").write("{}")'
-        ),
+        nbformat.v4.new_code_cell(parameters.source, metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("\n".join(imports) + '\n\nopen(results_path, "w").write("{}")'),
     ]
     nbformat.write(nb, path)
 
@@ -271,9 +263,9 @@ def bench_salary() -> list[Row]:
 
 def bench_land() -> list[Row]:
     from simlib.models import land
-    from simlib import scenario
+    from simlib.scenario import load
 
-    params = scenario.load(ROOT / SCENARIO).params.land
+    params = load(ROOT / SCENARIO).params.land
     many = params.model_copy(update={"paths": 10_000, "reverse": None})
     one = params.model_copy(update={"paths": 1, "reverse": None})
     loop_paths = 50

@@ -994,3 +994,33 @@ def test_roster_line_numbers_after_a_blank_line(tmp_path):
 ], ids=["equal-remainders-45", "float-rounding-8"])
 def test_largest_remainder_is_exact(n, shares, expected):
     assert salary.largest_remainder(np.array([n]), np.array(shares))[0].tolist() == expected
+
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 4), st.floats(-3, 3)), min_size=0, max_size=80),
+       st.booleans())
+def test_kendall_tau_b_is_scipys_to_the_bit(rows, continuous):
+    """Our O(n log² n) τ-b (no scipy.stats import in a brief) equals scipy.stats.kendalltau exactly,
+    ties in x, in y and in both included, and nan where scipy gives nan."""
+    from scipy import stats
+
+    x = np.array([r[0] for r in rows], dtype=float)
+    y = np.array([r[2] if continuous else r[1] for r in rows], dtype=float)
+    ours = salary.kendall_tau_b(x, y)
+    if len(rows) < 2:
+        assert np.isnan(ours)
+        return
+    theirs = stats.kendalltau(x, y).statistic
+    assert ours == theirs or (np.isnan(ours) and np.isnan(theirs))
+
+
+def test_kendall_tau_b_hand_cases():
+    assert salary.kendall_tau_b(np.arange(5.0), np.arange(5.0)) == pytest.approx(1.0, abs=1e-15)
+    assert salary.kendall_tau_b(np.arange(5.0), -np.arange(5.0)) == pytest.approx(-1.0, abs=1e-15)
+    # x = 1,2,3,4 and y = 1,3,2,4: 5 concordant, 1 discordant of 6 pairs → τ = 4/6
+    assert salary.kendall_tau_b(np.array([1.0, 2, 3, 4]), np.array([1.0, 3, 2, 4])) == pytest.approx(4 / 6, abs=1e-15)
+    # x tied in one pair: τ-b = (4 − 1) / √5 / √6 with x = 1,1,2,3 and y = 1,2,4,3
+    assert salary.kendall_tau_b(np.array([1.0, 1, 2, 3]), np.array([1.0, 2, 4, 3])) == pytest.approx(
+        3 / np.sqrt(5) / np.sqrt(6), abs=1e-15)
+    assert np.isnan(salary.kendall_tau_b(np.ones(4), np.arange(4.0)))

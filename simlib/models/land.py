@@ -812,16 +812,21 @@ def _share(part: np.ndarray, whole: np.ndarray) -> float:
 
 
 def smallest_programme(params: Land, seed: int) -> ReverseAnswer:
-    """The smallest build (or servicing) rate keeping the lost share under the target, by root finding.
+    """The smallest build (or servicing) rate keeping the lost share under the target, by bisection.
 
     Every evaluation reuses the same seed (common random numbers), so the lost
-    share is a deterministic, non-increasing function of the rate and
-    ``scipy.optimize.brentq`` can bracket it.  The random part of the model, the
-    funnel up to registration, is drawn once and replayed for every rate, and a
-    rate already tried is not run again.
+    share is a deterministic, non-increasing step function of the rate.  The
+    first bracket is [0, 1.5 × the space the projects queue for a year] (or up
+    to 4 × the demand bound when that is not enough; null when even that loses
+    too much).  It is halved, keeping a rate that loses too much at its low end
+    and one that meets the target at its high end, until its width is 2% of its
+    high end; the answer is that high end: a rate shown to meet the target, at
+    most 2% above the smallest that does (finer than the Monte Carlo noise of
+    the lost share at a few hundred paths).  On a step function a bisection is
+    what any bracketing root finder does, and it needs no library.  The random
+    part of the model, the funnel up to registration, is drawn once and
+    replayed for every rate, and a rate already tried is not run again.
     """
-    from scipy.optimize import brentq
-
     rev = params.reverse
     factory = rev.lever == "build_m2_per_year"
     kind = FACTORY if factory else LAND
@@ -831,7 +836,7 @@ def smallest_programme(params: Land, seed: int) -> ReverseAnswer:
 
     # the funnel (all the random draws) does not depend on the lever: draw it once, replay it for every rate
     funnel = _Funnel.record(base, np.random.default_rng(seed))
-    known: dict[float, float] = {}  # brentq and the checks below come back to rates already tried
+    known: dict[float, float] = {}  # the answer's own lost share is a rate already tried
 
     def lost_share(rate: float) -> float:
         if rate in known:
@@ -849,18 +854,20 @@ def smallest_programme(params: Land, seed: int) -> ReverseAnswer:
     proj, pipe = params.projects, params.pipeline
     share = (1 - proj.land_share) if factory else proj.land_share
     need = proj.factory_m2.mean if factory else proj.land_mu.mean
-    demand = pipe.arrivals_per_year * share * need  # an upper bound on space needed a year
-    lo, hi = 0.0, max(demand * 4.0, 1.0)
-    f_lo, f_hi = lost_share(lo) - rev.target, lost_share(hi) - rev.target
-    if f_lo <= 0:
+    ceiling = max(pipe.arrivals_per_year * share * need * 4.0, 1.0)  # 4 × an upper bound on demand
+    queued = sum(float(c.need[:, kind].sum()) for c in funnel.registrations) / (base.paths * base.horizon_years)
+    lo, hi = 0.0, min(max(1.5 * queued, 1.0), ceiling)
+    if lost_share(lo) <= rev.target:
         rate = 0.0
-    elif f_hi > 0:
+    elif lost_share(hi) > rev.target and lost_share(ceiling) > rev.target:
         rate = None
     else:
-        xtol = max(hi * 0.01, 1e-6)  # 1% of the bracket (4% of the demand): below the Monte Carlo noise
-        rate = float(brentq(lambda r: lost_share(r) - rev.target, lo, hi, xtol=xtol))
-        if lost_share(rate) > rev.target:  # the lost share is a step function: land on the right side
-            rate += xtol
+        if lost_share(hi) > rev.target:
+            lo, hi = hi, ceiling
+        while hi - lo > max(0.02 * hi, 1e-6):  # lost_share(lo) > target >= lost_share(hi) throughout
+            mid = 0.5 * (lo + hi)
+            lo, hi = (mid, hi) if lost_share(mid) > rev.target else (lo, mid)
+        rate = hi
     return ReverseAnswer(lever=rev.lever, target=rev.target, rate=rate, paths=base.paths,
                          lost_share_at_rate=lost_share(rate) if rate is not None else None)
 
