@@ -182,6 +182,7 @@ def revenue_params():
 
 def bench_revenue() -> list[Row]:
     from simlib.models import revenue
+    from simlib.models.base import QUANTILES
 
     params = revenue_params()
     rng = np.random.default_rng(20250101)
@@ -200,7 +201,7 @@ def bench_revenue() -> list[Row]:
         revenue.summarize(result)
 
     def one_fan() -> None:
-        np.quantile(result.tax, revenue.QUANTILES, axis=0)
+        np.quantile(result.tax, QUANTILES, axis=0)
 
     summaries()
     shape = f"{REVENUE_PATHS:,}×{n_years}"

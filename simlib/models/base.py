@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict
 from pydantic_core import PydanticCustomError
 
@@ -32,6 +33,26 @@ class Metrics(BaseModel):
     """A model's summary of one run: typed, JSON-ready, and the source of ``results.json``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+#: The quantiles of a fan chart: the 90% and 50% bands and the median.
+QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+
+class Fan(Metrics):
+    """Quantiles over paths (``QUANTILES``), one value per year."""
+
+    p05: list[float]
+    p25: list[float]
+    p50: list[float]
+    p75: list[float]
+    p95: list[float]
+
+
+def fan(a: np.ndarray) -> Fan:
+    """The quantile fan of ``a`` (paths × years) over its paths."""
+    q = np.quantile(a, QUANTILES, axis=0)
+    return Fan(**{f"p{round(p * 100):02d}": row.tolist() for p, row in zip(QUANTILES, q)})
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from simlib.models.base import Headline, Metrics, Model, Section, cross_field_error
+from simlib.models.base import Fan, Headline, Metrics, Model, Section, cross_field_error, fan
 
 
 # -- parameters: the scenario's `land` section ------------------------------
@@ -670,16 +670,6 @@ def _sign(count: np.ndarray, proj, screen, rng: np.random.Generator) -> Cohorts:
     return Cohorts(per(None).astype(float), per(need), per(tax[keep]))
 
 
-class Fan(Metrics):
-    """Quantiles over paths, one value per year."""
-
-    p05: list[float]
-    p25: list[float]
-    p50: list[float]
-    p75: list[float]
-    p95: list[float]
-
-
 class Funnel(Metrics):
     """Projects entering each stage over the horizon: expected with unlimited space, and simulated."""
 
@@ -788,15 +778,10 @@ def summarize(result: LandResult, params: Land) -> LandMetrics:
         "p_land_exhausted": float(exhausted.mean()),
         "land_exhausted_year_median": _median_year(result.exhausted_month, params),
         "funnel": {"expected": expected, "simulated": simulated},
-        "fan": {"occupancy_rate": _fan(np.nan_to_num(occupancy, nan=0.0)), "vacant_m2": _fan(result.vacant_m2),
-                "land_left_mu": _fan(result.available_mu + result.unserviced_mu)},
+        "fan": {"occupancy_rate": fan(np.nan_to_num(occupancy, nan=0.0)), "vacant_m2": fan(result.vacant_m2),
+                "land_left_mu": fan(result.available_mu + result.unserviced_mu)},
         "reverse": result.reverse,
     })
-
-
-def _fan(a: np.ndarray) -> dict[str, list[float]]:
-    q = np.quantile(a, (0.05, 0.25, 0.5, 0.75, 0.95), axis=0)
-    return {f"p{p:02d}": row.tolist() for p, row in zip((5, 25, 50, 75, 95), q)}
 
 
 def _median_year(exhausted_month: np.ndarray, params: Land) -> int | None:

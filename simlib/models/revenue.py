@@ -20,7 +20,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from simlib.models.base import Headline, Metrics, Model, Section, cross_field_error
+from simlib.models.base import Fan, Headline, Metrics, Model, Section, cross_field_error, fan
 
 
 # -- parameters: the scenario's `revenue` section ------------------------------
@@ -113,7 +113,6 @@ from dataclasses import dataclass
 import numpy as np
 
 
-QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 
 @dataclass(frozen=True)
@@ -250,16 +249,6 @@ def simulate(params: Revenue, rng: np.random.Generator, inputs: None = None) -> 
     )
 
 
-class Fan(Metrics):
-    """Quantiles over paths, one value per year."""
-
-    p05: list[float]
-    p25: list[float]
-    p50: list[float]
-    p75: list[float]
-    p95: list[float]
-
-
 class RevenueMetrics(Metrics):
     """What the rule does, per year (lists over ``years``: means or probabilities over paths) and
     over the horizon (totals per path, then their mean or quantile); money in 亿元."""
@@ -293,10 +282,6 @@ def summarize(result: RevenueResult, params: Revenue | None = None) -> RevenueMe
 
     def mean(a: np.ndarray) -> list[float]:
         return a.mean(axis=0).tolist()
-
-    def fan(a: np.ndarray) -> Fan:
-        q = np.quantile(a, QUANTILES, axis=0)
-        return Fan(**{f"p{round(p * 100):02d}": row.tolist() for p, row in zip(QUANTILES, q)})
 
     payout_total = sp.payout.sum(axis=1)
     return RevenueMetrics(
