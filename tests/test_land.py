@@ -1,4 +1,4 @@
-"""Tests for :mod:`simlib.land` (and the Land part of :mod:`simlib.schema`).
+"""Tests for :mod:`simlib.models.land` (and its section's schema).
 
 Stock conservation every month on random valid inputs, the funnel's conversion
 oracles (per stage h/(h + d) = c and the cumulative shares from signing),

@@ -1,4 +1,4 @@
-"""Tests for :mod:`simlib.salary` (with :mod:`simlib.roster` and the Salary part of :mod:`simlib.schema`).
+"""Tests for :mod:`simlib.models.salary` (with :mod:`simlib.scenario.roster` and the salary section's schema).
 
 Hand-computed tables, closed-form oracles for a bivariate normal (score, θ), a
 brute-force finite difference for ``incentive_per_sd``, and invariants over

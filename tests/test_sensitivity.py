@@ -1,4 +1,4 @@
-"""simlib.sensitivity: Sobol' indices (scipy) and Morris screening (SALib) against known answers."""
+"""simlib.explore.sensitivity: Sobol' indices (scipy) and Morris screening (SALib) against known answers."""
 
 from __future__ import annotations
 
