@@ -357,7 +357,7 @@ def bench_explore() -> list[Row]:
         for p in all_params:
             revenue.summarize(revenue.simulate(p, np.random.default_rng(seed).spawn(len(registry()))[slot]), p)
 
-    ours, floor = best_of_interleaved(lambda: sweep.run_sweep(base, varies, sections), lambda: direct(params), 2)
+    ours, floor = best_of_interleaved(lambda: sweep.run_sweep(base, points, sections), lambda: direct(params), 2)
     rows = [Row(f"(j) sweep of {EXPLORE_POINTS} revenue points ÷ direct model calls",
                 f"{ours:.2f} s vs {floor:.2f} s", ours / floor, 1.3)]
 

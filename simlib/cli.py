@@ -4,6 +4,9 @@
     simlib brief PARAMS [--out DIR] [--lang zh|en] [--set dotted.key=VALUE ...] [--notebook NB]
     simlib compare A.yaml [B.yaml ...] [--variant NAME KEY=VALUE ...] [--out DIR] [--lang zh|en]
     simlib batch PARAMS-or-GLOBS... [--jobs N] [--force] [--out DIR] [--dask ADDRESS|local]
+    simlib sweep PARAMS --vary KEY=LO:HI:N [...] [--target METRIC>=VALUE] [--paths N] [--jobs N] [--dask ...]
+    simlib sensitivity PARAMS --vary KEY=LO:HI [...] --method sobol|morris --metric NAME [--n N] [...]
+    simlib schema results|scenario
     simlib list [PARAMS...]
 
 Exit status: 0 on success, 2 for bad input (nothing written, no kernel
@@ -15,7 +18,21 @@ from __future__ import annotations
 
 import time
 
-_STARTED = time.perf_counter()  # before the imports below: "in N s" is the command's whole wall time
+
+def _since_process_start() -> float:
+    """Seconds since this process started (Linux: /proc/self/stat and the boot clock), so that the
+    interpreter's own start-up counts too; 0 where that cannot be read."""
+    try:
+        with open("/proc/self/stat", encoding="ascii") as fh:
+            ticks = int(fh.read().rsplit(")", 1)[1].split()[19])
+        import os
+
+        return max(0.0, time.clock_gettime(time.CLOCK_BOOTTIME) - ticks / os.sysconf("SC_CLK_TCK"))
+    except (OSError, ValueError, IndexError, AttributeError):
+        return 0.0
+
+
+_STARTED = time.perf_counter() - _since_process_start()  # "in N s" is the command's whole wall time
 
 import argparse
 import functools
@@ -27,14 +44,24 @@ import sys
 import re
 import unicodedata
 from contextlib import contextmanager
+import warnings
 from pathlib import Path
 
-from simlib import scenario
+from simlib.models import PluginWarning
+
+warnings.filterwarnings("ignore", category=PluginWarning)  # main() reports a broken plugin, one line each
+from simlib import scenario  # noqa: E402  (composes the scenario schema from the registry)
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def main(argv: list[str] | None = None) -> int:
+    from simlib.models import problems
+
+    if problems():  # a broken model plugin is reported, whatever the command
+        for line in problems():
+            print(f"simlib: {line}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     parser = _parser()
     args = parser.parse_args(argv)
     args.started = _STARTED if argv is None else time.perf_counter()
@@ -215,10 +242,11 @@ def _explore_setup(args: argparse.Namespace, with_n: bool):
         base = sweep.explore_base(loaded.in_language(args.lang) if args.lang else loaded, args.paths)
     except scenario.ScenarioError as exc:
         return None, problems + [str(p) for p in exc.problems]
+    whole = {k for k in keys if sweep.takes_whole_numbers(base, k)}
     if not problems:  # the corners of the box are the extremes of every range
-        corners = [dict(zip(keys, c)) for c in itertools.product(*((v.lo, v.hi) for v in varies))]
+        corners = [sweep.typed(dict(zip(keys, c)), whole) for c in itertools.product(*((v.lo, v.hi) for v in varies))]
         problems += sweep.check(base, corners)
-    return (base, varies), problems
+    return (base, varies, whole), problems
 
 
 @contextmanager
@@ -272,8 +300,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         except (AttributeError, ValueError):
             problems.append(f"--target {args.target!r}: expected METRIC>=VALUE or METRIC<=VALUE")
     if setup is not None and not problems:
-        base, varies = setup
-        points = sweep.grid(varies)
+        base, varies, whole = setup
+        points = sweep.grid(varies, whole)
         if len(points) > 10_000:
             problems.append(f"--vary: {len(points):,} grid points; at most 10,000")
     if problems:
@@ -286,15 +314,14 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
     keys = [v.key for v in varies]
     sections = sweep.sections_needed(base, keys, [target["metric"]] if target else [])
-    evaluate = functools.partial(sweep.evaluate, base, sections)
-    first = evaluate(points[0])
+    first = sweep.evaluate(base, sections, points[0])
     if target is not None and target["metric"] not in first:
-        print(f"simlib sweep: --target: no metric {target['metric']!r}; the sweep has: "
-              f"{', '.join(k for k in first if k not in keys)}", file=sys.stderr)
+        print(f"simlib sweep: --target: no metric {target['metric']!r}"
+              f"{_suggest(target['metric'], [k for k in first if k not in keys])}", file=sys.stderr)
         return EXIT_BAD_INPUT
     try:
         with _mapper(args, len(points) - 1, "point") as map_fn:
-            rows = [first] + map_fn(evaluate, points[1:])
+            rows = [first] + sweep.run_sweep(base, points[1:], sections, map_fn)
     except ClusterError as exc:
         print(f"simlib sweep: --dask: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -310,6 +337,15 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if status == EXIT_OK:  # the table goes with its brief: a failed brief leaves the earlier pair alone
         _write_table(rows, outdir, table_name)
     return status
+
+
+def _suggest(name: str, choices) -> str:
+    """'; did you mean X?' for a close metric name, else the metrics there are."""
+    import difflib
+
+    choices = list(choices)
+    close = difflib.get_close_matches(name, choices, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else f"; the metrics are: {', '.join(choices)}"
 
 
 def _key_metrics() -> list[str]:
@@ -355,18 +391,24 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     if problems:
         _print_problems("sensitivity", problems)
         return EXIT_BAD_INPUT
-    base, varies = setup
+    base, varies, whole = setup
     outdir = args.out or Path("outputs") / f"{base.name}-sensitivity"
     if not _usable(None, outdir):
         return EXIT_BAD_INPUT
     keys = [v.key for v in varies]
-    sections = sweep.sections_needed(base, keys, [args.metric])
+    metric_section = args.metric.split(".")[0]
+    moving = [k for k in keys if k.split(".")[0] in (metric_section, "meta")]  # keys that can move the metric
+    sections = sweep.sections_needed(base, moving, [args.metric])
     evaluate = functools.partial(sweep.evaluate, base, sections)
     first = evaluate({})
     if args.metric not in first:
-        print(f"simlib sensitivity: --metric: no metric {args.metric!r}; available: {', '.join(first)}",
+        print(f"simlib sensitivity: --metric: no metric {args.metric!r}{_suggest(args.metric, first)}",
               file=sys.stderr)
         return EXIT_BAD_INPUT
+    for key in keys:  # each model draws from its own generator: another model's key cannot move the metric
+        if key not in moving:
+            print(f"simlib sensitivity: warning: --vary {key} belongs to another model than --metric "
+                  f"{args.metric}; its index is zero by construction", file=sys.stderr)
     import numpy as np
 
     from simlib.explore import sensitivity
@@ -377,13 +419,15 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     total = args.n * (d + 2) if args.method == "sobol" else args.n * (d + 1)
     try:
         with _mapper(args, total, "run") as map_fn:
-            whole = [_is_whole(base, f.key) for f in factors]
+            seen: list[np.ndarray] = []  # every output, to tell a metric no factor moves
 
             def model(x: np.ndarray) -> np.ndarray:
-                points = [{f.key: int(round(x[i, j])) if whole[i] else float(x[i, j]) for i, f in enumerate(factors)}
+                points = [sweep.typed({f.key: x[i, j] for i, f in enumerate(factors)}, whole)
                           for j in range(x.shape[1])]
-                return np.array([np.nan if r[args.metric] is None else r[args.metric]
-                                 for r in map_fn(evaluate, points)])
+                out = np.array([np.nan if r[args.metric] is None else r[args.metric]
+                                for r in map_fn(evaluate, points)])
+                seen.append(out)
+                return out
 
             rng = np.random.default_rng(base.params.meta.seed)
             if args.method == "sobol":
@@ -396,6 +440,10 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     except ValueError as exc:  # a bad --n, or a metric the model could not produce at some point
         print(f"simlib sensitivity: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    outputs = np.concatenate([np.atleast_1d(np.asarray(v, dtype=float)) for v in seen])
+    if outputs.size and np.nanmax(outputs) == np.nanmin(outputs):
+        print(f"simlib sensitivity: warning: {args.metric} is {outputs[0]:g} at every one of the {outputs.size} "
+              "runs: no factor moves it over these ranges, so the ranking says nothing", file=sys.stderr)
     spec = {"title": base.params.meta.title, "scenario": base.name, "metric": args.metric, "method": args.method,
             "vary": [vars(v) for v in varies], "sections": sections, "overrides": list(base.overrides),
             "params_sha256": base.params_sha256()}
@@ -403,17 +451,9 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
                           base, args.started)
 
 
-def _is_whole(base: scenario.Scenario, key: str) -> bool:
-    """Whether ``key`` holds a whole number (years, paths): its sampled values are rounded."""
-    current = base.resolved()
-    for part in key.split("."):
-        current = current.get(part) if isinstance(current, dict) else None
-    return isinstance(current, int) and not isinstance(current, bool)
-
-
 def add_lang(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", choices=("zh", "en"), default=None,
-                   help="language of the brief (overrides meta.language)")
+                   help="language of the brief, whatever meta.language says (not recorded as an override)")
 
 
 def _models(sc: scenario.Scenario) -> list[str]:
@@ -534,7 +574,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         try:
             values = scenario.parse_overrides(sets, str(files[0].path))
             entries.append((name, files[0], values))
-            files[0].with_values(values)  # validated here, before any kernel starts
+            files[0].with_values(values, origin="--variant")  # validated here, before any kernel starts
         except scenario.ScenarioError as exc:
             problems += [f"{p} [scenario {name!r}]" for p in exc.problems]
     if problems:

@@ -226,7 +226,7 @@ def test_compare_variants_in_one_brief(tmp_path):
     ([str(QINGZHEN), "--variant", "a", "revenue.sharing.cap=2", "--variant", "a", "revenue.sharing.cap=3"],
      "two scenarios are called 'a'"),
     ([str(QINGZHEN), "--variant", "a", "revenue.sharing.zone_shar=0.6"],
-     "revenue.sharing.zone_shar: unknown key (did you mean 'zone_share'?) (from --set) [scenario 'a']"),
+     "revenue.sharing.zone_shar: unknown key (did you mean 'zone_share'?) (from --variant) [scenario 'a']"),
     ([str(QINGZHEN), "--variant", "a", "revenue.sharing.zone_share=1.6"], "must be at most 1.0, got 1.6"),
     ([str(QINGZHEN), str(QINGZHEN)], "two scenarios are called 'qingzhen_2025'"),
     ([str(QINGZHEN), "--variant", "a", "revenue.sharing.cap=2", "--lang", "fr"], "invalid choice: 'fr'"),

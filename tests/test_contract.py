@@ -217,3 +217,40 @@ def test_lang_is_no_parameter_override(tmp_path):
     doc = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert 'lang="en"' in page and "meta.language=" not in page  # no override line, no '--set' source
     assert doc["provenance"]["overrides"] == [] and doc["params"]["meta"]["language"] == "en"
+
+
+def test_a_broken_plugin_is_one_line_and_exit_2(tmp_path):
+    """An entry point that cannot be imported, or names something that is not a Model, stops every
+    command with one line each (never a traceback) and is left out of the registry."""
+    (tmp_path / "bad_model.py").write_text("MODEL = 42\n", encoding="utf-8")
+    info = tmp_path / "bad_model-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: bad-model\nVersion: 0.1\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text("[simlib.models]\nbad = bad_model:MODEL\nmissing = no_such_module:MODEL\n",
+                                           encoding="utf-8")
+    proc = simlib("check", str(QINGZHEN), env={"PYTHONPATH": str(tmp_path)})
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.splitlines() == [
+        "simlib: entry point simlib.models: bad = bad_model:MODEL: is not a simlib.models.Model (got int)",
+        "simlib: entry point simlib.models: missing = no_such_module:MODEL: cannot be loaded "
+        "(ModuleNotFoundError: No module named 'no_such_module')",
+    ]
+
+
+def test_the_published_results_schema_is_the_generated_one():
+    """schemas/results.schema.json is what `simlib schema results` prints for the built-in models, so
+    it cannot go stale: regenerate it with `simlib schema results > schemas/results.schema.json`."""
+    from simlib.brief.documents import json_schema
+
+    published = json.loads((ROOT / "schemas" / "results.schema.json").read_text(encoding="utf-8"))
+    assert published == json.loads(json.dumps(json_schema(), ensure_ascii=False))
+
+
+def test_sweep_columns_are_the_numbers_of_the_metrics():
+    """Scalars and per-year averages become sweep columns; tables, fans, text and nested answers do not."""
+    from simlib.explore import sweep
+
+    row = sweep.evaluate(load(QINGZHEN, ["revenue.paths=300", "land.paths=20"]), None, {})
+    assert "land.reverse" not in row and "salary.company_grade" not in row and "revenue.fan" not in row
+    assert "revenue.zone_payout_total_mean" in row and "land.occupancy_rate_avg" in row
+    assert all(v is None or isinstance(v, float) for v in row.values())

@@ -1024,3 +1024,17 @@ def test_kendall_tau_b_hand_cases():
     assert salary.kendall_tau_b(np.array([1.0, 1, 2, 3]), np.array([1.0, 2, 4, 3])) == pytest.approx(
         3 / np.sqrt(5) / np.sqrt(6), abs=1e-15)
     assert np.isnan(salary.kendall_tau_b(np.ones(4), np.arange(4.0)))
+
+
+def test_with_values_checks_staff_against_the_roster_like_set(tmp_path):
+    """Changing salary keys in memory re-checks staff against the roster, as a --set does."""
+    from simlib.scenario import ScenarioError
+
+    path = roster_scenario(tmp_path, ROSTER_HEADER + "\n".join(GOOD_ROWS) + "\n")
+    sc = load(path)
+    with pytest.raises(ScenarioError, match=r"salary.staff: must match the roster's \d+ rows, got 5"):
+        load(path, ["salary.staff=5"])
+    with pytest.raises(ScenarioError, match=r"salary.staff: must match the roster's \d+ rows, got 5"):
+        sc.with_values({"salary.staff": 5})
+    assert sc.with_values({"salary.staff": sc.roster.size}).roster is sc.roster
+    assert sc.with_values({"salary.appraisal.reliability": np.float64(0.8)}).params.salary.appraisal.reliability == 0.8

@@ -6,7 +6,7 @@ that model's typed metrics), a comparison (``comparison``, ``provenance``,
 ``scenarios``), a sweep (``sweep``, ``rows``, ``target_holds``) and a sensitivity
 analysis (``sensitivity``, ``result``).  :func:`json_schema` gives the schema of
 all four (``simlib schema results`` prints it; ``schemas/results.schema.json``
-is the copy for the built-in models) and :func:`validate` checks a document.
+is the copy for the built-in models).
 """
 
 from __future__ import annotations
@@ -111,7 +111,3 @@ def json_schema() -> dict:
     schema = _ADAPTER.json_schema()
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "simlib results.json", **schema}
 
-
-def validate(document: dict) -> Results:
-    """The document as its typed model; pydantic's ValidationError when it conforms to none."""
-    return _ADAPTER.validate_python(document)

@@ -183,8 +183,8 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "The standard-land screen turns away {n} land projects on average.",
     },
     "land.f_reverse": {
-        "zh": "要把{what}流失率控制在 {target} 以下，按固定计划最少需要{lever} {rate}（{paths} 条路径、共同随机数、scipy brentq 求解；该值下流失率 {at}）。",
-        "en": "To keep the lost share of {what} under {target}, the smallest {lever}, run as a fixed programme, is {rate} ({paths} paths with common random numbers, solved with scipy's brentq; lost share there {at}).",
+        "zh": "要把{what}流失率控制在 {target} 以下，按固定计划最少需要{lever} {rate}（{paths} 条路径、共同随机数、二分法求解至 2% 以内；该值下流失率 {at}）。",
+        "en": "To keep the lost share of {what} under {target}, the smallest {lever}, run as a fixed programme, is {rate} ({paths} paths with common random numbers, found by bisection to within 2%; lost share there {at}).",
     },
     "land.f_reverse_zero": {
         "zh": "即使{lever}为零，{what}流失率也低于 {target}。",

@@ -14,12 +14,16 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from types import UnionType
+from typing import Any, Union, get_args, get_origin
 
 import numpy as np
+from pydantic import BaseModel
 
 from simlib import scenario
+from simlib.models import Metrics
 
 _VARY_RE = re.compile(r"^([A-Za-z_][\w.]*)=([^:]+):([^:]+)(?::([^:]+))?$")
 
@@ -59,6 +63,27 @@ def parse_vary(text: str, with_n: bool) -> Vary:
     return Vary(key, lo_f, hi_f, count)
 
 
+def takes_whole_numbers(sc: scenario.Scenario, key: str) -> bool:
+    """Whether the schema types dotted ``key`` as a whole number (years, paths, months): then its
+    grid and sample values are rounded to whole numbers."""
+    model: Any = type(sc.params)
+    annotation: Any = None
+    for part in key.split("."):
+        field = model.model_fields.get(part) if isinstance(model, type) and issubclass(model, BaseModel) else None
+        if field is None:
+            return False
+        annotation = field.annotation
+        model = next((a for a in (annotation, *get_args(annotation))
+                      if isinstance(a, type) and issubclass(a, BaseModel)), None)
+    kinds = {a for a in (annotation, *get_args(annotation)) if a is not type(None)}
+    return kinds == {int} or (int in kinds and bool not in kinds and not any(k is float for k in kinds))
+
+
+def typed(point: dict, whole: set[str]) -> dict:
+    """A point's values as the schema takes them: whole numbers for ``whole`` keys, floats otherwise."""
+    return {k: int(round(v)) if k in whole else float(v) for k, v in point.items()}
+
+
 def explore_base(sc: scenario.Scenario, paths: int | None) -> scenario.Scenario:
     """The scenario every point starts from: ``--paths`` applied to each model that draws paths, and
     the land model's reverse question left out (a root search per point would dwarf the sweep)."""
@@ -68,7 +93,7 @@ def explore_base(sc: scenario.Scenario, paths: int | None) -> scenario.Scenario:
     land = getattr(sc.params, "land", None)
     if land is not None and land.reverse is not None:
         values["land.reverse"] = None
-    return sc.with_values(values)
+    return sc.with_values(values, origin="--paths")
 
 
 def sections_needed(sc: scenario.Scenario, keys: Iterable[str], metrics: Iterable[str] = ()) -> list[str]:
@@ -87,7 +112,7 @@ def check(base: scenario.Scenario, points: Iterable[dict], label: str = "--vary"
     problems: list[str] = []
     for point in points:
         try:
-            base.with_values(point)
+            base.with_values(point, origin=label)
         except scenario.ScenarioError as exc:
             for p in exc.problems:
                 if str(p) not in "\n".join(problems):
@@ -95,18 +120,27 @@ def check(base: scenario.Scenario, points: Iterable[dict], label: str = "--vary"
     return problems
 
 
-def scalars(metrics: dict) -> dict[str, float | None]:
-    """Every scalar metric as ``model.name`` (per-year lists enter as their mean over years)."""
+def _number(annotation: Any) -> bool:
+    """Whether a metrics field holds one number (or null)."""
+    union = get_origin(annotation) in (Union, UnionType)
+    kinds = {a for a in get_args(annotation) if a is not type(None)} if union else {annotation}
+    return bool(kinds) and kinds <= {int, float}
+
+
+def scalars(metrics: Mapping[str, Metrics]) -> dict[str, float | None]:
+    """Every scalar metric as ``section.name``, and every per-year series of numbers as its mean over
+    the years, ``section.name_avg``; tables, fans and nested answers are left out."""
     out: dict[str, float | None] = {}
-    for model, m in metrics.items():
-        for name, value in m.items():
-            if isinstance(value, bool) or name in ("years", "paths", "staff"):
+    for section, m in metrics.items():
+        for name, field in type(m).model_fields.items():
+            if name in ("years", "paths", "staff"):
                 continue
-            if isinstance(value, (int, float)) or value is None:
-                out[f"{model}.{name}"] = None if value is None else float(value)
-            elif isinstance(value, list) and value and all(isinstance(v, (int, float)) or v is None for v in value):
+            value = getattr(m, name)
+            if _number(field.annotation):
+                out[f"{section}.{name}"] = None if value is None else float(value)
+            elif get_origin(field.annotation) is list and _number(get_args(field.annotation)[0]) and value:
                 present = [v for v in value if v is not None]
-                out[f"{model}.{name}_avg"] = float(np.mean(present)) if present else None
+                out[f"{section}.{name}_avg"] = float(np.mean(present)) if present else None
     return out
 
 
@@ -116,15 +150,17 @@ def evaluate(base: scenario.Scenario, sections: list[str] | None, point: dict) -
     The point is made from ``base`` in memory (no file is read), so this is a pure function of its
     arguments and can run in any process or on a Dask worker.
     """
-    r = scenario.run(base.with_values(point), sections=sections)
-    return {**point, **scalars(r.data)}
+    r = scenario.run(base.with_values(point, origin="--vary"), sections=sections)
+    return {**point, **scalars(r.metrics)}
 
 
-def grid(varies: list[Vary]) -> list[dict]:
-    return [dict(zip([v.key for v in varies], combo)) for combo in itertools.product(*(v.values() for v in varies))]
+def grid(varies: list[Vary], whole: set[str] = frozenset()) -> list[dict]:
+    """Every combination of the varied values, first key slowest; ``whole`` keys rounded."""
+    points = [dict(zip([v.key for v in varies], combo)) for combo in itertools.product(*(v.values() for v in varies))]
+    return [typed(p, whole) for p in points] if whole else points
 
 
-def run_sweep(base: scenario.Scenario, varies: list[Vary], sections: list[str] | None = None,
+def run_sweep(base: scenario.Scenario, points: list[dict], sections: list[str] | None = None,
               map_fn: Callable = map) -> list[dict]:
-    """Rows in grid order; ``map_fn(f, points)`` may spread the points over processes or a Dask cluster."""
-    return list(map_fn(functools.partial(evaluate, base, sections), grid(varies)))
+    """One row per point, in order; ``map_fn(f, points)`` may spread them over processes or Dask."""
+    return list(map_fn(functools.partial(evaluate, base, sections), points))

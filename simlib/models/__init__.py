@@ -13,35 +13,57 @@ later never changes the numbers of the ones before it.
 from __future__ import annotations
 
 import functools
+import warnings
 from importlib.metadata import entry_points
 
 from simlib.models import land, revenue, salary
 from simlib.models.base import Headline, Metrics, Model, Section
 
-__all__ = ["ENTRY_POINT_GROUP", "Headline", "Metrics", "Model", "Section", "get", "registry"]
+__all__ = ["ENTRY_POINT_GROUP", "Headline", "Metrics", "Model", "PluginWarning", "Section", "get", "problems",
+           "registry"]
 
 ENTRY_POINT_GROUP = "simlib.models"
 BUILT_IN = (revenue.MODEL, salary.MODEL, land.MODEL)
 
 
+class PluginWarning(UserWarning):
+    """A ``simlib.models`` entry point was left out of the registry."""
+
+
 @functools.cache
+def _discover() -> tuple[tuple[Model, ...], tuple[str, ...]]:
+    """The models, and one line for each entry point that could not be registered."""
+    found, problems = list(BUILT_IN), []
+    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
+        where = f"entry point {ENTRY_POINT_GROUP}: {ep.name} = {ep.value}"
+        try:
+            model = ep.load()
+        except Exception as exc:  # a plugin that cannot be imported is reported, never a traceback
+            problems.append(f"{where}: cannot be loaded ({type(exc).__name__}: {exc})")
+            continue
+        if not isinstance(model, Model):
+            problems.append(f"{where}: is not a simlib.models.Model (got {type(model).__name__})")
+        elif not model.section.isidentifier() or model.section.startswith("model_"):
+            problems.append(f"{where}: the section name {model.section!r} is not a plain identifier")
+        elif model.section == "meta" or model.section in [m.section for m in found]:
+            problems.append(f"{where}: the scenario section {model.section!r} is taken already")
+        else:
+            found.append(model)
+    for line in problems:
+        warnings.warn(line, PluginWarning, stacklevel=3)
+    return tuple(found), tuple(problems)
+
+
 def registry() -> tuple[Model, ...]:
     """Every model: the built-ins, then those installed packages register, by entry-point name.
+    An entry point that cannot be registered is left out with a warning (see :func:`problems`)."""
+    return _discover()[0]
 
-    Raises TypeError when an entry point does not name a :class:`Model`, and ValueError when two
-    models claim the same scenario section (or ``meta``).
-    """
-    found = list(BUILT_IN)
-    for ep in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
-        model = ep.load()
-        if not isinstance(model, Model):
-            raise TypeError(f"entry point {ep.name} = {ep.value!r} is not a simlib Model")
-        found.append(model)
-    sections = [m.section for m in found]
-    clash = sorted({s for s in sections if sections.count(s) > 1 or s == "meta"})
-    if clash:
-        raise ValueError(f"two models claim the scenario section(s) {', '.join(clash)}")
-    return tuple(found)
+
+def problems() -> tuple[str, ...]:
+    """One line for each ``simlib.models`` entry point left out (cannot be imported, is not a
+    Model, or claims a section another model reads); the ``simlib`` command refuses to run then."""
+    return _discover()[1]
 
 
 def get(section: str) -> Model:

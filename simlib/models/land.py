@@ -29,6 +29,7 @@ paths.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -212,10 +213,6 @@ class Land(Section):
 
 
 # -- the model ------------------------------------------------------------
-
-from dataclasses import dataclass, field, replace
-
-import numpy as np
 
 
 LAND, FACTORY = 0, 1

@@ -15,6 +15,7 @@ the world draws) in ``revenue.growth``.  Money is in 亿元.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -107,12 +108,6 @@ class Revenue(Section):
 
 
 # -- the model ------------------------------------------------------------
-
-from dataclasses import dataclass
-
-import numpy as np
-
-
 
 
 @dataclass(frozen=True)

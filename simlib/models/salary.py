@@ -23,12 +23,11 @@ the over- or under-spend.  Pay is in 万元 a year.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
 from pydantic import Field, ValidationInfo, field_validator, model_validator
-
-from dataclasses import replace
 
 from simlib.models.base import Headline, Metrics, Model, Section, cross_field_error
 
@@ -198,10 +197,6 @@ class Salary(Section):
 
 
 # -- the model ------------------------------------------------------------
-
-from dataclasses import dataclass
-
-import numpy as np
 
 
 TRACKS = ("management", "professional")

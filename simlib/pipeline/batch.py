@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 import simlib
 from simlib import scenario
+from simlib.pipeline import publish
 from simlib.pipeline.brief import Outcome
 
 ZONE_NOTEBOOK = Path(simlib.__file__).resolve().parent.parent / "notebooks" / "zone_brief.ipynb"
@@ -66,6 +67,7 @@ def run_batch(scenarios: list[scenario.Scenario], outroot: Path, jobs: int, forc
     for sc in scenarios:
         outdir = outroot / sc.name
         if not force and up_to_date(sc, outdir, notebook_sha256):
+            publish.remove_stale(outdir)  # a run killed after publishing leaves its staging folder
             outcomes[sc.name] = Outcome(sc.name, outdir, True, 0.0, skipped=True)
             on_done(outcomes[sc.name])
         else:
@@ -136,7 +138,6 @@ def write_index(outcomes: list[Outcome], outroot: Path) -> Path:
     (the template ``simlib/brief/templates/batch_index.html.j2``, which escapes every value)."""
     from simlib.brief.headlines import headlines, label, show, typed
     from simlib.brief.html import render
-    from simlib.pipeline import publish
 
     rows = []
     for o in outcomes:

@@ -23,15 +23,20 @@ def staging(outdir: Path) -> Iterator[Path]:
     removed first; a folder of a run still going is left alone.
     """
     outdir.mkdir(parents=True, exist_ok=True)
-    for old in outdir.glob(".staging-*"):
-        pid = old.name.split("-")[1]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(old, ignore_errors=True)
+    remove_stale(outdir)
     path = Path(tempfile.mkdtemp(dir=outdir, prefix=f".staging-{os.getpid()}-"))
     try:
         yield path
     finally:
         shutil.rmtree(path, ignore_errors=True)
+
+
+def remove_stale(outdir: Path) -> None:
+    """Remove the staging folders in ``outdir`` of runs whose process is gone (killed runs)."""
+    for old in outdir.glob(".staging-*"):
+        pid = old.name.split("-")[1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _alive(pid: int) -> bool:

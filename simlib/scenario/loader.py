@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, get_args
 
+import numpy as np
 import yaml
 from pydantic import BaseModel, ValidationError
 
@@ -92,13 +93,14 @@ class Scenario:
         """What the scenario's files supply to a model, by section (the salary roster)."""
         return {"salary": self.roster} if self.roster is not None else {}
 
-    def with_values(self, values: Mapping[str, Any]) -> Scenario:
+    def with_values(self, values: Mapping[str, Any], origin: str = "--set") -> Scenario:
         """This scenario with dotted keys set to new values, in memory: ``{"revenue.sharing.zone_share": 0.6}``.
 
         The values are plain data (numbers, text, None, lists and mappings), as a ``--set`` would
         give them after reading its YAML; only the sections they touch are validated again, by the
-        same schema and with the same one-line problems naming the key (ScenarioError).  The change
-        is recorded in ``overrides`` as ``key=<JSON>``, which a ``--set`` reads back the same.
+        same schema and with the same one-line problems naming the key (ScenarioError), each marked
+        ``(from ORIGIN)``: the option the values came from (``--set``, ``--vary``, ``--variant``).
+        The change is recorded in ``overrides`` as ``key=<JSON>``, which a ``--set`` reads back the same.
         """
         if not values:
             return self
@@ -113,19 +115,27 @@ class Scenario:
         leaves = dict(self.leaves)
         texts = []
         for key, value in values.items():
-            text = json.dumps(value, ensure_ascii=False)
-            if not _KEY_RE.match(key):
-                problems.append(Problem(label, key, "expected a dotted key (revenue.sharing.zone_share)"))
+            value = value.item() if isinstance(value, np.generic) else value  # numpy scalars as plain numbers
+            if not isinstance(key, str) or not _KEY_RE.match(key):
+                problems.append(Problem(label, str(key), "expected a dotted key (revenue.sharing.zone_share)"))
+                continue
+            try:
+                text = json.dumps(value, ensure_ascii=False)
+            except (TypeError, ValueError):
+                problems.append(Problem(label, key, f"must be plain data (numbers, text, null, lists, mappings), "
+                                                    f"got {type(value).__name__}"))
                 continue
             if _set_value(tree, leaves, key, value, f"{key}={text}", label, problems):
                 texts.append(f"{key}={text}")
         params = None if problems else _validate(tree, label, set(values), problems, base=self.params,
-                                                 sections=sections)
+                                                 sections=sections, origin=origin)
         if problems:
             raise ScenarioError(problems)
         roster, roster_sha256 = self.roster, self.roster_sha256
         if any(k == "salary" or k.startswith("salary.roster") for k in values):
             roster, roster_sha256 = _read_roster(self.path, params, label)
+        elif roster is not None and "salary" in sections:
+            _check_staff(params.salary, roster, label)
         return replace(self, params=params, leaves=leaves, overrides=self.overrides + tuple(texts),
                        roster=roster, roster_sha256=roster_sha256)
 
@@ -172,7 +182,8 @@ def parse_overrides(items: list[str] | tuple[str, ...], label: str) -> dict[str,
 
 
 def _validate(values: dict[str, Any], label: str, set_keys: set[str], problems: list[Problem],
-              base: ScenarioParams | None = None, sections: set[str] | None = None) -> ScenarioParams | None:
+              base: ScenarioParams | None = None, sections: set[str] | None = None,
+              origin: str = "--set") -> ScenarioParams | None:
     """The values validated by the scenario schema; problems appended, None when there are any.
 
     With ``base``, only ``sections`` are validated again and the rest is taken from ``base``
@@ -192,11 +203,11 @@ def _validate(values: dict[str, Any], label: str, set_keys: set[str], problems: 
             try:
                 update[name] = section_type.model_validate(values[name])
             except ValidationError as exc:
-                problems += [_problem_from_pydantic({**err, "loc": (name, *err["loc"])}, label, set_keys)
+                problems += [_problem_from_pydantic({**err, "loc": (name, *err["loc"])}, label, set_keys, origin)
                              for err in exc.errors()]
         return None if problems else base.model_copy(update=update)
     except ValidationError as exc:
-        problems += [_problem_from_pydantic(err, label, set_keys) for err in exc.errors()]
+        problems += [_problem_from_pydantic(err, label, set_keys, origin) for err in exc.errors()]
         return None
 
 
@@ -210,11 +221,17 @@ def _read_roster(path: Path, params: ScenarioParams, label: str) -> tuple[Any, s
     roster_path = path.parent / salary.roster
     roster, problems = roster_csv.read(roster_path)
     roster_sha256 = hashlib.sha256(roster_path.read_bytes()).hexdigest() if roster is not None else None
-    if roster is not None and salary.staff not in (None, roster.size):
-        problems.append(Problem(label, "salary.staff", f"must match the roster's {roster.size} rows, got {salary.staff}"))
     if problems:
         raise ScenarioError(problems)
+    _check_staff(salary, roster, label)
     return roster, roster_sha256
+
+
+def _check_staff(salary: Any, roster: Any, label: str) -> None:
+    """``salary.staff``, when given beside a roster, must be the roster's head count."""
+    if salary.staff not in (None, roster.size):
+        raise ScenarioError([Problem(label, "salary.staff",
+                                     f"must match the roster's {roster.size} rows, got {salary.staff}")])
 
 
 # -- YAML ------------------------------------------------------------------
@@ -487,7 +504,7 @@ def _set_value(values: dict[str, Any], leaves: dict[str, LeafInfo], key: str, va
 # -- pydantic errors as one-line problems -------------------------------------
 
 
-def _problem_from_pydantic(err: dict[str, Any], label: str, set_keys: set[str]) -> Problem:
+def _problem_from_pydantic(err: dict[str, Any], label: str, set_keys: set[str], origin: str = "--set") -> Problem:
     loc = tuple(err["loc"])
     ctx = err.get("ctx") or {}
     kind = err["type"]
@@ -527,7 +544,7 @@ def _problem_from_pydantic(err: dict[str, Any], label: str, set_keys: set[str]) 
         message = err["msg"]
     key = _dotted(loc)
     if any(k == key or k.startswith(key + ".") or key.startswith(k + ".") for k in set_keys):
-        message += " (from --set)"
+        message += f" (from {origin})"
     return Problem(label, key, message)
 
 
