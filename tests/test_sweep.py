@@ -142,3 +142,16 @@ def test_sweep_on_a_local_dask_cluster_gives_the_same_rows(tmp_path):
     assert proc.returncode == 0, proc.stderr
     rows = [json.loads((tmp_path / d / "results.json").read_text(encoding="utf-8"))["rows"] for d in ("local", "dask")]
     assert rows[0] == rows[1]
+
+
+def test_a_whole_number_key_sweeps(tmp_path):
+    """Years, months and paths are typed whole numbers: the grid, its corners and the rows keep them whole."""
+    out = tmp_path / "whole"
+    proc = simlib("sweep", str(QINGZHEN), "--vary", "revenue.sharing.base_reset_years=1:3:3", "--vary",
+                  "revenue.horizon_years=4:6:2", "--paths", "200", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads((out / "results.json").read_text(encoding="utf-8"))["rows"]
+    assert [(r["revenue.sharing.base_reset_years"], r["revenue.horizon_years"]) for r in rows] == [
+        (1, 4), (1, 6), (2, 4), (2, 6), (3, 4), (3, 6)]
+    assert all(isinstance(r["revenue.horizon_years"], int) for r in rows)
+    assert len({r["revenue.base_mean_avg"] for r in rows}) == 6  # every point computed its own numbers
