@@ -37,6 +37,9 @@ def execute(notebook: Path, output: Path, parameters: dict, cwd: Path) -> Failur
             # the kernel's own start-up chatter (e.g. a notice about its local TCP transport) is not
             # the user's business; cell warnings still reach the notebook's stderr outputs
             extra_arguments=["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False"],
+            # the finished notebook is saved; a graceful shutdown waited up to 2.6 s more, now and then,
+            # for a kernel with nothing left to do
+            shutdown_kernel="immediate",
         )
     except PapermillExecutionError as exc:
         return Failure(cell=exc.exec_count, error=f"{exc.ename}: {exc.evalue}".strip())
