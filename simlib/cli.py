@@ -6,6 +6,7 @@
     simlib batch PARAMS-or-GLOBS... [--jobs N] [--force] [--out DIR] [--dask ADDRESS|local]
     simlib sweep PARAMS --vary KEY=LO:HI:N [...] [--target METRIC>=VALUE] [--paths N] [--jobs N] [--dask ...]
     simlib sensitivity PARAMS --vary KEY=LO:HI [...] --method sobol|morris --metric NAME [--n N] [...]
+    simlib calibrate FILE.csv|FILE.xlsx --series COLUMN [--year-column NAME] [--exclude YEAR ...] [--out FILE]
     simlib schema results|scenario
     simlib list [PARAMS...]
 
@@ -148,6 +149,16 @@ def _parser() -> argparse.ArgumentParser:
     add_lang(sens)
     add_set(sens)
     sens.set_defaults(func=cmd_sensitivity)
+
+    cal = sub.add_parser("calibrate", help="estimate revenue growth mean and volatility from an annual series")
+    cal.add_argument("file", type=Path, help="a CSV or xlsx file (first sheet) with a year column and the series")
+    cal.add_argument("--series", required=True, metavar="COLUMN", help="the column of annual tax (or revenue)")
+    cal.add_argument("--year-column", default="year", metavar="NAME", help="the column of years (default: year)")
+    cal.add_argument("--exclude", type=int, nargs="+", action="extend", default=[], metavar="YEAR",
+                     help="drop the growth rate into these years (shocks); repeatable")
+    cal.add_argument("--out", type=Path, default=None,
+                     help="write the YAML growth block here (default: print it)")
+    cal.set_defaults(func=cmd_calibrate)
 
     schema = sub.add_parser("schema", help="print a JSON Schema: of results.json, or of a scenario file")
     schema.add_argument("what", choices=("results", "scenario"))
@@ -449,6 +460,60 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
             "params_sha256": base.params_sha256()}
     return _explore_brief("sensitivity", outdir, {"spec": spec, "result": result}, "sensitivity_brief.ipynb",
                           base, args.started)
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    """The revenue model's growth mean and volatility from a zone's annual series, with standard
+    errors, as a YAML ``growth`` block to paste under ``revenue:`` (printed, or written to --out)."""
+    import yaml
+
+    from simlib.explore.calibrate import CalibrationError, estimate, growth_block, read_series
+
+    if args.out is not None and args.out.exists() and not args.out.is_file():
+        print(f"simlib calibrate: --out {args.out}: exists and is not a file", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.out is not None and args.out.resolve() == args.file.resolve():
+        print(f"simlib calibrate: --out {args.out}: is the input file", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.out is not None and not _usable(None, args.out.parent):  # the folder is, or can be made, writable
+        return EXIT_BAD_INPUT
+    try:
+        years, values = read_series(args.file, args.series, args.year_column)
+        est = estimate(years, values, args.exclude)
+    except CalibrationError as exc:
+        text = str(exc)
+        print(text if text.startswith(f"{args.file}: ") else f"{args.file}: {text}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    block = {"growth": growth_block(est, f"{args.file}, column {args.series}")}
+    excluded = f" ({', '.join(map(str, est.excluded))} excluded)" if est.excluded else ""
+    summary = [f"{args.file}, column {args.series!r}, {est.first_year}-{est.last_year}: "
+               f"{est.n} annual growth rates{excluded}",
+               f"mean        {est.mean:.4f} (standard error {est.mean_se:.4f})  E[T_t/T_t-1] - 1",
+               f"volatility  {est.volatility:.4f} (standard error {est.volatility_se:.4f})  sd of annual log growth",
+               f"mean log growth {est.log_mean:.4f} (standard error {est.log_mean_se:.4f})"]
+    text = "".join(f"# {line}\n" for line in summary)
+    text += yaml.safe_dump(block, allow_unicode=True, sort_keys=False, default_flow_style=False, width=10_000)
+    from simlib.models.revenue import Growth
+
+    try:
+        Growth(mean=block["growth"]["mean"]["value"], volatility=block["growth"]["volatility"]["value"])
+    except ValueError as exc:  # pydantic's ValidationError: a value the model would refuse
+        why = "; ".join(f"{'.'.join(map(str, e['loc']))} {e['input']:g}: {e['msg'].lower()}" for e in exc.errors())
+        print(f"simlib calibrate: warning: the revenue model would refuse these estimates ({why})", file=sys.stderr)
+    if args.out is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    from simlib.pipeline.publish import write_text
+
+    try:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        write_text(args.out, text)  # under a temporary name, renamed into place: all or nothing
+    except OSError as exc:
+        print(f"simlib calibrate: --out {args.out}: cannot be written ({exc.strerror or exc})", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print("\n".join(summary))
+    print(f"simlib calibrate: wrote {args.out}")
+    return EXIT_OK
 
 
 def add_lang(p: argparse.ArgumentParser) -> None:
