@@ -216,6 +216,32 @@ def bench_revenue() -> list[Row]:
     ]
 
 
+def revenue_general_params():
+    """The bench's revenue scenario under a general schedule: two brackets, a period with new
+    brackets from year 7 and a base growing 3% a year."""
+    from simlib.models.revenue import Revenue
+
+    data = revenue_params().model_dump()
+    data["sharing"] = {"brackets": [{"above": 0, "share": 0.3}, {"above": 1, "share": 0.6}],
+                       "floor": 1.0, "cap": 3.0, "base_growth": 0.03,
+                       "periods": [{"from_year": data["start_year"] + 6,
+                                    "brackets": [{"above": 0, "share": 0.5}, {"above": 2, "share": 0.7}]}]}
+    return Revenue.model_validate(data)
+
+
+def bench_revenue_general() -> list[Row]:
+    from simlib.models import revenue
+
+    flat, general = revenue_params(), revenue_general_params()
+    rng = np.random.default_rng(20250102)
+    revenue.simulate(general, rng)  # warm-up
+    gen, floor_gen = best_of_interleaved(lambda: revenue.simulate(general, rng),
+                                         lambda: revenue.simulate(flat, rng), REVENUE_REPEATS)
+    shape = f"{REVENUE_PATHS:,}×{REVENUE_YEARS}"
+    return [Row(f"(m) general schedule ÷ today's rule {shape}",
+                f"{gen * 1e3:.0f} ms vs {floor_gen * 1e3:.0f} ms", gen / floor_gen, 1.5)]
+
+
 def salary_params(staff: int = 1_000_000, departments: int = 10_000):
     from simlib.models.salary import Salary
 
@@ -406,7 +432,7 @@ def print_table(rows: list[Row]) -> None:
 
 
 def main() -> int:
-    rows = bench_revenue() + bench_salary() + bench_land() + bench_explore()
+    rows = bench_revenue() + bench_revenue_general() + bench_salary() + bench_land() + bench_explore()
     with tempfile.TemporaryDirectory(prefix="simlib-bench-") as tmp:
         rows.insert(0, bench_brief(Path(tmp)))
         rows += bench_batch(Path(tmp))

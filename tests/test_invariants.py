@@ -31,7 +31,7 @@ def revenue_params(draw) -> Revenue:
     shocks = draw(st.lists(st.builds(dict, year=st.integers(base_year + 1, start + horizon - 1),
                                      change=st.floats(-0.9, 1.0)), max_size=3))
     return Revenue.model_validate({
-        "base_year": base_year, "base_tax": draw(st.floats(0.0, 50.0)), "start_year": start,
+        "base_year": base_year, "base_tax": draw(st.floats(0.0, 50.0, exclude_min=True)), "start_year": start,
         "horizon_years": horizon, "paths": draw(st.integers(1, 40)),
         "growth": {"mean": draw(st.floats(-0.5, 0.5)), "volatility": draw(st.floats(0.0, 0.8)), "shocks": shocks},
         "sharing": {"zone_share": draw(unit), "floor": floor, "cap": cap, "excess_return": draw(unit),

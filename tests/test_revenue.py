@@ -1,12 +1,15 @@
 """Tests of the revenue-sharing rule, the tax simulation and the metrics built on them.
 
 Money is in 亿元.  Expected numbers in the tables are worked out by hand from the
-rule  P = min(max(S, floor), cap) + excess_return · (S − cap)⁺,  S = zone_share · (T − B)⁺.
+rule  P = min(max(S, floor), cap) + excess_return · (S − cap)⁺,  S = zone_share · (T − B)⁺,
+and (section 7) from its generalisation: brackets, base share, a growing base, periods, negative
+increments, the tax basis and the dynamic marginal retention.
 """
 
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import norm
 
-from simlib.models.revenue import simulate, split, summarize
+from simlib.models.revenue import Engine, simulate, split, summarize
+from simlib.scenario import ScenarioError, load
 
 
 def metrics(result) -> dict:
@@ -428,3 +432,313 @@ def test_split_marginal_is_the_element_by_element_rule_bit_for_bit() -> None:
             m = np.where(raw >= cap, m - (1.0 - excess_return), m)
         expected = (m * (tax - 4.0 >= 0.0)) * zone_share
         assert sp.marginal.tobytes() == expected.tobytes()
+
+
+# ---------------------------------------------------------------------------
+# 7. The general sharing schedule: brackets, base share, a growing base, periods,
+#    negative increments, the tax basis, and the dynamic marginal retention
+# ---------------------------------------------------------------------------
+
+SCENARIO = Path(__file__).resolve().parents[1] / "params" / "qingzhen_2025.yaml"
+
+
+def general(*, sharing: dict, base_tax=10.0, mean=0.2, volatility=0.0, horizon_years=3,
+            paths=1, shocks=(), base_year=2023, start_year=2024, **top) -> Revenue:
+    return Revenue.model_validate({
+        "base_year": base_year, "base_tax": base_tax, "start_year": start_year,
+        "horizon_years": horizon_years, "paths": paths,
+        "growth": {"mean": mean, "volatility": volatility,
+                   "shocks": [{"year": y, "change": c} for y, c in shocks]},
+        "sharing": sharing, **top,
+    })
+
+
+def run_det(params: Revenue):
+    res = simulate(params, np.random.default_rng(0))
+    return res, summarize(res)
+
+
+def test_zone_share_is_one_bracket_bit_for_bit():
+    a = general(sharing={"zone_share": 0.4, "floor": 1.0, "cap": 2.0}, volatility=0.3, paths=500,
+                horizon_years=6)
+    b = general(sharing={"brackets": [{"above": 0, "share": 0.4}], "floor": 1.0, "cap": 2.0},
+                volatility=0.3, paths=500, horizon_years=6)
+    ma = summarize(simulate(a, np.random.default_rng(3))).model_dump()
+    mb = summarize(simulate(b, np.random.default_rng(3))).model_dump()
+    assert ma == mb
+
+
+def test_brackets_hand_computed():
+    # T = 12, 14.4, 17.28 on a base of 10: increments 2, 4.4, 7.28; 30% of the first 1, 60% above
+    res, m = run_det(general(sharing={"brackets": [{"above": 0, "share": 0.3}, {"above": 1, "share": 0.6}]}))
+    np.testing.assert_allclose(res.split.payout[0], [0.9, 2.34, 4.068], rtol=1e-12)
+    np.testing.assert_allclose(res.split.marginal[0], [0.6, 0.6, 0.6], rtol=1e-12)
+    assert m.flat_split_payout_total_mean == pytest.approx(0.3 * (2 + 4.4 + 7.28), rel=1e-12)
+    assert m.county_net_total_mean == pytest.approx(12 + 14.4 + 17.28 - (0.9 + 2.34 + 4.068), rel=1e-12)
+
+
+def test_brackets_three_with_a_cap():
+    # increments 2, 4.4, 7.28: 10% to 1, 50% to 3, 20% above; cap 1.5 with half the excess returned
+    res, _ = run_det(general(sharing={"brackets": [{"above": 0, "share": 0.1}, {"above": 1, "share": 0.5},
+                                                   {"above": 3, "share": 0.2}],
+                                      "cap": 1.5, "excess_return": 0.5}))
+    raw = [0.1 + 0.5, 0.1 + 1.0 + 0.2 * 1.4, 0.1 + 1.0 + 0.2 * 4.28]
+    np.testing.assert_allclose(res.split.raw_share[0], raw, rtol=1e-12)
+    np.testing.assert_allclose(res.split.payout[0], [0.6, 1.38, 1.5 + 0.5 * (1.956 - 1.5)], rtol=1e-12)
+    np.testing.assert_allclose(res.split.pooled[0], [0, 0, 0.5 * (1.956 - 1.5)], atol=1e-12)
+    np.testing.assert_allclose(res.split.marginal[0], [0.5, 0.2, 0.1], rtol=1e-12)
+
+
+def test_base_share_hand_computed():
+    # T = 12, 7.2 (a 50% fall), 8.64 on a base of 10: the zone also gets 10% of min(T, B)
+    res, m = run_det(general(sharing={"zone_share": 0.5, "base_share": 0.1}, shocks=[(2025, -0.5)]))
+    np.testing.assert_allclose(res.tax[0], [12, 7.2, 8.64], rtol=1e-12)
+    np.testing.assert_allclose(res.split.payout[0], [2.0, 0.72, 0.864], rtol=1e-12)
+    np.testing.assert_allclose(res.split.marginal[0], [0.5, 0.1, 0.1], rtol=1e-12)
+    assert m.flat_split_payout_total_mean == pytest.approx(1.0, rel=1e-12)  # no base share in the flat split
+
+
+def test_growing_base_hand_computed():
+    # T = 11, 12.1, 13.31; B = 10 · 1.05^t
+    res, m = run_det(general(sharing={"zone_share": 0.5, "base_growth": 0.05}, mean=0.1))
+    np.testing.assert_allclose(res.base[0], [10.5, 11.025, 11.57625], rtol=1e-12)
+    np.testing.assert_allclose(res.split.payout[0], [0.25, 0.5375, 0.866875], rtol=1e-12)
+    # the base never absorbs tax: the dynamic marginals are the static ones
+    assert m.marginal_retention_dynamic_oneoff == m.marginal_retention_overall == 0.5
+    assert m.marginal_retention_dynamic_lasting == 0.5
+
+
+def test_rebasing_plus_growth_hand_computed():
+    # T doubles from 1: 2, 4, 8, 16, 32.  Re-set every 2 years (in years 3 and 5 to the year before),
+    # the base grows 50% a year from its level: 1.5, 2.25, 4·1.5, 6·1.5, 16·1.5
+    res, _ = run_det(general(base_tax=1.0, mean=1.0, horizon_years=5,
+                             sharing={"zone_share": 0.5, "base_reset_years": 2, "base_growth": 0.5}))
+    np.testing.assert_allclose(res.base[0], [1.5, 2.25, 6, 9, 24], rtol=1e-12)
+    np.testing.assert_allclose(res.split.payout[0], [0.25, 0.875, 1, 3.5, 4], rtol=1e-12)
+
+
+def test_period_schedule_investment_promotion_rebate():
+    # A new firm (base 0) paying 2亿 a year; the county retains 40% of it.  The zone gets 100% of the
+    # retained tax in years 1–2 and 50% in years 3–5.
+    res, m = run_det(general(base_tax=0.0, start_tax=2.0, mean=0.0, horizon_years=5,
+                             tax_basis={"retained_share": 0.4},
+                             sharing={"zone_share": 1.0, "periods": [{"from_year": 2026, "zone_share": 0.5}]}))
+    np.testing.assert_allclose(res.tax[0], [2, 2, 2, 2, 2], rtol=1e-12)
+    np.testing.assert_allclose(res.split.payout[0], [0.8, 0.8, 0.4, 0.4, 0.4], rtol=1e-12)
+    np.testing.assert_allclose(res.county_net[0], [0, 0, 0.4, 0.4, 0.4], atol=1e-12)
+    assert m.county_net_total_mean == pytest.approx(1.2, rel=1e-12)
+    assert m.zone_payout_total_mean == pytest.approx(2.8, rel=1e-12)
+    assert m.flat_split_payout_total_mean == pytest.approx(2.8, rel=1e-12)  # each year's first share
+
+
+def test_periods_override_key_by_key():
+    # years 2024–25: 50% with a floor of 1; from 2026 brackets (floor kept); from 2027 no floor, a cap
+    sharing = {"zone_share": 0.5, "floor": 1.0,
+               "periods": [{"from_year": 2026, "brackets": [{"above": 0, "share": 0.2}, {"above": 2, "share": 1.0}]},
+                           {"from_year": 2027, "floor": 0.0, "cap": 0.5}]}
+    res, _ = run_det(general(sharing=sharing, mean=0.0, shocks=[(2024, 0.3)], horizon_years=4))
+    # T = 13 each year, increment 3: 1.5, 1.5, 0.2·2 + 1 = 1.4, capped at 0.5
+    np.testing.assert_allclose(res.split.payout[0], [1.5, 1.5, 1.4, 0.5], rtol=1e-12)
+    np.testing.assert_allclose(res.split.pooled[0], [0, 0, 0, 0.9], atol=1e-12)
+
+
+def test_start_tax_default_is_base_tax():
+    a = general(sharing={"zone_share": 0.5}, volatility=0.2, paths=50)
+    b = general(sharing={"zone_share": 0.5}, volatility=0.2, paths=50, start_tax=10.0)
+    assert summarize(simulate(a, np.random.default_rng(1))) == summarize(simulate(b, np.random.default_rng(1)))
+
+
+def test_allow_negative_fixed_remittance():
+    # The zone keeps all of T − B: it remits a fixed 10 to the county, also when tax falls to 7
+    params = general(base_tax=10.0, mean=0.0, shocks=[(2025, -0.3)],
+                     sharing={"zone_share": 1.0, "allow_negative": True})
+    res, m = run_det(params)
+    np.testing.assert_allclose(res.split.payout[0], [0, -3, -3], atol=1e-12)
+    np.testing.assert_allclose(res.county_net[0], [10, 10, 10], rtol=1e-12)
+    np.testing.assert_allclose(res.split.top_up[0], [0, 0, 0])
+    np.testing.assert_allclose(res.split.marginal[0], [1, 1, 1])
+    assert m.county_net_total_mean == pytest.approx(30, rel=1e-12)
+    assert m.p_floor_binds == [0.0, 0.0, 0.0]
+    # a floor, when given, still applies: the county tops up to 0
+    res, _ = run_det(general(base_tax=10.0, mean=0.0, shocks=[(2025, -0.3)],
+                             sharing={"zone_share": 1.0, "allow_negative": True, "floor": 0.0}))
+    np.testing.assert_allclose(res.split.payout[0], [0, 0, 0], atol=1e-12)
+    np.testing.assert_allclose(res.split.top_up[0], [0, 3, 3], atol=1e-12)
+
+
+def test_tax_basis_retained_share():
+    # The county retains half: the rule applies to 6, 7.2, 8.64 against half the base, 5
+    res, m = run_det(general(sharing={"zone_share": 0.5}, tax_basis={"retained_share": 0.5}))
+    np.testing.assert_allclose(res.tax[0], [12, 14.4, 17.28], rtol=1e-12)
+    np.testing.assert_allclose(res.base[0], [5, 5, 5], rtol=1e-12)
+    np.testing.assert_allclose(res.split.payout[0], [0.5, 1.1, 1.82], rtol=1e-12)
+    np.testing.assert_allclose(res.county_net[0], [5.5, 6.1, 6.82], rtol=1e-12)  # the rest is passed up
+    assert m.county_net_total_mean == pytest.approx(18.42, rel=1e-12)
+
+
+def test_dynamic_marginal_retention_by_hand():
+    # T = 11, 12.1, 13.31 from 10; re-set every 2 years: B = 10, 10, 12.1; 50% share.
+    # One-off yuan: year 1 → 0.5; year 2 → 0.5 now, −0.5 in year 3 (the base absorbs it) → 0;
+    # year 3 → 0.5: mean 1/3.  Lasting yuan: from year 1, 0.5 + 0.5 + 0 over 3 yuan = 1/3; from year 2,
+    # 0.5 + 0 over 2 = 1/4; from year 3, 1/2: mean 13/36.
+    res, m = run_det(general(mean=0.1, sharing={"zone_share": 0.5, "base_reset_years": 2}))
+    np.testing.assert_allclose(res.base[0], [10, 10, 12.1], rtol=1e-12)
+    assert m.marginal_retention_overall == 0.5
+    assert m.marginal_retention_dynamic_oneoff == pytest.approx(1 / 3, abs=1e-6)
+    assert m.marginal_retention_dynamic_lasting == pytest.approx(13 / 36, abs=1e-6)
+
+
+def test_dynamic_marginal_retention_equals_static_when_the_base_never_changes():
+    params = general(sharing={"brackets": [{"above": 0, "share": 0.3}, {"above": 1, "share": 0.6}],
+                              "floor": 0.5, "cap": 4.0, "base_growth": 0.03, "base_share": 0.05},
+                     volatility=0.3, paths=2000, horizon_years=6, mean=0.05)
+    res = simulate(params, np.random.default_rng(8))
+    m = summarize(res)
+    assert res.engine is None
+    assert m.marginal_retention_dynamic_oneoff == m.marginal_retention_overall
+    # the finite difference on the same paths gives the static figures too
+    engine = Engine(res.tax.T.copy(), params.base_tax, params.year_rules(), 0)
+    oneoff, lasting = engine.dynamic_retention()
+    assert oneoff == pytest.approx(m.marginal_retention_overall, abs=1e-4)
+    assert lasting == pytest.approx(m.marginal_retention_dynamic_lasting, abs=1e-4)
+
+
+def test_dynamic_retention_on_random_paths_is_below_static_with_yearly_rebasing():
+    params = general(sharing={"zone_share": 0.5, "base_reset_years": 1}, volatility=0.2, paths=3000,
+                     horizon_years=5, mean=0.05)
+    m = summarize(simulate(params, np.random.default_rng(2)))
+    # re-based every year: a one-off yuan raises next year's base and is taken back there (except in the
+    # last year), so the one-off figure is about static / horizon
+    assert m.marginal_retention_dynamic_oneoff < m.marginal_retention_overall
+    assert 0.0 <= m.marginal_retention_dynamic_oneoff <= 0.5
+
+
+# -- closed forms for brackets and a base share ---------------------------------
+
+def call_price(m, sigma, K):
+    d1 = (math.log(m / K) + sigma**2 / 2) / sigma
+    return m * norm.cdf(d1) - K * norm.cdf(d1 - sigma)
+
+
+def d2_of(m, sigma, K):
+    return (math.log(m / K) - sigma**2 / 2) / sigma
+
+
+def general_closed_forms() -> dict:
+    m, sigma, B = 6.0, 0.35, 4.0
+    es = 0.3 * (call_price(m, sigma, B) - call_price(m, sigma, B + 1)) + 0.6 * call_price(m, sigma, B + 1)
+    # with 10% of min(T, B): S = 0.1·T + 0.2·(T − 4)⁺ + 0.3·(T − 5)⁺, slope 0.6 above 5, where
+    # S = 0.8 at T = 5 + 1/6 and S = 1.5 at T = 5 + 4/3
+    k1, k2 = 5 + 1 / 6, 5 + 4 / 3
+    es_base = 0.1 * m + 0.2 * call_price(m, sigma, 4.0) + 0.3 * call_price(m, sigma, 5.0)
+    return {
+        "raw": es,
+        "payout": 0.8 + 0.6 * (call_price(m, sigma, k1) - call_price(m, sigma, k2)),
+        "top_up": 0.8 - es_base + 0.6 * call_price(m, sigma, k1),
+        "marginal": 0.6 * (norm.cdf(d2_of(m, sigma, k1)) - norm.cdf(d2_of(m, sigma, k2))),
+    }
+
+
+def test_general_closed_forms_reproduce_check_values():
+    cf = general_closed_forms()
+    assert cf["raw"] == pytest.approx(1.04031, abs=1e-5)
+    assert cf["payout"] == pytest.approx(1.13664, abs=1e-5)
+    assert cf["top_up"] == pytest.approx(0.12676, abs=1e-5)
+    assert cf["marginal"] == pytest.approx(0.13720, abs=1e-5)
+
+
+def test_general_monte_carlo_matches_closed_forms():
+    cf = general_closed_forms()
+    brackets = [{"above": 0, "share": 0.3}, {"above": 1, "share": 0.6}]
+    common = dict(base_tax=4.0, mean=0.5, volatility=0.35, paths=MC_PATHS, horizon_years=1)
+    res = simulate(general(sharing={"brackets": brackets}, **common), np.random.default_rng(21))
+    x = res.split.raw_share[:, 0]
+    assert abs(x.mean() - cf["raw"]) <= 3 * x.std(ddof=1) / math.sqrt(x.size)
+    res = simulate(general(sharing={"brackets": brackets, "base_share": 0.1, "floor": 0.8, "cap": 1.5}, **common),
+                   np.random.default_rng(22))
+    for name, x in (("payout", res.split.payout[:, 0]), ("top_up", res.split.top_up[:, 0]),
+                    ("marginal", res.split.marginal[:, 0])):
+        se = x.std(ddof=1) / math.sqrt(x.size)
+        assert abs(x.mean() - cf[name]) <= 3 * se, (name, x.mean(), cf[name], se)
+
+
+# -- bad inputs: one line each, naming the dotted key ----------------------------
+
+def one_problem(overrides: list[str]):
+    with pytest.raises(ScenarioError) as info:
+        load(SCENARIO, overrides)
+    problems = info.value.problems
+    assert len(problems) == 1, problems
+    assert "\n" not in str(problems[0])
+    return problems[0]
+
+
+BRACKETS_OK = "revenue.sharing.brackets=[{above: 0, share: 0.3}, {above: 1, share: 0.6}]"
+NO_SHARE = "revenue.sharing.zone_share=null"
+
+
+@pytest.mark.parametrize("overrides, key, fragment", [
+    pytest.param([BRACKETS_OK], "revenue.sharing.brackets", "not both", id="both"),
+    pytest.param([NO_SHARE], "revenue.sharing.zone_share", "give zone_share or brackets", id="neither"),
+    pytest.param([NO_SHARE, "revenue.sharing.brackets=[{above: 0.5, share: 0.3}]"],
+                 "revenue.sharing.brackets[0].above", "must start at 0", id="not-from-0"),
+    pytest.param([NO_SHARE, "revenue.sharing.brackets=[{above: 0, share: 0.3}, {above: 2, share: 0.5}, "
+                            "{above: 1, share: 0.6}]"],
+                 "revenue.sharing.brackets[2].above", "increasing order", id="out-of-order"),
+    pytest.param([NO_SHARE, "revenue.sharing.brackets=[{above: 0, share: 0.3}, {above: 0, share: 0.6}]"],
+                 "revenue.sharing.brackets[1].above", "without overlap", id="overlapping"),
+    pytest.param([NO_SHARE, "revenue.sharing.brackets=[{above: 0, share: 1.3}]"],
+                 "revenue.sharing.brackets[0].share", "1", id="share-above-1"),
+    pytest.param(["revenue.sharing.base_share=-0.1"], "revenue.sharing.base_share", "0", id="base-share"),
+    pytest.param(["revenue.sharing.base_growth=-1"], "revenue.sharing.base_growth", "-1", id="base-growth"),
+    pytest.param(["revenue.sharing.periods=[{from_year: 2027, zone_share: 0.3}, {from_year: 2026, zone_share: 0.4}]"],
+                 "revenue.sharing.periods[1].from_year", "increasing", id="periods-out-of-order"),
+    pytest.param(["revenue.sharing.periods=[{from_year: 2027, zone_share: 0.3}, {from_year: 2027, zone_share: 0.4}]"],
+                 "revenue.sharing.periods[1].from_year", "overlap", id="periods-overlap"),
+    pytest.param(["revenue.sharing.periods=[{from_year: 2099, zone_share: 0.3}]"],
+                 "revenue.sharing.periods[0].from_year", "within the horizon", id="period-outside"),
+    pytest.param(["revenue.sharing.periods=[{from_year: 2027, zone_share: 0.3, brackets: [{above: 0, share: 0.1}]}]"],
+                 "revenue.sharing.periods[0].brackets", "not both", id="period-both"),
+    pytest.param(["revenue.sharing.periods=[{from_year: 2027, floor: 2.0}]"],
+                 "revenue.sharing.periods[0].floor", "must not exceed cap", id="period-floor-above-cap"),
+    pytest.param(["revenue.sharing.periods=[{from_year: 2027, share: 0.3}]"],
+                 "revenue.sharing.periods[0].share", "unknown key", id="period-unknown-key"),
+    pytest.param(["revenue.tax_basis={retained_share: 0}"], "revenue.tax_basis.retained_share", "0",
+                 id="retained-share-0"),
+])
+def test_bad_general_schedule_inputs(overrides, key, fragment):
+    problem = one_problem(overrides)
+    assert problem.key == key, problem
+    assert fragment in problem.message, problem
+
+
+def test_good_general_schedule_inputs_load():
+    sc = load(SCENARIO, [NO_SHARE, BRACKETS_OK, "revenue.sharing.base_share=0.1", "revenue.sharing.base_growth=0.02",
+                         "revenue.sharing.periods=[{from_year: 2027, zone_share: 0.4, cap: null}]",
+                         "revenue.base_tax=0", "revenue.start_tax=3.0", "revenue.tax_basis={retained_share: 0.5}",
+                         "revenue.sharing.allow_negative=true"])
+    rev = sc.params.revenue
+    assert rev.sharing.brackets[1].share == 0.6
+    assert rev.sharing.periods[0].cap is None
+    assert rev.year_rules()[-1].cap is None and rev.year_rules()[0].cap == 1.0
+
+
+def test_a_period_can_start_re_basing():
+    # T = 12, 14.4, 17.28, 20.736; from 2026 the base is re-set every year to the year before
+    res, m = run_det(general(horizon_years=4, sharing={"zone_share": 0.5,
+                                                       "periods": [{"from_year": 2026, "base_reset_years": 1}]}))
+    np.testing.assert_allclose(res.base[0], [10, 10, 14.4, 17.28], rtol=1e-12)
+    np.testing.assert_allclose(res.split.payout[0], [1, 2.2, 1.44, 1.728], rtol=1e-12)
+    # one-off yuan: 2024 → 0.5; 2025 → 0.5 − 0.5 (2026's base); 2026 → 0; 2027 → 0.5: mean 0.25
+    assert m.marginal_retention_dynamic_oneoff == pytest.approx(0.25, abs=1e-6)
+
+
+def test_a_zero_base_needs_a_start_tax():
+    """base_tax 0 with no start_tax would keep the tax at 0 for ever: one line says why; with a
+    start_tax it is a new firm whose whole tax is increment."""
+    from simlib.scenario import ScenarioError, load
+
+    path = Path(__file__).resolve().parents[1] / "params" / "qingzhen_2025.yaml"
+    with pytest.raises(ScenarioError, match=r"revenue.base_tax: is 0 and no start_tax is given"):
+        load(path, ["revenue.base_tax=0"])
+    assert load(path, ["revenue.base_tax=0", "revenue.start_tax=1.0"]).params.revenue.start_tax == 1.0

@@ -90,7 +90,7 @@ def revenue_findings(run: ScenarioRun) -> list[str]:
     else:
         out.append(labels.t("revenue.f_margin", lang, avg=f"{m['marginal_retention_overall']:.3f}",
                             lo=f"{min(marginal):.3f}", hi=f"{max(marginal):.3f}",
-                            share=f"{sharing.zone_share:.2f}"))
+                            share=f"{sharing.first_share:.2f}"))
     return out
 
 
@@ -308,7 +308,7 @@ def revenue_method(run: ScenarioRun) -> list[str]:
              else labels.t("revenue.reset", lang, n=s.base_reset_years))
     return [labels.t(
         "revenue.method", lang, base_year=rev.base_year, base_tax=money(rev.base_tax, lang),
-        mean=percent(g.mean), vol=f"{g.volatility:.2f}", shocks=shocks, share=f"{s.zone_share:.2f}",
+        mean=percent(g.mean), vol=f"{g.volatility:.2f}", shocks=shocks, share=f"{s.first_share:.2f}",
         floor=money(s.floor, lang),
         cap=money(s.cap, lang) if s.cap is not None else labels.t("revenue.no_cap", lang),
         ret=f"{s.excess_return:.2f}", reset=reset)]

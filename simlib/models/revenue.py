@@ -9,6 +9,13 @@ the rule pays it
 The county tops the zone up by ``(floor − S)⁺`` and pools ``(1 − excess_return)
 · (S − cap)⁺``, so ``P = S + top_up − pooled`` and the county keeps ``T − P``.
 
+The general schedule: ``brackets`` (marginal shares of the increment I, instead of one
+``zone_share``), ``base_share`` (S also includes base_share · min(T, B)), ``base_growth`` (the base
+grows each year, also after a re-set), ``allow_negative`` (I = T − B, so the zone can remit),
+``periods`` (sharing keys in force from a year on), ``start_tax`` (a new firm on a base of 0) and
+``tax_basis.retained_share`` (the rule applies to r·T against r·B; the county keeps r·T − P).
+Today's rule keeps its own fast path (:func:`split`); the rest goes through :func:`general_split`.
+
 Levers (what policy chooses) live in ``revenue.sharing``; uncertainties (what
 the world draws) in ``revenue.growth``.  Money is in 亿元.
 """
@@ -20,6 +27,7 @@ from typing import Literal
 
 import numpy as np
 from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from simlib.models.base import Fan, Headline, Metrics, Model, Section, cross_field_error, fan
 
@@ -43,14 +51,50 @@ class Growth(Section):
     shocks: list[Shock] = Field(default_factory=list)
 
 
+class Bracket(Section):
+    """One bracket of the increment: from ``above`` 亿元 on, the zone gets ``share`` of each further yuan."""
+
+    above: float = Field(ge=0, le=1e6)
+    share: float = Field(ge=0, le=1)
+
+
+def _bracket_problem(brackets: list[Bracket], key: str) -> PydanticCustomError | None:
+    """The first problem of a bracket list (``key`` is its dotted name), or None."""
+    if not brackets:
+        return cross_field_error(key, "must list at least one bracket, the first with above: 0")
+    if brackets[0].above != 0:
+        return cross_field_error(f"{key}[0].above", f"the first bracket must start at 0, got {brackets[0].above!r}")
+    for i in range(1, len(brackets)):
+        if brackets[i].above <= brackets[i - 1].above:
+            return cross_field_error(
+                f"{key}[{i}].above",
+                f"brackets must be in increasing order without overlap: must exceed "
+                f"{brackets[i - 1].above!r} (bracket {i - 1}), got {brackets[i].above!r}")
+    return None
+
+
+def _one_schedule_problem(zone_share: float | None, brackets: list[Bracket] | None, prefix: str,
+                          required: bool) -> PydanticCustomError | None:
+    if zone_share is not None and brackets is not None:
+        return cross_field_error(f"{prefix}brackets", "give either zone_share or brackets, not both")
+    if required and zone_share is None and brackets is None:
+        return cross_field_error(f"{prefix}zone_share", "required key is missing: give zone_share or brackets")
+    return _bracket_problem(brackets, f"{prefix}brackets") if brackets is not None else None
+
+
 class Sharing(Section):
     """The rule that splits new tax between the zone and its county (亿元 a year)."""
 
-    zone_share: float = Field(ge=0, le=1)
+    zone_share: float | None = Field(default=None, ge=0, le=1)
     cap: float | None = Field(default=None, ge=0, le=1e6)  # before floor, so floor's check can see it
     floor: float = Field(default=0.0, ge=0, le=1e6)
     excess_return: float = Field(default=0.0, ge=0, le=1)
     base_reset_years: int | None = Field(default=None, ge=1, le=100)
+    brackets: list[Bracket] | None = None  # instead of zone_share: marginal shares of the increment
+    base_share: float = Field(default=0.0, ge=0, le=1)  # zone's share of the base part min(T, B)
+    base_growth: float = Field(default=0.0, gt=-1, le=10)  # the base grows at this annual rate
+    allow_negative: bool = False  # share (T − B), not (T − B)⁺: a fixed remittance can go negative
+    periods: list[Period] = Field(default_factory=list)
 
     @field_validator("floor")
     @classmethod
@@ -59,6 +103,98 @@ class Sharing(Section):
         if cap is not None and floor > cap:
             raise ValueError(f"must not exceed cap ({cap!r}), got {floor!r}")
         return floor
+
+    @property
+    def first_share(self) -> float:
+        """The zone's share of the first yuan of increment: ``zone_share`` or the first bracket's share."""
+        return self.zone_share if self.zone_share is not None else self.brackets[0].share
+
+    @model_validator(mode="after")
+    def _one_schedule(self) -> Sharing:
+        problem = _one_schedule_problem(self.zone_share, self.brackets, "", required=True)
+        if problem is not None:
+            raise problem
+        for i, period in enumerate(self.periods):
+            problem = _one_schedule_problem(period.zone_share, period.brackets, f"periods[{i}].", required=False)
+            if problem is not None:
+                raise problem
+        return self
+
+
+class Period(Section):
+    """Sharing keys in force from ``from_year`` on; keys not given keep their earlier value."""
+
+    from_year: int = Field(ge=1949, le=2300)
+    zone_share: float | None = Field(default=None, ge=0, le=1)
+    cap: float | None = Field(default=None, ge=0, le=1e6)
+    floor: float = Field(default=0.0, ge=0, le=1e6)
+    excess_return: float = Field(default=0.0, ge=0, le=1)
+    base_reset_years: int | None = Field(default=None, ge=1, le=100)
+    brackets: list[Bracket] | None = None
+    base_share: float = Field(default=0.0, ge=0, le=1)
+    base_growth: float = Field(default=0.0, gt=-1, le=10)
+    allow_negative: bool = False
+
+
+Sharing.model_rebuild()
+
+
+class TaxBasis(Section):
+    """What the split applies to: ``retained_share`` × T, the part of the tax retained at county level."""
+
+    retained_share: float = Field(default=1.0, gt=0, le=1)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """The sharing rule in force in one year, every key resolved (brackets: thresholds and shares)."""
+
+    above: tuple[float, ...]
+    shares: tuple[float, ...]
+    floor: float
+    floor_set: bool  # with allow_negative a floor applies only when given
+    cap: float | None
+    excess_return: float
+    base_reset_years: int | None
+    base_share: float
+    base_growth: float
+    allow_negative: bool
+
+    @property
+    def is_flat(self) -> bool:
+        """Today's rule: one share of (T − B)⁺, no base share, a base that never grows."""
+        return (len(self.shares) == 1 and self.base_share == 0.0 and self.base_growth == 0.0
+                and not self.allow_negative)
+
+
+_RULE_KEYS = ("floor", "cap", "excess_return", "base_reset_years", "base_share", "base_growth", "allow_negative")
+
+
+def _resolve(state: dict, section: Sharing | Period) -> dict:
+    state = dict(state)
+    given = section.model_fields_set
+    if section.zone_share is not None:
+        state["above"], state["shares"] = (0.0,), (float(section.zone_share),)
+    elif section.brackets is not None:
+        state["above"] = tuple(float(b.above) for b in section.brackets)
+        state["shares"] = tuple(float(b.share) for b in section.brackets)
+    for key in _RULE_KEYS:
+        if isinstance(section, Sharing) or key in given:
+            state[key] = getattr(section, key)
+    if "floor" in given:
+        state["floor_set"] = True
+    return state
+
+
+def rules(sharing: Sharing) -> tuple[Rule, list[tuple[int, Rule]]]:
+    """The top-level rule and, for each period, its first year and the rule in force from then on."""
+    state = _resolve({"floor_set": False}, sharing)
+    top = Rule(**state)
+    out = []
+    for period in sharing.periods:
+        state = _resolve(state, period)
+        out.append((period.from_year, Rule(**state)))
+    return top, out
 
 
 class Revenue(Section):
@@ -80,6 +216,8 @@ class Revenue(Section):
     paths: int = Field(ge=1, le=1_000_000)
     growth: Growth
     sharing: Sharing
+    start_tax: float | None = Field(default=None, gt=0, le=1e6)  # tax in the year before the first simulated one
+    tax_basis: TaxBasis = Field(default_factory=TaxBasis)
 
     @property
     def end_year(self) -> int:
@@ -87,6 +225,10 @@ class Revenue(Section):
 
     @model_validator(mode="after")
     def _years_in_order(self) -> Revenue:
+        if self.base_tax == 0 and self.start_tax is None:
+            raise cross_field_error("base_tax", "is 0 and no start_tax is given, so the tax would stay 0 in every "
+                                                "year: give start_tax (a new firm's tax in the year before the "
+                                                "first simulated one) or a positive base_tax")
         years = self.end_year - self.base_year
         if years * np.log1p(self.growth.mean) > np.log(1e9):
             raise cross_field_error(
@@ -104,7 +246,37 @@ class Revenue(Section):
                 f"paths × simulated years must be at most {MAX_PATH_YEARS:,}, "
                 f"got {self.paths:,} × {self.end_year - self.base_year}",
             )
+        previous = None
+        for i, period in enumerate(self.sharing.periods):
+            if not self.start_year <= period.from_year <= self.end_year:
+                raise cross_field_error(
+                    f"sharing.periods[{i}].from_year",
+                    f"must lie in {self.start_year}..{self.end_year} (within the horizon), got {period.from_year}")
+            if previous is not None and period.from_year <= previous:
+                raise cross_field_error(
+                    f"sharing.periods[{i}].from_year",
+                    f"periods must be in increasing from_year without overlap: must come after {previous} "
+                    f"(periods[{i - 1}]), got {period.from_year}")
+            previous = period.from_year
+        _, scheduled = rules(self.sharing)
+        for i, (_, rule) in enumerate(scheduled):
+            if rule.cap is not None and rule.floor > rule.cap:
+                key = "floor" if "floor" in self.sharing.periods[i].model_fields_set else "cap"
+                raise cross_field_error(
+                    f"sharing.periods[{i}].{key}",
+                    f"floor ({rule.floor!r}) must not exceed cap ({rule.cap!r}) in this period")
         return self
+
+    def year_rules(self) -> list[Rule]:
+        """The rule in force in each simulated year, base_year + 1 .. end_year."""
+        top, scheduled = rules(self.sharing)
+        out, current, k = [], top, 0
+        for year in range(self.base_year + 1, self.end_year + 1):
+            while k < len(scheduled) and scheduled[k][0] <= year:
+                current = scheduled[k][1]
+                k += 1
+            out.append(current)
+        return out
 
 
 # -- the model ------------------------------------------------------------
@@ -183,6 +355,182 @@ def split(tax, base, *, zone_share: float, floor: float = 0.0, cap: float | None
     return Split(raw, payout, top_up, above, marginal, floor_binds, cap_binds)
 
 
+_SPLIT_FIELDS = ("raw_share", "payout", "top_up", "pooled", "marginal", "floor_binds", "cap_binds")
+
+
+def general_split(tax, base, rule: Rule, out: Split | None = None, flat: np.ndarray | None = None) -> Split:
+    """Apply a general rule (brackets, base share, negative increments) element-wise.
+
+    The zone's raw share is  S = Σ_k share_k · (portion of the increment I in bracket k)
+    + base_share · min(T, B),  with I = (T − B)⁺, or T − B when ``allow_negative`` (the first
+    bracket's share then applies below 0 too).  S is then floored, capped and the excess partly
+    returned exactly as in :func:`split`; with ``allow_negative`` the floor applies only when given.
+    ``out`` (arrays of the broadcast shape) receives the result; ``flat`` receives first share · I⁺.
+    """
+    tax = np.asarray(tax, dtype=float)
+    base = np.asarray(base, dtype=float)
+    shape = np.broadcast_shapes(tax.shape, base.shape)
+    if out is None:
+        block = np.empty((5, *shape))
+        out = Split(*(block[i, ...] for i in range(5)), np.empty(shape, bool), np.empty(shape, bool))
+    raw, payout, top_up, pooled, marginal = out.raw_share, out.payout, out.top_up, out.pooled, out.marginal
+    inc = np.subtract(tax, base, out=pooled)  # ``pooled`` as scratch until the end
+    s0 = rule.shares[0]
+    if rule.allow_negative:
+        np.greater_equal(inc, -np.inf, out=out.floor_binds)  # scratch: slope s0 everywhere
+        np.multiply(inc, s0, out=raw)
+        if flat is not None:
+            np.maximum(raw, 0.0, out=flat)
+    else:
+        np.greater_equal(inc, 0.0, out=out.floor_binds)  # scratch: one more yuan at T == B is shared
+        np.maximum(inc, 0.0, out=inc)
+        np.multiply(inc, s0, out=raw)
+        if flat is not None:
+            np.copyto(flat, raw)
+    # the slope of S in T, kept in ``marginal``: s0 on a gain, plus each bracket step above its threshold
+    np.multiply(out.floor_binds, s0, out=marginal)
+    for above, share, prev in zip(rule.above[1:], rule.shares[1:], rule.shares[:-1]):
+        step = share - prev
+        np.greater_equal(inc, above, out=out.cap_binds)
+        np.multiply(out.cap_binds, step, out=top_up)  # scratch
+        marginal += top_up
+        np.subtract(inc, above, out=top_up)
+        np.maximum(top_up, 0.0, out=top_up)
+        top_up *= step
+        raw += top_up
+    if rule.base_share:
+        np.minimum(tax, base, out=top_up)
+        top_up *= rule.base_share
+        raw += top_up
+        np.less(tax, base, out=out.cap_binds)
+        np.multiply(out.cap_binds, rule.base_share, out=top_up)
+        marginal += top_up
+    floor = rule.floor if (rule.floor_set or not rule.allow_negative) else -np.inf
+    if np.isfinite(floor):
+        np.subtract(floor, raw, out=top_up)
+        np.maximum(top_up, 0.0, out=top_up)
+        np.less(raw, floor, out=out.floor_binds)
+        np.maximum(raw, floor, out=payout)
+        np.greater_equal(raw, floor, out=out.cap_binds)  # scratch
+        marginal *= out.cap_binds
+    else:
+        top_up.fill(0.0)
+        out.floor_binds.fill(False)
+        np.copyto(payout, raw)
+    if rule.cap is None:
+        pooled.fill(0.0)
+        out.cap_binds.fill(False)
+    else:
+        cap = float(rule.cap)
+        drop = 1.0 - rule.excess_return
+        if drop == 1.0:
+            np.less(raw, cap, out=out.cap_binds)
+            marginal *= out.cap_binds
+        elif drop:
+            np.greater_equal(raw, cap, out=out.cap_binds)
+            np.multiply(out.cap_binds, drop, out=pooled)  # scratch
+            pooled *= marginal
+            marginal -= pooled
+        np.greater(raw, cap, out=out.cap_binds)
+        np.subtract(raw, cap, out=pooled)
+        np.maximum(pooled, 0.0, out=pooled)
+        np.minimum(payout, cap, out=payout)
+        if rule.excess_return:
+            payout += rule.excess_return * pooled
+        if drop != 1.0:
+            pooled *= drop
+    return out
+
+
+def _reset_flags(rules_: list[Rule]) -> list[bool]:
+    """Whether the base of simulated year j (1-based) is re-set to the tax of year j − 1."""
+    return [r.base_reset_years is not None and j > 1 and (j - 1) % r.base_reset_years == 0
+            for j, r in enumerate(rules_, start=1)]
+
+
+def _bases(tax: np.ndarray, base0: float, rules_: list[Rule], resets: list[bool], first: int = 0,
+           previous: np.ndarray | float | None = None) -> np.ndarray:
+    """Bases (years × paths) of simulated years ``first`` .. end (0-based), from the tax (years × paths).
+
+    B_j = (T_{j−1} if re-set in year j else B_{j−1}) · (1 + base_growth_j), B_0 = ``base0``; ``previous``
+    is the base of year ``first − 1`` (``base0`` when ``first`` is 0).  Without a re-set from ``first``
+    on, one column (years × 1) that broadcasts over paths.
+    """
+    b = base0 if previous is None else previous
+    if not any(resets[first:]) and np.ndim(b) == 0:
+        growth = np.array([1.0 + r.base_growth for r in rules_[first:]])
+        return (b * np.cumprod(growth))[:, None]
+    out = np.empty((len(rules_) - first, tax.shape[1]))
+    for j in range(first, len(rules_)):
+        r = rules_[j]
+        b = tax[j - 1] if resets[j] else b
+        if r.base_growth:
+            np.multiply(b, 1.0 + r.base_growth, out=out[j - first])
+        else:
+            out[j - first] = b
+        b = out[j - first]
+    return out
+
+
+def _payouts(tax: np.ndarray, base: np.ndarray, rules_: list[Rule], flat: np.ndarray | None = None) -> Split:
+    """The general rule applied year by year (tax, base: years × paths, year-major), runs of one rule at once."""
+    shape = np.broadcast_shapes(tax.shape, base.shape)
+    block = np.empty((5, *shape))
+    flags = np.empty((2, *shape), bool)
+    out = Split(*(block[i] for i in range(5)), flags[0], flags[1])
+    j = 0
+    while j < len(rules_):
+        k = j
+        while k < len(rules_) and rules_[k] is rules_[j]:
+            k += 1
+        general_split(tax[j:k], base[j:k], rules_[j], Split(*(getattr(out, f)[j:k] for f in _SPLIT_FIELDS)),
+                      None if flat is None else flat[j:k])
+        j = k
+    return out
+
+
+@dataclass(frozen=True)
+class Engine:
+    """What the dynamic marginal retention needs: every simulated year (year-major), its rule and the base."""
+
+    tax: np.ndarray  # the tax the rule applies to (retained basis), years × paths
+    base0: float
+    rules: list[Rule]
+    shown: int  # index of the first reported year
+
+    @property
+    def resets(self) -> list[bool]:
+        return _reset_flags(self.rules)
+
+    def ratchets(self) -> bool:
+        """Whether a reported year's tax enters a later base."""
+        return any(self.resets[self.shown + 1:])
+
+    def total_payout(self, tax: np.ndarray, first: int, previous) -> np.ndarray:
+        """Payout per path summed over years ``first`` .. end, bases recomputed from ``first`` on."""
+        rules_ = self.rules
+        base = _bases(tax, self.base0, rules_, self.resets, first, previous)
+        return _payouts(tax[first:], base, rules_[first:]).payout.sum(axis=0)
+
+    def dynamic_retention(self) -> tuple[float, float]:
+        """(one-off, lasting) marginal retention by finite difference on the same paths."""
+        tax = self.tax
+        n_years = tax.shape[0]
+        h = 1e-6 * max(1.0, float(np.abs(tax).mean()))
+        base = _bases(tax, self.base0, self.rules, self.resets)
+        payout = _payouts(tax, base, self.rules).payout
+        oneoff, lasting = [], []
+        for t in range(self.shown, n_years):
+            previous = base[t - 1] if t > 0 else None
+            ref = payout[t:].sum(axis=0)  # the same numbers total_payout(tax, t, previous) adds up
+            bumped = tax.copy()
+            bumped[t] += h
+            oneoff.append((self.total_payout(bumped, t, previous) - ref).mean() / h)
+            bumped[t + 1:] += h
+            lasting.append((self.total_payout(bumped, t, previous) - ref).mean() / (h * (n_years - t)))
+        return float(np.mean(oneoff)), float(np.mean(lasting))
+
+
 @dataclass(frozen=True)
 class RevenueResult:
     """Simulated paths (rows) × reported years (columns), in 亿元."""
@@ -191,11 +539,14 @@ class RevenueResult:
     tax: np.ndarray
     base: np.ndarray
     split: Split
+    retained: np.ndarray | None = None  # retained_share × tax when the rule applies to part of the tax
+    flat_payout: np.ndarray | None = None  # first bracket's share of (T − B)⁺ (None: the raw share)
+    engine: Engine | None = None
 
     @property
     def county_net(self) -> np.ndarray:
-        """What the county keeps of the tax after paying the zone."""
-        return self.tax - self.split.payout
+        """What the county keeps of the (retained) tax after paying the zone."""
+        return (self.tax if self.retained is None else self.retained) - self.split.payout
 
 
 def simulate(params: Revenue, rng: np.random.Generator, inputs: None = None) -> RevenueResult:
@@ -204,9 +555,11 @@ def simulate(params: Revenue, rng: np.random.Generator, inputs: None = None) -> 
     Log growth is normal with sd ``growth.volatility`` and a drift chosen so that
     E[T_t / T_{t-1}] = 1 + ``growth.mean``; shocks multiply the level by
     ``1 + change`` in their year and stay.  With zero volatility there is one
-    deterministic path.  The base is the base-year tax, re-set every
-    ``base_reset_years`` years to the tax of the latest year.  ``inputs`` is unused (the model
-    reads no file).
+    deterministic path.  Tax grows from ``start_tax`` (default ``base_tax``).  The base is the
+    base-year tax, re-set every ``base_reset_years`` years to the tax of the latest year and grown by
+    ``base_growth`` a year: B_j = (T_{j−1} if re-set in year j else B_{j−1}) · (1 + base_growth).
+    With ``tax_basis.retained_share`` r < 1 the rule applies to r·T against r·B.  ``inputs`` is unused
+    (the model reads no file).
     """
     g = params.growth
     s = params.sharing
@@ -224,23 +577,47 @@ def simulate(params: Revenue, rng: np.random.Generator, inputs: None = None) -> 
     for t in range(1, sim_years.size):  # cumulative log growth, one vectorised row per year
         log_level[t] += log_level[t - 1]
     tax = np.exp(log_level, out=log_level)
-    tax *= params.base_tax
-
-    if s.base_reset_years is None:
-        base = np.broadcast_to(np.float64(params.base_tax), tax.shape)
-    else:
-        n = s.base_reset_years
-        with_base_year = np.concatenate([np.full((1, n_paths), params.base_tax), tax], axis=0)
-        base = with_base_year[n * ((sim_years - params.base_year - 1) // n)]
-
+    tax *= params.base_tax if params.start_tax is None else params.start_tax
     shown = slice(params.start_year - params.base_year - 1, None)
-    tax, base = tax[shown].T, base[shown].T
+    rules_ = params.year_rules()
+    retained_share = params.tax_basis.retained_share
+    resets = _reset_flags(rules_)
+
+    if all(r is rules_[0] for r in rules_) and rules_[0].is_flat and retained_share == 1.0:
+        # today's rule: one share, floor, cap and return, a base re-set every N years (the fast path)
+        if s.base_reset_years is None:
+            base = np.broadcast_to(np.float64(params.base_tax), tax.shape)
+        else:
+            n = s.base_reset_years
+            with_base_year = np.concatenate([np.full((1, n_paths), params.base_tax), tax], axis=0)
+            base = with_base_year[n * ((sim_years - params.base_year - 1) // n)]
+        r = rules_[0]
+        engine = Engine(tax, params.base_tax, rules_, shown.start) if any(resets) else None
+        tax, base = tax[shown].T, base[shown].T
+        return RevenueResult(
+            years=sim_years[shown],
+            tax=tax,
+            base=base,
+            split=split(tax, base, zone_share=r.shares[0], floor=s.floor, cap=s.cap,
+                        excess_return=s.excess_return),
+            engine=engine,
+        )
+
+    applied = tax if retained_share == 1.0 else tax * retained_share
+    base0 = params.base_tax * retained_share
+    base = _bases(applied, base0, rules_, resets)
+    first = shown.start
+    flat = np.empty(tax[shown].shape)
+    sp = _payouts(applied[shown], base[shown], rules_[first:], flat)
+    sp = Split(*(getattr(sp, f).T for f in _SPLIT_FIELDS))
     return RevenueResult(
         years=sim_years[shown],
-        tax=tax,
-        base=base,
-        split=split(tax, base, zone_share=s.zone_share, floor=s.floor, cap=s.cap,
-                    excess_return=s.excess_return),
+        tax=tax[shown].T,
+        base=np.broadcast_to(base[shown], tax[shown].shape).T,
+        split=sp,
+        retained=None if retained_share == 1.0 else applied[shown].T,
+        flat_payout=flat.T,
+        engine=Engine(applied, base0, rules_, first) if any(resets) else None,
     )
 
 
@@ -268,6 +645,10 @@ class RevenueMetrics(Metrics):
     pooled_total_mean: float
     tax_total_mean: float
     marginal_retention_overall: float
+    county_net_total_mean: float  # what the county keeps over the horizon after top-ups and payouts
+    flat_split_payout_total_mean: float  # a plain split of the increment at the first bracket's share
+    marginal_retention_dynamic_oneoff: float  # one extra yuan in one year, once later bases absorb it
+    marginal_retention_dynamic_lasting: float  # one extra yuan a year from a year on, per yuan per year
     fan: dict[str, Fan]  # "tax", "zone_payout"
 
 
@@ -279,6 +660,14 @@ def summarize(result: RevenueResult, params: Revenue | None = None) -> RevenueMe
         return a.mean(axis=0).tolist()
 
     payout_total = sp.payout.sum(axis=1)
+    static = float(sp.marginal.mean())
+    marginal_mean = mean(sp.marginal)
+    engine = result.engine
+    if engine is not None and engine.ratchets():
+        oneoff, lasting = engine.dynamic_retention()
+    else:  # no reported year's tax enters a later base: the static marginals, averaged the same way
+        oneoff, lasting = static, _lasting_static(marginal_mean)
+    flat = sp.raw_share if result.flat_payout is None else result.flat_payout
     return RevenueMetrics(
         years=result.years.tolist(),
         paths=int(result.tax.shape[0]),
@@ -291,7 +680,7 @@ def summarize(result: RevenueResult, params: Revenue | None = None) -> RevenueMe
         county_net_mean=mean(result.county_net),
         p_floor_binds=mean(sp.floor_binds),
         p_cap_binds=mean(sp.cap_binds),
-        marginal_retention_mean=mean(sp.marginal),
+        marginal_retention_mean=marginal_mean,
         zone_payout_total_mean=float(payout_total.mean()),
         zone_payout_total_p05=float(np.quantile(payout_total, 0.05)),
         zone_payout_total_p20=float(np.quantile(payout_total, 0.20)),
@@ -299,9 +688,19 @@ def summarize(result: RevenueResult, params: Revenue | None = None) -> RevenueMe
         county_topup_total_mean=float(sp.top_up.sum(axis=1).mean()),
         pooled_total_mean=float(sp.pooled.sum(axis=1).mean()),
         tax_total_mean=float(result.tax.sum(axis=1).mean()),
-        marginal_retention_overall=float(sp.marginal.mean()),
+        marginal_retention_overall=static,
+        county_net_total_mean=float(result.county_net.sum(axis=1).mean()),
+        flat_split_payout_total_mean=float(flat.sum(axis=1).mean()),
+        marginal_retention_dynamic_oneoff=oneoff,
+        marginal_retention_dynamic_lasting=lasting,
         fan={"tax": fan(result.tax), "zone_payout": fan(sp.payout)},
     )
+
+
+def _lasting_static(marginal_mean: list[float]) -> float:
+    """Mean over years t of the mean static marginal over years t .. end (from the per-year means)."""
+    n = len(marginal_mean)
+    return sum(sum(marginal_mean[t:]) / (n - t) for t in range(n)) / n
 
 
 def _mean(values: list[float]) -> float:
