@@ -17,7 +17,7 @@ from conftest import ROOT
 from simlib import models
 from simlib.brief import comparison, explore_report, labels, report
 from simlib.brief.html import TEMPLATES, environment
-from simlib.scenario import ScenarioRun, run
+from simlib.scenario import ScenarioRun, load, run
 
 SCENARIOS = sorted((ROOT / "params").glob("*.yaml"))
 
@@ -45,7 +45,9 @@ def test_every_chart_and_section_renders_without_warnings(scenario_run, lang):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         html = "".join(sections(in_language(scenario_run, lang)))
-    assert html.count('src="data:image/png;base64,') == len([m for m in scenario_run.metrics])
+    # one chart a model, and the revenue rule's own chart when the rule is flat
+    flat = "revenue" in scenario_run.metrics and scenario_run.scenario.params.revenue.sharing.brackets is None
+    assert html.count('src="data:image/png;base64,') == len(scenario_run.metrics) + flat
 
 
 def test_english_brief_words_come_from_the_english_labels(scenario_run):
@@ -79,6 +81,85 @@ def test_dollar_signs_in_scenario_text_are_not_mathematics():
         warnings.simplefilter("error")
         html = report.salary_section(r).data
     assert "$\\frac{1$" in html and "$x$" in html
+
+
+# -- revenue: the county's view, the ratchet, the rule, targets ---------------------
+
+QINGZHEN = ROOT / "params" / "qingzhen_2025.yaml"
+FAST = ["revenue.paths=2000", "land.paths=50"]
+
+
+def _revenue_run(overrides: list[str], lang: str) -> ScenarioRun:
+    return run(load(QINGZHEN, [*FAST, *overrides, f"meta.language={lang}"]))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_county_view_sentence_has_the_totals_and_the_plain_split(lang):
+    r = _revenue_run(["revenue.sharing.cap=null", "revenue.sharing.floor=0.5"], lang)
+    m = r.data["revenue"]
+    money = lambda v: labels.money(v, lang)  # noqa: E731
+    sentence = next(s for s in report.revenue_findings(r) if money(m["county_net_total_mean"]) in s)
+    diff = m["zone_payout_total_mean"] - m["flat_split_payout_total_mean"]
+    for v in ("county_net_total_mean", "tax_total_mean", "county_topup_total_mean", "pooled_total_mean",
+              "zone_payout_total_mean", "flat_split_payout_total_mean"):
+        assert money(m[v]) in sentence, v
+    assert diff > 0  # the floor tops the zone up above a plain split
+    assert labels.t("revenue.diff_more", lang, amount=money(diff)) in sentence
+    assert "0.50" in sentence
+    assert sentence in report.findings(r).data
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_ratchet_wording_gives_static_and_dynamic_retention(lang):
+    r = _revenue_run(["revenue.sharing.cap=null", "revenue.sharing.floor=0.5",
+                      "revenue.sharing.base_reset_years=3"], lang)
+    m = r.data["revenue"]
+    oneoff, lasting = m["marginal_retention_dynamic_oneoff"], m["marginal_retention_dynamic_lasting"]
+    assert oneoff < m["marginal_retention_overall"]
+    sentence = next(s for s in report.revenue_findings(r) if f"{m['marginal_retention_overall']:.3f}" in s)
+    assert f"{oneoff:.3f}" in sentence and f"{lasting:.3f}" in sentence
+    assert ("鞭打快牛" if lang == "zh" else "overstates the incentive") in sentence
+    keys = report.key_numbers(r).data
+    assert f'<div class="v">{oneoff:.3f}</div>' in keys and labels.t("revenue.key_dynamic", lang) in keys
+    # without a moving base: the static sentence and headline, no ratchet wording
+    plain = _revenue_run(["revenue.sharing.cap=null", "revenue.sharing.floor=0.5"], lang)
+    text = report.findings(plain).data
+    assert "鞭打快牛" not in text and "overstates" not in text
+    assert labels.t("revenue.key_dynamic", lang) not in report.key_numbers(plain).data
+    grown = _revenue_run(["revenue.sharing.cap=null", "revenue.sharing.floor=0.5",
+                          "revenue.sharing.base_growth=0.05"], lang)
+    g = grown.data["revenue"]
+    assert f"{g['marginal_retention_dynamic_oneoff']:.3f}" in next(
+        s for s in report.revenue_findings(grown) if f"{g['marginal_retention_overall']:.3f}" in s)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_rule_chart_for_a_flat_rule_only(lang):
+    flat = report.revenue_section(_revenue_run([], lang)).data
+    assert flat.count("data:image/png;base64,") == 2
+    assert labels.t("revenue.rule_title", lang) in flat
+    brackets = _revenue_run(["revenue.sharing.zone_share=null",
+                             "revenue.sharing.brackets=[{above: 0, share: 0.5}, {above: 1, share: 0.3}]"], lang)
+    page = report.revenue_section(brackets).data
+    assert page.count("data:image/png;base64,") == 1
+    assert labels.t("revenue.rule_title", lang) not in page
+
+
+def test_targets_table_and_sentences_escaped():
+    r = _revenue_run([], "en")
+    assert "<caption>" + labels.t("revenue.targets_caption", "en") not in report.revenue_section(r).data
+    r.data["revenue"]["targets"] = [
+        {"series": "tax", "year": 2023, "value": 0.62, "probability": 0.41, "ci_low": 0.39, "ci_high": 0.43},
+        {"series": ATTACK, "year": 2030, "value": 12.5, "probability": 0.875, "ci_low": 0.8, "ci_high": 0.93}]
+    found = report.revenue_findings(r)
+    assert "P(tax in 2023 ≥ CNY 62m) = 41% (95% interval 39%–43%)." in found
+    assert f"P({ATTACK} in 2030 ≥ 12.5) = 88% (95% interval 80%–93%)." in found
+    page = report.revenue_section(r).data + report.findings(r).data
+    assert "<tr><td>tax</td><td>2023</td><td>CNY 62m</td><td>41%</td><td>39%–43%</td></tr>" in page
+    assert "<img src=x" not in page and page.count(ESCAPED) == 2
+    zh = in_language(r, "zh")
+    zh.data["revenue"]["targets"] = r.data["revenue"]["targets"][:1]
+    assert "P(2023 年税收 ≥ 0.62亿元) = 41%（95% 区间 39%–43%）。" in report.revenue_findings(zh)
 
 
 # -- templates and escaping ------------------------------------------------------
@@ -158,7 +239,7 @@ def test_charts_leave_matplotlib_global_state_alone():
                           env={**os.environ, "MPLBACKEND": "template"})
     assert proc.returncode == 0, proc.stderr
     state = json.loads(proc.stdout.splitlines()[-1])
-    assert state["images"] == 3 + 1 + 1 + 1
+    assert state["images"] == 4 + 1 + 1 + 1  # revenue: the fans and the rule
     assert state["pyplot"] == []
     assert state["backend"] == ["template", "template"]
     assert state["changed"] == []

@@ -742,3 +742,93 @@ def test_a_zero_base_needs_a_start_tax():
     with pytest.raises(ScenarioError, match=r"revenue.base_tax: is 0 and no start_tax is given"):
         load(path, ["revenue.base_tax=0"])
     assert load(path, ["revenue.base_tax=0", "revenue.start_tax=1.0"]).params.revenue.start_tax == 1.0
+
+
+# -- other series and targets (issue 12, item 2) --------------------------------------------------
+
+
+def _targets_revenue(**changes) -> Revenue:
+    data = {"base_year": 2020, "base_tax": 0.5, "start_year": 2021, "horizon_years": 3, "paths": 40_000,
+            "growth": {"mean": 0.12, "volatility": 0.2}, "sharing": {"zone_share": 0.5},
+            "series": [{"name": "value_added", "start_value": 15.0, "growth": {"mean": 0.15, "volatility": 0.1},
+                        "correlation": 0.6}],
+            "targets": [{"series": "tax", "year": 2023, "value": 0.62},
+                        {"series": "value_added", "year": 2023, "value": 22.87}]}
+    data.update(changes)
+    return Revenue.model_validate(data)
+
+
+def test_target_probabilities_match_the_lognormal_closed_form():
+    """P(X_Y ≥ v) = 1 − Φ((ln v − ln X₀ − k·drift) / (σ√k)) after k years of lognormal growth."""
+    from scipy.stats import norm
+
+    p = _targets_revenue()
+    m = summarize(simulate(p, np.random.default_rng(11)), p)
+    for target, (x0, mean, sd) in zip(m.targets, [(0.5, 0.12, 0.2), (15.0, 0.15, 0.1)]):
+        k = 3
+        drift = math.log1p(mean) - 0.5 * sd**2
+        exact = 1 - norm.cdf((math.log(target.value) - math.log(x0) - k * drift) / (sd * math.sqrt(k)))
+        se = math.sqrt(exact * (1 - exact) / p.paths)
+        assert abs(target.probability - exact) < 3 * se
+        assert target.ci_low < target.probability < target.ci_high
+
+
+def test_series_share_the_tax_shocks_by_their_correlation():
+    """A series with the tax's growth and correlation 1 is the tax scaled; with correlation 0 the
+    log growths are uncorrelated, and the sample correlation is near the stated one otherwise."""
+    same = _targets_revenue(series=[{"name": "twin", "start_value": 1.0, "growth": {"mean": 0.12, "volatility": 0.2},
+                                     "correlation": 1.0}], targets=[{"series": "twin", "year": 2022, "value": 1.0}])
+    r = simulate(same, np.random.default_rng(3))
+    np.testing.assert_allclose(r.levels["twin"], r.levels["tax"] / 0.5, rtol=1e-12)
+    for rho in (0.0, 0.6, -0.5):
+        p = _targets_revenue(series=[{"name": "x", "start_value": 1.0, "growth": {"mean": 0.1, "volatility": 0.3},
+                                      "correlation": rho}], targets=[])
+        r = simulate(p, np.random.default_rng(4))
+        g_tax = np.diff(np.log(r.levels["tax"]), axis=1)[:, 0]
+        g_x = np.diff(np.log(r.levels["x"]), axis=1)[:, 0]
+        assert abs(np.corrcoef(g_tax, g_x)[0, 1] - rho) < 0.03
+
+
+def test_deterministic_series_and_targets_by_hand():
+    """No volatility: 0.5 · 1.12³ = 0.702464 ≥ 0.62 surely; 15 · 1.15³ = 22.813 < 22.87 never."""
+    p = _targets_revenue(growth={"mean": 0.12, "volatility": 0.0},
+                         series=[{"name": "value_added", "start_value": 15.0, "growth": {"mean": 0.15, "volatility": 0.0}}])
+    r = simulate(p, np.random.default_rng(0))
+    assert r.levels["tax"][0, -1] == pytest.approx(0.5 * 1.12**3, rel=1e-12)
+    assert r.levels["value_added"][0, -1] == pytest.approx(15 * 1.15**3, rel=1e-12)
+    m = summarize(r, p)
+    assert [(t.series, t.probability) for t in m.targets] == [("tax", 1.0), ("value_added", 0.0)]
+
+
+def test_wilson_interval_by_hand():
+    from simlib.models.revenue import wilson
+
+    low, high = wilson(5, 10)
+    assert (round(low, 4), round(high, 4)) == (0.2366, 0.7634)
+    assert wilson(0, 10)[0] == pytest.approx(0.0, abs=1e-12) and wilson(10, 10)[1] == pytest.approx(1.0)
+
+
+def test_series_leave_the_tax_numbers_alone():
+    """Series are drawn after the tax's own numbers: the tax and the rule's payouts are unchanged."""
+    with_series = _targets_revenue()
+    without = _targets_revenue(series=[], targets=[])
+    a, b = simulate(with_series, np.random.default_rng(9)), simulate(without, np.random.default_rng(9))
+    np.testing.assert_array_equal(a.tax, b.tax)
+    np.testing.assert_array_equal(a.split.payout, b.split.payout)
+
+
+@pytest.mark.parametrize("sets, message", [
+    (["revenue.targets=[{series: output, year: 2027, value: 1}]"], "revenue.targets[0].series: must be tax or one of"),
+    (["revenue.targets=[{series: tax, year: 2099, value: 1}]"], "revenue.targets[0].year: must lie in"),
+    (["revenue.series=[{name: x, start_value: 1, growth: {mean: 0.1, volatility: 0.1}, correlation: 1.5}]"],
+     "revenue.series[0].correlation: must be at most 1"),
+    (["revenue.series=[{name: tax, start_value: 1, growth: {mean: 0.1, volatility: 0.1}}]"],
+     "revenue.series[0].name: must be unique and not 'tax'"),
+])
+def test_bad_series_and_targets_are_one_line(sets, message):
+    from simlib.scenario import ScenarioError, load
+
+    path = Path(__file__).resolve().parents[1] / "params" / "qingzhen_2025.yaml"
+    with pytest.raises(ScenarioError) as err:
+        load(path, sets)
+    assert any(message in line for line in str(err.value).splitlines()), str(err.value)

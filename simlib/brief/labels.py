@@ -68,6 +68,49 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Of one more yuan of tax the zone keeps {avg} on average (between {lo} and {hi} across years), "
               "against a nominal share of {share}.",
     },
+    "revenue.f_margin_ratchet": {
+        "zh": "按当年计，多收一元税，开发区平均留成 {avg} 元（各年在 {lo} 至 {hi} 之间；名义分成比例为 {share}）。"
+              "但这一静态数字高估了增收激励：今年多收的税会抬高以后的基数（鞭打快牛），"
+              "计入以后各年基数的变化，一次性多收一元，开发区在整个期间只留成 {oneoff} 元；持续每年多收一元，每元留成 {lasting} 元。",
+        "en": "Counting the same year only, of one more yuan of tax the zone keeps {avg} on average (between {lo} "
+              "and {hi} across years, against a nominal share of {share}). This static figure overstates the "
+              "incentive: a yuan earned now raises later bases (the ratchet, 'whipping the fast ox'), so over "
+              "the horizon the zone keeps {oneoff} of a one-off extra yuan and {lasting} per yuan of a lasting one.",
+    },
+    "revenue.f_county": {
+        "zh": "{y0}–{y1} 年税收平均共 {tax}，县级财政补足开发区 {topup}、统筹 {pooled}，支付开发区后平均留下 {net}。"
+              "开发区所得 {payout}，按 {share} 的比例直接分成增量则为 {flat}，{diff}。",
+        "en": "Over {y0}–{y1} the county keeps {net} of {tax} of tax on average, after topping the zone up by "
+              "{topup} and pooling {pooled}. The zone receives {payout}, against {flat} under a plain split of "
+              "the increment at {share}: {diff}.",
+    },
+    "revenue.diff_more": {"zh": "多 {amount}", "en": "{amount} more"},
+    "revenue.diff_less": {"zh": "少 {amount}", "en": "{amount} less"},
+    "revenue.diff_same": {"zh": "两者相同", "en": "the same"},
+    "revenue.key_dynamic": {"zh": "边际留成率（计入基数调整，一次性）",
+                            "en": "Marginal retention (with later bases, one-off)"},
+    "revenue.rule_title": {"zh": "分成规则：首年开发区所得与税收", "en": "The rule: zone payout against tax, first year"},
+    "revenue.rule_tax": {"zh": "{year} 年税收（亿元）", "en": "Tax in {year} (CNY 100m)"},
+    "revenue.rule_paths": {"zh": "模拟路径占比", "en": "Share of paths"},
+    "revenue.base": {"zh": "基数", "en": "Base"},
+    "revenue.floor": {"zh": "保底", "en": "Floor"},
+    "revenue.cap": {"zh": "封顶", "en": "Cap"},
+    "revenue.rule_caption": {
+        "zh": "{year} 年的分成规则：开发区所得随税收的变化（基数 {base}），下方为当年税收在各模拟路径中的分布（横轴至第 99 百分位）。",
+        "en": "The rule in {year}: the zone's payout as a function of tax (base {base}), with that year's "
+              "tax across simulated paths underneath (up to its 99th percentile).",
+    },
+    "revenue.targets_caption": {"zh": "目标达成概率（跨模拟路径）。", "en": "Chance of meeting each target (over paths)."},
+    "revenue.t_series": {"zh": "指标", "en": "Series"},
+    "revenue.t_value": {"zh": "目标值", "en": "Target"},
+    "revenue.t_probability": {"zh": "达成概率", "en": "Probability"},
+    "revenue.t_interval": {"zh": "95% 区间", "en": "95% interval"},
+    "revenue.f_target": {
+        "zh": "P({year} 年{series} ≥ {value}) = {p}（95% 区间 {lo}–{hi}）。",
+        "en": "P({series} in {year} ≥ {value}) = {p} (95% interval {lo}–{hi}).",
+    },
+    "revenue.series_tax": {"zh": "税收", "en": "tax"},
+    "revenue.series_zone_payout": {"zh": "开发区所得", "en": "zone payout"},
     "revenue.method": {
         "zh": "税收以 {base_year} 年 {base_tax} 为基数，按年对数正态增长（期望增速 {mean}，对数增速标准差 {vol}）{shocks}。"
               "每年：增量 =（税收 − 基数）⁺；开发区原始分成 S = {share} × 增量；开发区所得 = min(max(S, 保底 {floor}), 封顶 {cap}) + {ret} ×（S − 封顶）⁺；"

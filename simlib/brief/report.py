@@ -55,8 +55,14 @@ def header(run: ScenarioRun) -> HTML:
 def key_numbers(run: ScenarioRun) -> HTML:
     """Three to five headline figures, spread over the models the scenario uses."""
     lang = _lang(run)
-    keys = [(show(value, h.kind, lang), label(h, run.metrics[section], lang))
-            for section, h, value in headlines(run.metrics, limit=5)]
+    keys = []
+    for section, h, value in headlines(run.metrics, limit=5):
+        if section == "revenue" and h.metric == "marginal_retention_overall" and _ratchets(run):
+            # the base moves with the tax: the static figure overstates the incentive (鞭打快牛)
+            keys.append((show(run.data["revenue"]["marginal_retention_dynamic_oneoff"], h.kind, lang),
+                         labels.t("revenue.key_dynamic", lang)))
+        else:
+            keys.append((show(value, h.kind, lang), label(h, run.metrics[section], lang)))
     return _html("zone/key_numbers.html.j2", heading=labels.t("brief.key_numbers", lang), keys=keys)
 
 
@@ -85,13 +91,105 @@ def revenue_findings(run: ScenarioRun) -> list[str]:
                  cap1=percent(m["p_cap_binds"][-1])),
     ]
     marginal = m["marginal_retention_mean"]
+    margin = dict(avg=f"{m['marginal_retention_overall']:.3f}", lo=f"{min(marginal):.3f}",
+                  hi=f"{max(marginal):.3f}", share=f"{sharing.first_share:.2f}")
     if max(marginal) == 0.0 and sharing.cap is not None and sharing.floor == sharing.cap:
         out.append(labels.t("revenue.f_zero_margin", lang, floor=money(sharing.floor, lang)))
+    elif _ratchets(run):
+        out.append(labels.t("revenue.f_margin_ratchet", lang, **margin,
+                            oneoff=f"{m['marginal_retention_dynamic_oneoff']:.3f}",
+                            lasting=f"{m['marginal_retention_dynamic_lasting']:.3f}"))
     else:
-        out.append(labels.t("revenue.f_margin", lang, avg=f"{m['marginal_retention_overall']:.3f}",
-                            lo=f"{min(marginal):.3f}", hi=f"{max(marginal):.3f}",
-                            share=f"{sharing.first_share:.2f}"))
+        out.append(labels.t("revenue.f_margin", lang, **margin))
+    out.append(_county_view(m, sharing.first_share, lang))
+    out += [labels.t("revenue.f_target", lang, **fields) for fields in _targets(run, lang)]
     return out
+
+
+def _ratchets(run: ScenarioRun) -> bool:
+    """Whether the base moves with the tax (re-set or grown), so a yuan earned now raises later bases."""
+    s = run.scenario.params.revenue.sharing
+    return s.base_reset_years is not None or s.base_growth != 0.0
+
+
+def _county_view(m: dict, share: float, lang: str) -> str:
+    """What the county keeps, and the zone's payout against a plain split of the increment."""
+    diff = m["zone_payout_total_mean"] - m["flat_split_payout_total_mean"]
+    amount = money(abs(diff), lang)
+    if amount == money(0.0, lang):
+        difference = labels.t("revenue.diff_same", lang)
+    else:
+        difference = labels.t("revenue.diff_more" if diff > 0 else "revenue.diff_less", lang, amount=amount)
+    years = m["years"]
+    return labels.t("revenue.f_county", lang, y0=years[0], y1=years[-1], net=money(m["county_net_total_mean"], lang),
+                    tax=money(m["tax_total_mean"], lang), topup=money(m["county_topup_total_mean"], lang),
+                    pooled=money(m["pooled_total_mean"], lang), payout=money(m["zone_payout_total_mean"], lang),
+                    flat=money(m["flat_split_payout_total_mean"], lang), share=f"{share:.2f}", diff=difference)
+
+
+_MONEY_SERIES = ("tax", "zone_payout")
+
+
+def _targets(run: ScenarioRun, lang: str) -> list[dict[str, str]]:
+    """The run's targets (none when the metrics have no ``targets``), each as the texts a brief shows."""
+    rev = run.scenario.params.revenue
+    units = {x.name: x.unit for x in (getattr(rev, "series", None) or []) if getattr(x, "name", None)}
+    out = []
+    for tg in run.data["revenue"].get("targets") or []:
+        series = tg["series"]
+        key = f"revenue.series_{series}"
+        name = labels.t(key, lang) if key in labels.LABELS else series
+        if series in _MONEY_SERIES:
+            value = money(tg["value"], lang)
+        else:
+            value = f"{tg['value']:,.6g}" + (f" {units[series]}" if units.get(series) else "")
+        out.append(dict(series=name, year=tg["year"], value=value, p=percent(tg["probability"], 0),
+                        lo=percent(tg["ci_low"], 0), hi=percent(tg["ci_high"], 0)))
+    return out
+
+
+def _rule_chart(run: ScenarioRun, lang: str) -> tuple[str, str] | None:
+    """The flat rule as a curve (payout against tax, first simulated year's base) over that year's tax
+    distribution: (data URI, caption), or None for a rule this cannot draw (brackets, periods, base share)."""
+    rev = run.scenario.params.revenue
+    s = rev.sharing
+    result = run.results.get("revenue")
+    if (s.brackets is not None or s.periods or s.zone_share is None or s.base_share != 0.0 or s.allow_negative
+            or result is None):
+        return None
+    from simlib.models.revenue import split
+
+    t = lambda key, **kw: labels.t(key, lang, **kw)  # noqa: E731
+    year = int(result.years[0])
+    tax = np.asarray(result.tax[:, 0], dtype=float)
+    base = float(np.mean(result.base[:, 0]))  # the rule's own base (retained_share × B when it applies)
+    retained = getattr(getattr(rev, "tax_basis", None), "retained_share", 1.0)
+    hi = float(np.quantile(tax, 0.99))  # extended past the base when nearly every path is below it
+    hi = max(hi, 1.05 * base / retained if retained > 0 else hi) or 1.0
+    x = np.linspace(0.0, hi, 400)
+    payout = split(retained * x, base, zone_share=s.zone_share, floor=s.floor, cap=s.cap,
+                   excess_return=s.excess_return).payout
+    with style():
+        fig = Figure(figsize=(10, 4.2))
+        top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1]})
+        top.plot(x, payout, color="C0", lw=2, label=t("revenue.payout"))
+        top.axvline(base / retained if retained > 0 else base, color="0.4", ls="--", lw=1,
+                    label=f"{t('revenue.base')} {money(base, lang)}")
+        top.axhline(s.floor, color="C2", ls=":", lw=1.2, label=f"{t('revenue.floor')} {money(s.floor, lang)}")
+        if s.cap is not None:
+            top.axhline(s.cap, color="C3", ls="-.", lw=1.2, label=f"{t('revenue.cap')} {money(s.cap, lang)}")
+        top.set_ylabel(t("revenue.money_unit"))
+        top.set_title(t("revenue.rule_title"))
+        top.grid(alpha=0.3)
+        top.legend(loc="upper left", frameon=False)
+        shown = tax[tax <= hi]
+        bottom.hist(shown, bins=40, range=(0.0, hi), weights=np.full(shown.size, 1.0 / tax.size), color="C0", alpha=0.5)
+        bottom.set_ylabel(t("revenue.rule_paths"))
+        bottom.set_xlabel(t("revenue.rule_tax", year=year))
+        bottom.set_xlim(0.0, hi)
+        bottom.grid(alpha=0.3)
+        uri = figure_uri(fig)
+    return uri, t("revenue.rule_caption", year=year, base=money(base, lang))
 
 
 def revenue_section(run: ScenarioRun) -> HTML:
@@ -120,10 +218,19 @@ def revenue_section(run: ScenarioRun) -> HTML:
     headers = [t("revenue.year"), f"{t('revenue.tax')} ({unit})", f"{t('revenue.payout')} ({unit})",
                f"{t('revenue.topup')} ({unit})", f"{t('revenue.pooled')} ({unit})",
                t("revenue.p_floor"), t("revenue.p_cap"), t("revenue.marginal")]
+    rule = _rule_chart(run, lang)
+    targets = _targets(run, lang)
+    target_headers = [t("revenue.t_series"), t("revenue.year"), t("revenue.t_value"), t("revenue.t_probability"),
+                      t("revenue.t_interval")]
+    target_rows = [(x["series"], x["year"], x["value"], x["p"], f"{x['lo']}–{x['hi']}") for x in targets]
     return _html("zone/revenue.html.j2", title=t("revenue.title"), chart=chart,
                  alt=f"{t('revenue.tax')} / {t('revenue.payout')}",
                  caption=t("revenue.fan_caption", paths=f"{m['paths']:,}"),
-                 headers=headers, rows=rows, table_caption=t("revenue.table_caption"))
+                 rule_chart=rule[0] if rule else None, rule_alt=t("revenue.rule_title"),
+                 rule_caption=rule[1] if rule else "",
+                 headers=headers, rows=rows, table_caption=t("revenue.table_caption"),
+                 target_headers=target_headers, target_rows=target_rows,
+                 targets_caption=t("revenue.targets_caption"))
 
 
 def salary_findings(run: ScenarioRun) -> list[str]:

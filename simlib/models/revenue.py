@@ -197,6 +197,80 @@ def rules(sharing: Sharing) -> tuple[Rule, list[tuple[int, Rule]]]:
     return top, out
 
 
+# -- other series of the zone's economy, and targets on any series (Jianshi's, seed 003) --
+
+#: z of the two-sided 95% interval of a target's probability.
+Z95 = 1.959963984540054
+
+
+class SeriesGrowth(Section):
+    mean: float = Field(gt=-1, le=10)
+    volatility: float = Field(ge=0, le=3)
+
+
+class Series(Section):
+    """A series of the zone's economy, simulated beside the tax (same paths and years)."""
+
+    name: str = Field(min_length=1, max_length=50, pattern=r"^[A-Za-z_]\w*$")
+    start_value: float = Field(gt=0, le=1e9)  # in the base year, in its own unit
+    unit: str | None = Field(default=None, max_length=30)
+    growth: SeriesGrowth
+    correlation: float = Field(default=0.0, ge=-1, le=1)  # of its yearly shocks with the tax's
+
+
+class Target(Section):
+    """P(``series`` in ``year`` ≥ ``value``): ``series: tax`` for the tax itself (亿元)."""
+
+    series: str = Field(min_length=1, max_length=50)
+    year: int = Field(ge=1949, le=2300)
+    value: float = Field(ge=0, le=1e9)
+
+
+class TargetResult(Metrics):
+    series: str
+    year: int
+    value: float
+    probability: float
+    ci_low: float
+    ci_high: float
+
+
+def simulate_series(series: list[Series], tax_shocks: np.ndarray, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Each series' levels, years × paths like ``tax_shocks`` (the tax's standardised yearly shocks,
+    zero where the tax is deterministic), drawn after the tax's own numbers."""
+    out = {}
+    for s in series:
+        g = s.growth
+        own = rng.standard_normal(tax_shocks.shape) if g.volatility > 0 else np.zeros(tax_shocks.shape)
+        shock = s.correlation * tax_shocks + np.sqrt(1.0 - s.correlation**2) * own
+        log_growth = np.log1p(g.mean) - 0.5 * g.volatility**2 + g.volatility * shock
+        out[s.name] = s.start_value * np.exp(np.cumsum(log_growth, axis=0))
+    return out
+
+
+def wilson(successes: int, n: int) -> tuple[float, float]:
+    """The 95% Wilson score interval of a proportion (Wilson 1927); (0, 1) when n is 0."""
+    if n == 0:
+        return 0.0, 1.0
+    p = successes / n
+    centre = (p + Z95**2 / (2 * n)) / (1 + Z95**2 / n)
+    half = Z95 * np.sqrt(p * (1 - p) / n + Z95**2 / (4 * n * n)) / (1 + Z95**2 / n)
+    return float(max(0.0, centre - half)), float(min(1.0, centre + half))
+
+
+def target_results(targets: list[Target], years: np.ndarray, levels: dict[str, np.ndarray]) -> list[TargetResult]:
+    """Each target's probability over the paths, with its interval; ``levels`` maps a series name
+    (and ``tax``) to its levels, paths × ``years``."""
+    out = []
+    for t in targets:
+        column = levels[t.series][:, int(np.flatnonzero(years == t.year)[0])]
+        hits = int((column >= t.value).sum())
+        low, high = wilson(hits, column.size)
+        out.append(TargetResult(series=t.series, year=t.year, value=t.value, probability=hits / column.size,
+                                ci_low=low, ci_high=high))
+    return out
+
+
 class Revenue(Section):
     """Tax of above-scale industrial firms, simulated from the base year on."""
 
@@ -218,6 +292,8 @@ class Revenue(Section):
     sharing: Sharing
     start_tax: float | None = Field(default=None, gt=0, le=1e6)  # tax in the year before the first simulated one
     tax_basis: TaxBasis = Field(default_factory=TaxBasis)
+    series: list[Series] = Field(default_factory=list, max_length=20)
+    targets: list[Target] = Field(default_factory=list, max_length=50)
 
     @property
     def end_year(self) -> int:
@@ -229,6 +305,17 @@ class Revenue(Section):
             raise cross_field_error("base_tax", "is 0 and no start_tax is given, so the tax would stay 0 in every "
                                                 "year: give start_tax (a new firm's tax in the year before the "
                                                 "first simulated one) or a positive base_tax")
+        names = [x.name for x in self.series]
+        for i, name in enumerate(names):
+            if name == "tax" or name in names[:i]:
+                raise cross_field_error(f"series[{i}].name", f"must be unique and not 'tax', got {name!r}")
+        for i, target in enumerate(self.targets):
+            if target.series != "tax" and target.series not in names:
+                raise cross_field_error(f"targets[{i}].series",
+                                        f"must be tax or one of the series {names}, got {target.series!r}")
+            if not self.base_year < target.year <= self.end_year:
+                raise cross_field_error(f"targets[{i}].year", f"must lie in {self.base_year + 1}..{self.end_year} "
+                                                              f"(the simulated years), got {target.year}")
         years = self.end_year - self.base_year
         if years * np.log1p(self.growth.mean) > np.log(1e9):
             raise cross_field_error(
@@ -542,6 +629,8 @@ class RevenueResult:
     retained: np.ndarray | None = None  # retained_share × tax when the rule applies to part of the tax
     flat_payout: np.ndarray | None = None  # first bracket's share of (T − B)⁺ (None: the raw share)
     engine: Engine | None = None
+    levels: dict | None = None  # "tax" and each series: paths × every simulated year (for targets)
+    level_years: np.ndarray | None = None  # the simulated years, base year + 1 on
 
     @property
     def county_net(self) -> np.ndarray:
@@ -566,18 +655,27 @@ def simulate(params: Revenue, rng: np.random.Generator, inputs: None = None) -> 
     sim_years = np.arange(params.base_year + 1, params.end_year + 1)
     n_paths = params.paths if g.volatility > 0 else 1
     drift = np.log1p(g.mean) - 0.5 * g.volatility**2
+    random_series = any(x.growth.volatility > 0 for x in params.series)
     # Arrays are laid out year-major (years × paths) so the loop over years touches
     # contiguous rows; results are handed out as paths × years views.
     if g.volatility > 0:
         log_level = rng.normal(drift, g.volatility, size=(sim_years.size, n_paths))
     else:
         log_level = np.full((sim_years.size, 1), drift)
+    if params.series:  # the tax's standardised yearly shocks, which correlated series share
+        tax_shocks = ((log_level - drift) / g.volatility if g.volatility > 0
+                      else np.zeros((sim_years.size, params.paths if random_series else 1)))
     for shock in g.shocks:
         log_level[shock.year - params.base_year - 1] += np.log1p(shock.change)
     for t in range(1, sim_years.size):  # cumulative log growth, one vectorised row per year
         log_level[t] += log_level[t - 1]
     tax = np.exp(log_level, out=log_level)
     tax *= params.base_tax if params.start_tax is None else params.start_tax
+    levels = None
+    if params.series or params.targets:  # drawn after the tax's numbers: scenarios without series keep theirs
+        other = simulate_series(params.series, tax_shocks, rng) if params.series else {}
+        paths = max([tax.shape[1], *(v.shape[1] for v in other.values())])
+        levels = {"tax": np.broadcast_to(tax, (sim_years.size, paths)).T.copy(), **{k: v.T for k, v in other.items()}}
     shown = slice(params.start_year - params.base_year - 1, None)
     rules_ = params.year_rules()
     retained_share = params.tax_basis.retained_share
@@ -601,6 +699,8 @@ def simulate(params: Revenue, rng: np.random.Generator, inputs: None = None) -> 
             split=split(tax, base, zone_share=r.shares[0], floor=s.floor, cap=s.cap,
                         excess_return=s.excess_return),
             engine=engine,
+            levels=levels,
+            level_years=sim_years,
         )
 
     applied = tax if retained_share == 1.0 else tax * retained_share
@@ -618,6 +718,8 @@ def simulate(params: Revenue, rng: np.random.Generator, inputs: None = None) -> 
         retained=None if retained_share == 1.0 else applied[shown].T,
         flat_payout=flat.T,
         engine=Engine(applied, base0, rules_, first) if any(resets) else None,
+        levels=levels,
+        level_years=sim_years,
     )
 
 
@@ -650,6 +752,7 @@ class RevenueMetrics(Metrics):
     marginal_retention_dynamic_oneoff: float  # one extra yuan in one year, once later bases absorb it
     marginal_retention_dynamic_lasting: float  # one extra yuan a year from a year on, per yuan per year
     fan: dict[str, Fan]  # "tax", "zone_payout"
+    targets: list[TargetResult] = []  # P(series in year >= value), in the order the scenario lists them
 
 
 def summarize(result: RevenueResult, params: Revenue | None = None) -> RevenueMetrics:
@@ -694,6 +797,8 @@ def summarize(result: RevenueResult, params: Revenue | None = None) -> RevenueMe
         marginal_retention_dynamic_oneoff=oneoff,
         marginal_retention_dynamic_lasting=lasting,
         fan={"tax": fan(result.tax), "zone_payout": fan(sp.payout)},
+        targets=(target_results(params.targets, result.level_years, result.levels)
+                 if params is not None and params.targets else []),
     )
 
 
