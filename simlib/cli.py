@@ -467,7 +467,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     errors, as a YAML ``growth`` block to paste under ``revenue:`` (printed, or written to --out)."""
     import yaml
 
-    from simlib.explore.calibrate import CalibrationError, estimate, growth_block, read_series
+    from simlib.scenario.calibrate import CalibrationError, estimate, growth_block, read_series
 
     if args.out is not None and args.out.exists() and not args.out.is_file():
         print(f"simlib calibrate: --out {args.out}: exists and is not a file", file=sys.stderr)

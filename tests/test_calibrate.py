@@ -12,7 +12,7 @@ import yaml
 
 from conftest import ROOT, simlib
 from simlib import scenario
-from simlib.explore.calibrate import CalibrationError, estimate, growth_block, read_series
+from simlib.scenario.calibrate import CalibrationError, estimate, growth_block, read_series
 
 YEARS = list(range(2010, 2016))
 
@@ -87,7 +87,8 @@ def test_estimate_refuses_what_it_cannot_use(years, values, expect):
 def test_growth_block_is_self_describing():
     est = estimate(range(2020, 2025), series([0.1, 0.3, -0.1, 0.2]))
     block = growth_block(est, "data/tax.csv, column tax")
-    assert set(block) == {"mean", "volatility"}
+    assert set(block) == {"mean", "volatility", "mean_sd"}
+    assert block["mean_sd"]["value"] == round(est.log_mean_se, 4)
     for leaf in block.values():
         assert set(leaf) == {"value", "unit", "source", "note"}
         assert "data/tax.csv, column tax" in leaf["source"] and "standard error" in leaf["note"]
@@ -206,3 +207,32 @@ def test_a_text_cell_in_an_xlsx_names_its_row(tmp_path):
     proc = simlib("calibrate", "t.xlsx", "--series", "tax", cwd=tmp_path, timeout=60)
     assert proc.returncode == 2
     assert proc.stderr.strip() == "t.xlsx: row 4 (year 2022): column 'tax': 'about 1.2' is not a number"
+
+
+def test_a_scenario_can_point_at_its_series(tmp_path):
+    """revenue.growth.calibrate reads the file beside the scenario when it is loaded: the growth is the
+    estimate, with its standard error as each path's mean-growth uncertainty, and cites the file."""
+    import yaml
+
+    from simlib.scenario import ScenarioError, load
+
+    pd.DataFrame({"year": [2018, 2019, 2020, 2021, 2022], "tax": [4.0, 4.4, 4.84, 5.324, 5.8564]}).to_csv(
+        tmp_path / "tax.csv", index=False)
+    doc = yaml.safe_load((ROOT / "params" / "qingzhen_2025.yaml").read_text(encoding="utf-8"))
+    doc["revenue"]["growth"] = {"calibrate": {"file": "tax.csv", "series": "tax"}}
+    path = tmp_path / "z.yaml"
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    sc = load(path)
+    g = sc.params.revenue.growth
+    assert g.mean == pytest.approx(0.10) and g.volatility == pytest.approx(0.0, abs=1e-12)
+    assert g.calibrate.file == "tax.csv" and "tax.csv, column tax, 2018-2022" in sc.leaves["revenue.growth.mean"].source
+    doc["revenue"]["growth"] = {"calibrate": {"file": "tax.csv", "series": "vat"}}
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ScenarioError) as err:
+        load(path)
+    (line,) = str(err.value).splitlines()
+    assert line.startswith(f"{path}: revenue.growth.calibrate: ") and "vat" in line
+    doc["revenue"]["growth"] = {"mean": 0.1, "volatility": 0.1, "calibrate": {"file": "tax.csv", "series": "tax"}}
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ScenarioError, match="revenue.growth.mean: give it or revenue.growth.calibrate, not both"):
+        load(path)

@@ -162,6 +162,17 @@ def test_targets_table_and_sentences_escaped():
     assert "P(2023 年税收 ≥ 0.62亿元) = 41%（95% 区间 39%–43%）。" in report.revenue_findings(zh)
 
 
+def test_scenario_targets_reach_the_brief():
+    r = run(load(ROOT / "params" / "jianshi_2021.yaml", ["meta.language=en"]))
+    targets = r.data["revenue"]["targets"]
+    assert [t["series"] for t in targets] == ["tax", "value_added"]
+    found = report.findings(r).data
+    for tg, name, value in zip(targets, ("tax", "above-scale value added"), ("CNY 62m", "CNY 2,287m")):
+        p, lo, hi = (labels.percent(tg[k], 0) for k in ("probability", "ci_low", "ci_high"))
+        assert f"P({name} in 2023 ≥ {value}) = {p} (95% interval {lo}–{hi})." in found
+    assert report.revenue_section(r).data.count("<tr><td>") == 3 + 2  # three years, two targets
+
+
 # -- templates and escaping ------------------------------------------------------
 
 ATTACK = "<img src=x onerror=alert(1)>"

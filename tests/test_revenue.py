@@ -832,3 +832,29 @@ def test_bad_series_and_targets_are_one_line(sets, message):
     with pytest.raises(ScenarioError) as err:
         load(path, sets)
     assert any(message in line for line in str(err.value).splitlines()), str(err.value)
+
+
+def test_parameter_uncertainty_gives_each_path_its_own_mean_growth():
+    """growth.mean_sd: with no yearly volatility every path grows at its own constant rate, whose log
+    has sd mean_sd across paths; E[T_t / T_{t-1}] over paths stays 1 + mean."""
+    p = Revenue.model_validate({"base_year": 2020, "base_tax": 1.0, "start_year": 2021, "horizon_years": 4,
+                                "paths": 50_000, "growth": {"mean": 0.08, "volatility": 0.0, "mean_sd": 0.05},
+                                "sharing": {"zone_share": 0.5}})
+    r = simulate(p, np.random.default_rng(2))
+    growth = np.log(r.tax[:, 1:] / r.tax[:, :-1])
+    np.testing.assert_allclose(growth, np.repeat(growth[:, :1], growth.shape[1], axis=1), rtol=0, atol=1e-12)
+    assert abs(growth[:, 0].std() - 0.05) < 0.001
+    ratio = (r.tax[:, 0] / 1.0).mean()
+    assert abs(ratio - 1.08) < 3 * (r.tax[:, 0].std() / np.sqrt(p.paths))
+    same = p.model_copy(update={"growth": p.growth.model_copy(update={"mean_sd": 0.0})})
+    assert simulate(same, np.random.default_rng(2)).tax.shape[0] == 1  # without it: one deterministic path
+
+
+def test_a_bare_target_is_data_not_a_described_leaf(tmp_path):
+    """{series, year, value} has a 'value' key but is a target, not a {value, unit, source} leaf (a
+    misspelt leaf field in a file is still reported as one: tests/bad_inputs case 09)."""
+    from simlib.scenario import load
+
+    path = Path(__file__).resolve().parents[1] / "params" / "qingzhen_2025.yaml"
+    sc = load(path, ["revenue.targets=[{series: tax, year: 2027, value: 9.5}]"])
+    assert [(t.series, t.year, t.value) for t in sc.params.revenue.targets] == [("tax", 2027, 9.5)]

@@ -111,6 +111,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "revenue.series_tax": {"zh": "税收", "en": "tax"},
     "revenue.series_zone_payout": {"zh": "开发区所得", "en": "zone payout"},
+    "revenue.series_value_added": {"zh": "规上工业增加值", "en": "above-scale value added"},
     "revenue.method": {
         "zh": "税收以 {base_year} 年 {base_tax} 为基数，按年对数正态增长（期望增速 {mean}，对数增速标准差 {vol}）{shocks}。"
               "每年：增量 =（税收 − 基数）⁺；开发区原始分成 S = {share} × 增量；开发区所得 = min(max(S, 保底 {floor}), 封顶 {cap}) + {ret} ×（S − 封顶）⁺；"

@@ -139,7 +139,7 @@ def _targets(run: ScenarioRun, lang: str) -> list[dict[str, str]]:
         series = tg["series"]
         key = f"revenue.series_{series}"
         name = labels.t(key, lang) if key in labels.LABELS else series
-        if series in _MONEY_SERIES:
+        if series in _MONEY_SERIES or units.get(series) == "亿元":
             value = money(tg["value"], lang)
         else:
             value = f"{tg['value']:,.6g}" + (f" {units[series]}" if units.get(series) else "")

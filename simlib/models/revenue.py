@@ -43,12 +43,27 @@ class Shock(Section):
     change: float = Field(gt=-1, le=10)
 
 
+class Calibration(Section):
+    """Where ``mean``, ``volatility`` and ``mean_sd`` were estimated from: a zone's own annual series
+    (a CSV or xlsx file beside the scenario file), read when the scenario is loaded."""
+
+    file: str = Field(min_length=1, max_length=500)
+    series: str = Field(min_length=1, max_length=100)
+    year_column: str = Field(default="year", min_length=1, max_length=100)
+    exclude: list[int] = Field(default_factory=list, max_length=100)  # years whose growth was a shock
+
+
 class Growth(Section):
     """Annual growth of the tax base: E[T_t / T_{t-1}] = 1 + mean; sd of log growth = volatility."""
 
     mean: float = Field(gt=-1, le=10)
     volatility: float = Field(ge=0, le=3)
     shocks: list[Shock] = Field(default_factory=list)
+    #: Parameter uncertainty: each path's mean log growth is drawn around the one ``mean`` implies
+    #: with this sd (e.g. the standard error ``simlib calibrate`` prints), so a fan estimated from a
+    #: few years carries the estimate's uncertainty too.  0: every path shares ``mean``.
+    mean_sd: float = Field(default=0.0, ge=0, le=1)
+    calibrate: Calibration | None = None  # the file mean, volatility and mean_sd came from, if any
 
 
 class Bracket(Section):
@@ -644,7 +659,8 @@ def simulate(params: Revenue, rng: np.random.Generator, inputs: None = None) -> 
     Log growth is normal with sd ``growth.volatility`` and a drift chosen so that
     E[T_t / T_{t-1}] = 1 + ``growth.mean``; shocks multiply the level by
     ``1 + change`` in their year and stay.  With zero volatility there is one
-    deterministic path.  Tax grows from ``start_tax`` (default ``base_tax``).  The base is the
+    deterministic path (unless ``growth.mean_sd`` gives each path its own mean log growth, drawn after the
+    yearly shocks).  Tax grows from ``start_tax`` (default ``base_tax``).  The base is the
     base-year tax, re-set every ``base_reset_years`` years to the tax of the latest year and grown by
     ``base_growth`` a year: B_j = (T_{j−1} if re-set in year j else B_{j−1}) · (1 + base_growth).
     With ``tax_basis.retained_share`` r < 1 the rule applies to r·T against r·B.  ``inputs`` is unused
@@ -653,7 +669,7 @@ def simulate(params: Revenue, rng: np.random.Generator, inputs: None = None) -> 
     g = params.growth
     s = params.sharing
     sim_years = np.arange(params.base_year + 1, params.end_year + 1)
-    n_paths = params.paths if g.volatility > 0 else 1
+    n_paths = params.paths if g.volatility > 0 or g.mean_sd > 0 else 1
     drift = np.log1p(g.mean) - 0.5 * g.volatility**2
     random_series = any(x.growth.volatility > 0 for x in params.series)
     # Arrays are laid out year-major (years × paths) so the loop over years touches
@@ -661,10 +677,13 @@ def simulate(params: Revenue, rng: np.random.Generator, inputs: None = None) -> 
     if g.volatility > 0:
         log_level = rng.normal(drift, g.volatility, size=(sim_years.size, n_paths))
     else:
-        log_level = np.full((sim_years.size, 1), drift)
+        log_level = np.full((sim_years.size, n_paths), drift)
     if params.series:  # the tax's standardised yearly shocks, which correlated series share
         tax_shocks = ((log_level - drift) / g.volatility if g.volatility > 0
-                      else np.zeros((sim_years.size, params.paths if random_series else 1)))
+                      else np.zeros((sim_years.size, params.paths if random_series else n_paths)))
+    if g.mean_sd > 0:  # each path's own mean log growth (parameter uncertainty), drawn after the shocks,
+        # centred so that E[T_t / T_{t-1}] over paths stays 1 + mean
+        log_level += rng.normal(-0.5 * g.mean_sd**2, g.mean_sd, n_paths)
     for shock in g.shocks:
         log_level[shock.year - params.base_year - 1] += np.log1p(shock.change)
     for t in range(1, sim_years.size):  # cumulative log growth, one vectorised row per year

@@ -159,7 +159,11 @@ def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scena
     problems: list[Problem] = []
     values, leaves = _split_leaves(tree, label, problems)
     set_keys = _apply_overrides(values, leaves, overrides, label, problems)
+    calibrated = _calibrate_growth(values, leaves, path, label, problems)
     params = _validate(values, label, set_keys, problems)
+    if calibrated is False:  # the values a failed calibration would have given are not missing too
+        problems[:] = [p for p in problems if not (p.key in ("revenue.growth.mean", "revenue.growth.volatility")
+                                                   and p.message == "required key is missing")]
     if problems:
         raise ScenarioError(problems)
     roster, roster_sha256 = _read_roster(path, params, label)
@@ -209,6 +213,37 @@ def _validate(values: dict[str, Any], label: str, set_keys: set[str], problems: 
     except ValidationError as exc:
         problems += [_problem_from_pydantic(err, label, set_keys, origin) for err in exc.errors()]
         return None
+
+
+def _calibrate_growth(values: dict[str, Any], leaves: dict[str, LeafInfo], path: Path, label: str,
+                      problems: list[Problem]) -> bool | None:
+    """``revenue.growth.calibrate: {file, series, year_column, exclude}``: estimate ``mean``,
+    ``volatility`` and ``mean_sd`` from the file (beside the scenario file) as ``simlib calibrate``
+    does, and put them in the values before validation, their source citing the file.  True when it
+    did, False when the file could not be calibrated on (a problem is added), None without one."""
+    growth = values.get("revenue", {}).get("growth") if isinstance(values.get("revenue"), dict) else None
+    spec = growth.get("calibrate") if isinstance(growth, dict) else None
+    if not isinstance(spec, dict) or not isinstance(spec.get("file"), str) or not isinstance(spec.get("series"), str):
+        return None  # absent, or malformed: validation reports it
+    from simlib.scenario.calibrate import CalibrationError, estimate, read_series
+
+    given = [k for k in ("mean", "volatility", "mean_sd") if k in growth]
+    if given:
+        problems.append(Problem(label, f"revenue.growth.{given[0]}", "give it or revenue.growth.calibrate, not both"))
+        return True
+    try:
+        years, series = read_series(path.parent / spec["file"], spec["series"], spec.get("year_column") or "year")
+        est = estimate(years, series, spec.get("exclude") or [])
+    except CalibrationError as exc:
+        problems.append(Problem(label, "revenue.growth.calibrate", str(exc)))
+        return False
+    source = (f"simlib calibrate: {spec['file']}, column {spec['series']}, {est.first_year}-{est.last_year}, "
+              f"{est.n} annual log growth rates")
+    for key, value, unit in (("mean", est.mean, "per year"), ("volatility", est.volatility, "sd of annual log growth"),
+                             ("mean_sd", est.log_mean_se, "sd of each path's mean log growth")):
+        growth[key] = float(value)
+        leaves[f"revenue.growth.{key}"] = LeafInfo(unit=unit, source=source)
+    return True
 
 
 def _read_roster(path: Path, params: ScenarioParams, label: str) -> tuple[Any, str | None]:
@@ -414,8 +449,14 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
 def _split_leaves(tree: Any, label: str, problems: list[Problem]) -> tuple[Any, dict[str, LeafInfo]]:
     leaves: dict[str, LeafInfo] = {}
 
+    def is_leaf(obj: dict) -> bool:
+        """A mapping with ``value`` describes a leaf unless its other keys are plainly not leaf fields
+        (a target ``{series, year, value}`` is data); a key close to one (``sorce``) is a misspelt field."""
+        others = [k for k in obj if k not in LEAF_FIELDS]
+        return not others or any(difflib.get_close_matches(str(k), LEAF_FIELDS[1:], n=1, cutoff=0.6) for k in others)
+
     def walk(obj: Any, key: tuple, described: bool = False) -> Any:
-        if isinstance(obj, dict) and "value" in obj and not described:
+        if isinstance(obj, dict) and "value" in obj and not described and is_leaf(obj):
             info: dict[str, str | None] = {}
             for k, v in obj.items():
                 if k == "value":

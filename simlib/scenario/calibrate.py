@@ -106,7 +106,8 @@ def estimate(years: Iterable[int], values: Iterable[float], exclude: Iterable[in
 
 def growth_block(est: Estimate, source: str) -> dict:
     """The ``growth`` mapping of a scenario's ``revenue`` section: self-describing leaves
-    ``{value, unit, source, note}`` for ``mean`` and ``volatility``."""
+    ``{value, unit, source, note}`` for ``mean``, ``volatility`` and ``mean_sd`` (the standard error
+    of the mean log growth, which the revenue model draws each path's mean from)."""
     shocks = (f"; growth into {', '.join(map(str, est.excluded))} excluded as a shock"
               f"{'s' if len(est.excluded) > 1 else ''}" if est.excluded else "")
     where = f"{source}, {est.first_year}-{est.last_year}: {est.n} annual log growth rates{shocks}"
@@ -123,6 +124,13 @@ def growth_block(est: Estimate, source: str) -> dict:
             "unit": "sd of annual log growth",
             "source": f"estimated by simlib calibrate from {where}",
             "note": f"standard error {est.volatility_se:.4f} (sample sd, ddof=1)",
+        },
+        "mean_sd": {
+            "value": round(est.log_mean_se, 4),
+            "unit": "sd of each path's mean log growth",
+            "source": f"the standard error of the mean log growth estimated from {where}",
+            "note": "standard error of the mean log growth, as parameter uncertainty: each path draws its own "
+                    "mean growth, so the fan carries the estimate's uncertainty; set 0 to let every path share it",
         },
     }
 
