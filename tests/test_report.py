@@ -45,9 +45,8 @@ def test_every_chart_and_section_renders_without_warnings(scenario_run, lang):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         html = "".join(sections(in_language(scenario_run, lang)))
-    # one chart a model, and the revenue rule's own chart when the rule is flat
-    flat = "revenue" in scenario_run.metrics and scenario_run.scenario.params.revenue.sharing.brackets is None
-    assert html.count('src="data:image/png;base64,') == len(scenario_run.metrics) + flat
+    # one chart a model, and the revenue rule's own chart
+    assert html.count('src="data:image/png;base64,') == len(scenario_run.metrics) + ("revenue" in scenario_run.metrics)
 
 
 def test_english_brief_words_come_from_the_english_labels(scenario_run):
@@ -134,15 +133,16 @@ def test_ratchet_wording_gives_static_and_dynamic_retention(lang):
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_rule_chart_for_a_flat_rule_only(lang):
+def test_rule_chart_for_flat_and_bracket_rules(lang):
+    """The rule's own chart is drawn for a flat rule and for brackets (whose thresholds it marks)."""
     flat = report.revenue_section(_revenue_run([], lang)).data
     assert flat.count("data:image/png;base64,") == 2
     assert labels.t("revenue.rule_title", lang) in flat
     brackets = _revenue_run(["revenue.sharing.zone_share=null",
                              "revenue.sharing.brackets=[{above: 0, share: 0.5}, {above: 1, share: 0.3}]"], lang)
     page = report.revenue_section(brackets).data
-    assert page.count("data:image/png;base64,") == 1
-    assert labels.t("revenue.rule_title", lang) not in page
+    assert page.count("data:image/png;base64,") == 2
+    assert labels.t("revenue.rule_title", lang) in page
 
 
 def test_targets_table_and_sentences_escaped():

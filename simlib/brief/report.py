@@ -149,16 +149,16 @@ def _targets(run: ScenarioRun, lang: str) -> list[dict[str, str]]:
 
 
 def _rule_chart(run: ScenarioRun, lang: str) -> tuple[str, str] | None:
-    """The flat rule as a curve (payout against tax, first simulated year's base) over that year's tax
-    distribution: (data URI, caption), or None for a rule this cannot draw (brackets, periods, base share)."""
+    """The rule in force in the first reported year as a curve (payout against tax, that year's mean
+    base) over that year's tax distribution, with the base, the brackets, the floor and the cap
+    marked: (data URI, caption), or None without a revenue result."""
     rev = run.scenario.params.revenue
-    s = rev.sharing
     result = run.results.get("revenue")
-    if (s.brackets is not None or s.periods or s.zone_share is None or s.base_share != 0.0 or s.allow_negative
-            or result is None):
+    if result is None:
         return None
-    from simlib.models.revenue import split
+    from simlib.models.revenue import general_split
 
+    rule = rev.year_rules()[rev.start_year - rev.base_year - 1]
     t = lambda key, **kw: labels.t(key, lang, **kw)  # noqa: E731
     year = int(result.years[0])
     tax = np.asarray(result.tax[:, 0], dtype=float)
@@ -167,14 +167,16 @@ def _rule_chart(run: ScenarioRun, lang: str) -> tuple[str, str] | None:
     hi = float(np.quantile(tax, 0.99))  # extended past the base when nearly every path is below it
     hi = max(hi, 1.05 * base / retained if retained > 0 else hi) or 1.0
     x = np.linspace(0.0, hi, 400)
-    payout = split(retained * x, base, zone_share=s.zone_share, floor=s.floor, cap=s.cap,
-                   excess_return=s.excess_return).payout
+    payout = general_split(retained * x, np.full_like(x, base), rule).payout
+    s = rule
     with style():
         fig = Figure(figsize=(10, 4.2))
         top, bottom = fig.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1]})
         top.plot(x, payout, color="C0", lw=2, label=t("revenue.payout"))
         top.axvline(base / retained if retained > 0 else base, color="0.4", ls="--", lw=1,
                     label=f"{t('revenue.base')} {money(base, lang)}")
+        for above in s.above[1:]:  # where a higher bracket's share starts, in tax
+            top.axvline((base + above) / retained if retained > 0 else base + above, color="0.6", ls=":", lw=1)
         top.axhline(s.floor, color="C2", ls=":", lw=1.2, label=f"{t('revenue.floor')} {money(s.floor, lang)}")
         if s.cap is not None:
             top.axhline(s.cap, color="C3", ls="-.", lw=1.2, label=f"{t('revenue.cap')} {money(s.cap, lang)}")
