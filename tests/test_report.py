@@ -309,3 +309,18 @@ def test_a_model_without_a_section_of_its_own_gets_the_generic_one(water_run):
     # the comparison draws the series it knows and skips the rest
     charts = comparison.charts(["a", "b"], [r, without], "en").data
     assert charts.count("data:image/png;base64,") == 1
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_method_states_the_general_schedule(lang):
+    """Brackets, a growing base and a period are spelled out in the method paragraph; the flat rule
+    adds no such sentence."""
+    r = _revenue_run(["revenue.sharing.zone_share=null",
+                      "revenue.sharing.brackets=[{above: 0, share: 0.3}, {above: 1, share: 0.6}]",
+                      "revenue.sharing.base_growth=0.05", "revenue.sharing.periods=[{from_year: 2027, cap: 3.0}]"],
+                     lang)
+    text = report.method(r).data
+    assert labels.t("revenue.sched_base_growth", lang, rate="5.0%") in text
+    assert "30%" in text and "60%" in text and "2027" in text and "cap = 3.0" in text
+    flat = report.method(_revenue_run([], lang)).data
+    assert labels.t("revenue.sched", lang, items="").split("{")[0][:6] not in flat

@@ -112,6 +112,19 @@ LABELS: dict[str, dict[str, str]] = {
     "revenue.series_tax": {"zh": "税收", "en": "tax"},
     "revenue.series_zone_payout": {"zh": "开发区所得", "en": "zone payout"},
     "revenue.series_value_added": {"zh": "规上工业增加值", "en": "above-scale value added"},
+    "revenue.sched": {"zh": "分成规则的其余部分：{items}。", "en": "The rest of the sharing schedule: {items}."},
+    "revenue.sched_brackets": {"zh": "增量分档 {items}（上式 S 按各档边际比例计算）",
+                               "en": "brackets of the increment {items} (S above sums each bracket's marginal share)"},
+    "revenue.sched_bracket": {"zh": "{above} 以上 {share}", "en": "{share} from {above}"},
+    "revenue.sched_base_share": {"zh": "开发区另得基数部分 min(税收, 基数) 的 {share}",
+                                 "en": "the zone also gets {share} of the base part min(tax, base)"},
+    "revenue.sched_base_growth": {"zh": "基数每年递增 {rate}", "en": "the base grows {rate} a year"},
+    "revenue.sched_negative": {"zh": "税收低于基数时开发区分成为负（定额上解）",
+                               "en": "below the base the zone's share is negative (a fixed remittance)"},
+    "revenue.sched_retained": {"zh": "规则只适用于县级留成的 {share} 税收",
+                               "en": "the rule applies to the {share} of tax retained at county level"},
+    "revenue.sched_start": {"zh": "税收自 {year} 年 {tax} 起增长（新企业）", "en": "tax grows from {tax} in {year} (a new firm)"},
+    "revenue.sched_period": {"zh": "{year} 年起：{keys}", "en": "from {year}: {keys}"},
     "revenue.method": {
         "zh": "税收以 {base_year} 年 {base_tax} 为基数，按年对数正态增长（期望增速 {mean}，对数增速标准差 {vol}）{shocks}。"
               "每年：增量 =（税收 − 基数）⁺；开发区原始分成 S = {share} × 增量；开发区所得 = min(max(S, 保底 {floor}), 封顶 {cap}) + {ret} ×（S − 封顶）⁺；"

@@ -420,7 +420,33 @@ def revenue_method(run: ScenarioRun) -> list[str]:
         mean=percent(g.mean), vol=f"{g.volatility:.2f}", shocks=shocks, share=f"{s.first_share:.2f}",
         floor=money(s.floor, lang),
         cap=money(s.cap, lang) if s.cap is not None else labels.t("revenue.no_cap", lang),
-        ret=f"{s.excess_return:.2f}", reset=reset)]
+        ret=f"{s.excess_return:.2f}", reset=reset)] + _schedule_method(rev, lang)
+
+
+def _schedule_method(rev, lang: str) -> list[str]:
+    """What the general schedule adds to the flat rule the method paragraph states, one sentence:
+    the brackets, the base share, a growing base, a negative share, the tax basis, a new firm's
+    start and the periods; nothing for today's flat rule."""
+    s = rev.sharing
+    t = lambda key, **kw: labels.t(key, lang, **kw)  # noqa: E731
+    items = []
+    if s.brackets is not None and len(s.brackets) > 1:
+        items.append(t("revenue.sched_brackets", items="; ".join(
+            t("revenue.sched_bracket", share=percent(b.share, 0), above=money(b.above, lang)) for b in s.brackets)))
+    if s.base_share:
+        items.append(t("revenue.sched_base_share", share=percent(s.base_share, 0)))
+    if s.base_growth:
+        items.append(t("revenue.sched_base_growth", rate=percent(s.base_growth)))
+    if s.allow_negative:
+        items.append(t("revenue.sched_negative"))
+    if rev.tax_basis.retained_share != 1.0:
+        items.append(t("revenue.sched_retained", share=percent(rev.tax_basis.retained_share, 0)))
+    if rev.start_tax is not None:
+        items.append(t("revenue.sched_start", tax=money(rev.start_tax, lang), year=rev.base_year))
+    for p in s.periods:
+        keys = ", ".join(f"{k} = {getattr(p, k)}" for k in sorted(p.model_fields_set) if k != "from_year")
+        items.append(t("revenue.sched_period", year=p.from_year, keys=keys))
+    return [t("revenue.sched", items="; ".join(items))] if items else []
 
 
 def salary_method(run: ScenarioRun) -> list[str]:
