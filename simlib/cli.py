@@ -521,10 +521,6 @@ def add_lang(p: argparse.ArgumentParser) -> None:
                    help="language of the brief, whatever meta.language says (not recorded as an override)")
 
 
-def _models(sc: scenario.Scenario) -> list[str]:
-    return sc.sections
-
-
 def _width(text: str) -> int:
     """Columns ``text`` takes in a terminal: Chinese characters take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
@@ -560,7 +556,7 @@ def cmd_list(args: argparse.Namespace) -> int:
             print(exc, file=sys.stderr)
             bad = True
             continue
-        rows.append((sc.name, sc.params.meta.zone, ", ".join(_models(sc)), sc.params.meta.title))
+        rows.append((sc.name, sc.params.meta.zone, ", ".join(sc.sections), sc.params.meta.title))
     if rows:
         rows.insert(0, ("scenario", "zone", "models", "title"))
         widths = [max(_width(r[i]) for r in rows) for i in range(3)]
@@ -588,7 +584,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if loaded is None:
         return EXIT_BAD_INPUT
     for sc in loaded:
-        print(f"{sc.path}: OK ({', '.join(_models(sc))}; parameters {sc.params_sha256()[:12]})")
+        print(f"{sc.path}: OK ({', '.join(sc.sections)}; parameters {sc.params_sha256()[:12]})")
     return EXIT_OK
 
 

@@ -775,7 +775,7 @@ def test_smallest_programme_build() -> None:
     at_rate = _lost_share(params, 7, "build_m2_per_year", rate)
     assert at_rate <= 0.1
     assert out["lost_share_at_rate"] == pytest.approx(at_rate)
-    assert _lost_share(params, 7, "build_m2_per_year", 0.8 * rate) > 0.1
+    assert _lost_share(params, 7, "build_m2_per_year", 0.97 * rate) > 0.1  # within 2%: just below the answer misses the target
 
 
 def test_smallest_programme_servicing() -> None:
