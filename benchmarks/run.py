@@ -41,6 +41,12 @@ salary appraisal and pay ÷ one argsort
     exact pool) divided by one ``np.argsort`` of 1,000,000 floats: a forced
     distribution is a ranking, so a sort is the floor.  Target: at most 3.
 
+salary rounds: 100 rounds at once ÷ 100 × one round
+    ``salary.simulate`` + ``salary.summarize`` of a 50-person zone (two departments, the two-part
+    score, caps) for 100 appraisal rounds drawn as one rounds × staff array, divided by 100 runs of
+    one round each.  Target: at most 1.2 (vectorising the rounds must not cost more than a loop
+    over them would).  A second row divides the 100-round time by 0.2 s (target: at most 1).
+
 salary peak memory ÷ 1 GB
     Peak traced allocation (``tracemalloc``, which sees numpy's buffers) of the
     whole 1,000,000-staff ``salary.simulate`` — synthetic roster, true
@@ -252,6 +258,7 @@ def salary_params(staff: int = 1_000_000, departments: int = 10_000):
         "department_effect_sd": 0.3,
         "posts": [{"track": "management", "level": "L1", "base_pay": 15.0, "share": 0.4},
                   {"track": "professional", "level": "P1", "base_pay": 12.0, "share": 0.6}],
+        "rounds": 1,
         "appraisal": {"reliability": 0.6, "scope": "department", "quotas": [
             {"grade": "A", "share": 0.2, "coefficient": 1.3}, {"grade": "B", "share": 0.4, "coefficient": 1.0},
             {"grade": "C", "share": 0.3, "coefficient": 0.8}, {"grade": "D", "share": 0.1, "coefficient": 0.5}]},
@@ -277,6 +284,25 @@ def bench_salary() -> list[Row]:
     ours, floor = best_of_interleaved(lambda: salary.appraise_and_pay(params, staff, theta, rng),
                                       lambda: np.argsort(floats), REVENUE_REPEATS)
     del staff, theta, floats
+    small = lambda rounds: salary.Salary.model_validate({  # noqa: E731
+        "staff": 50, "rounds": rounds, "department_effect_sd": 0.3,
+        "departments": [{"name": "a", "size": 30}, {"name": "b", "size": 20, "unit": "company"}],
+        "posts": [{"track": "management", "level": "L1", "base_pay": 15.0, "share": 1.0}],
+        "appraisal": {"method": "objective_subjective", "objective_weight": 0.6, "objective_reliability": 0.7,
+                      "subjective_reliability": 0.4, "subjective_shares": [0.2, 0.4, 0.3, 0.1],
+                      "scope": "department", "quotas": [
+                          {"grade": "A", "max_share": 0.2, "coefficient": 1.3}, {"grade": "B", "max_share": 0.5,
+                                                                                 "coefficient": 1.0},
+                          {"grade": "C", "coefficient": 0.8}]},
+        "pay": {"standard_amount": 3.0, "pool_mode": "exact"},
+    })
+    many, one = small(100), small(1)
+
+    def run(p, seed):
+        salary.summarize(salary.simulate(p, np.random.default_rng(seed)), p)
+
+    rounds_at_once, rounds_looped = best_of_interleaved(lambda: run(many, 1),
+                                                        lambda: [run(one, s) for s in range(100)], 3)
     tracemalloc.start()
     salary.simulate(params, np.random.default_rng(1))
     _, peak = tracemalloc.get_traced_memory()
@@ -285,6 +311,10 @@ def bench_salary() -> list[Row]:
         Row("(d) salary appraisal+pay ÷ argsort 1,000,000", f"{ours * 1e3:.0f} ms vs {floor * 1e3:.0f} ms",
             ours / floor, 3.0),
         Row("(e) salary 1,000,000 staff peak memory ÷ 1 GB", f"{peak / 2**20:.0f} MiB", peak / 2**30, 1.0),
+        Row("(n) salary 100 rounds × 50 staff ÷ 100 × one round",
+            f"{rounds_at_once * 1e3:.0f} ms vs {rounds_looped * 1e3:.0f} ms", rounds_at_once / rounds_looped, 1.2),
+        Row("(o) salary 100 rounds × 50 staff ÷ 0.2 s", f"{rounds_at_once * 1e3:.0f} ms",
+            rounds_at_once / 0.2, 1.0),
     ]
 
 

@@ -65,7 +65,7 @@ def test_bad_input(case, tmp_path):
 
 @pytest.mark.parametrize("command", [
     ["brief", "params/yongchang_2024.yaml"],
-    ["sweep", "params/yongchang_2024.yaml", "--vary", "salary.appraisal.reliability=0.5:0.9:2"],
+    ["sweep", "params/yongchang_2024.yaml", "--vary", "salary.pay.standard_amount=3:6:2"],  # a key of every method
     ["batch", "params/yongchang_2024.yaml"],
 ], ids=["brief", "sweep", "batch"])
 def test_an_output_folder_under_a_file_is_bad_input(tmp_path, command):

@@ -157,11 +157,12 @@ def test_batch_on_a_local_dask_cluster_gives_the_same_numbers(tmp_path):
 
 def test_batch_bad_input_exits_2_and_writes_nothing(tmp_path):
     params = scenarios(tmp_path / "params", seeds=(1,))
-    (params / "broken.yaml").write_text(YONGCHANG.replace("value: 0.5\n", "value: 1.5\n"), encoding="utf-8")
+    (params / "broken.yaml").write_text(YONGCHANG.replace("objective_reliability:\n      value: 0.5\n",
+                                                                 "objective_reliability:\n      value: 1.5\n"), encoding="utf-8")
     out = tmp_path / "out"
     proc = simlib("batch", str(params / "*.yaml"), "--out", str(out))
     assert proc.returncode == 2
-    assert "broken.yaml: salary.appraisal.reliability: must be at most 1.0, got 1.5" in proc.stderr
+    assert "broken.yaml: salary.appraisal.objective_reliability: must be at most 1.0, got 1.5" in proc.stderr
     assert not out.exists()
     proc = simlib("batch", str(tmp_path / "nothing-*.yaml"), "--out", str(out))
     assert proc.returncode == 2 and "no scenario file matches" in proc.stderr

@@ -62,9 +62,13 @@ def test_brief_reads_as_a_brief(good_brief):
         assert heading in page
     # floor = cap in the literal reading of seed 000: the brief says plainly that nothing is kept at the margin
     assert "多收一元税，开发区留成为零" in page
-    assert "岗位绩效薪酬" in page and "误排与考核信度" in page  # the salary section and its chart
+    assert "岗位绩效薪酬" in page and "等次错排比例与考核信度" in page  # the salary section and its chart
     assert "土地与标准厂房供给" in page and "按固定计划最少需要年均新建标准厂房面积" in page  # land, with the reverse answer
-    assert "考核联动：管委会评为“第二”，运营公司由“第一”调整为“第二”" in page  # 000's linked rule, applied
+    # 000's linked rule, applied: the company's grade and its staff's pay both fall
+    assert "联动规则：管委会被评为“第二”，运营公司由“第一”降为“第二”，公司员工人均绩效薪酬由 3.30万元 降至 3.00万元（系数 1.0/1.1）。" in page
+    assert "<td>运营公司</td><td>20</td><td>第一 → 第二</td><td>1.0</td><td>3.00</td>" in page  # the unit table
+    assert "200 轮模拟考核的平均" in page and "90% 的年份在" in page  # figures are means over rounds, with ranges
+    assert "为预算" not in page  # the pool is spent exactly by construction: nothing said about the budget
     assert re.search(r'<td>000: (&quot;|&#34;|")以2023年为基期(&quot;|&#34;|")</td>', page)  # sources, in the appendix
     assert re.search(r"<td>meta.description</td><td>null</td><td></td><td>（默认值）</td>", page)
     assert re.search(r"<td>meta.title</td><td>[^<]*</td><td></td><td></td>", page)  # in the file, not a default
@@ -91,8 +95,15 @@ def test_results_json_matches_a_direct_run(good_brief):
     assert rev["years"] == list(range(2024, 2034))
     sal = doc["metrics"]["salary"]
     assert sal == json.loads(json.dumps(direct.data["salary"]))
-    assert sal["staff"] == 43 and sal["pool_allocated_share"] == pytest.approx(1.0)
+    assert sal["staff"] == sal["graded_staff"] == 63 and sal["exempt_staff"] == 0 and sal["rounds"] == 200
+    assert sal["pool_allocated_share"] == pytest.approx(1.0)
     assert sal["company_grade"] == "第二"
+    committee, company = sal["by_unit"]
+    assert (committee["unit"], committee["staff"], company["unit"], company["staff"]) == ("committee", 43, "company", 20)
+    assert (company["grade_requested"], company["grade"]) == ("第一", "第二")
+    assert company["performance_pay_mean"] == pytest.approx(3.0)  # each unit's pool: 3.0 × its staff × 1.0
+    assert company["performance_pay_mean_unlinked"] == pytest.approx(3.3)
+    assert sal["misrank_curve"]["scenario_misordered"] == sal["misordered_pairs"]
     ld = doc["metrics"]["land"]
     assert ld == json.loads(json.dumps(direct.data["land"]))
     assert ld["years"] == list(range(2026, 2036))
@@ -101,8 +112,8 @@ def test_results_json_matches_a_direct_run(good_brief):
         assert len(ld[key]) == 10, key
     assert 0 <= ld["lost_share"] <= 1 and 0 <= ld["p_land_exhausted"] <= 1
     assert ld["reverse"]["target"] == 0.1 and ld["reverse"]["lost_share_at_rate"] <= 0.1
-    for key in ("gini", "p90_p10", "misrank_above_median", "top_quota_precision", "kendall_tau",
-                "incentive_per_sd"):
+    for key in ("gini", "p90_p10", "misordered_pairs", "misordered_pairs_zone", "misrank_above_median",
+                "top_quota_precision", "kendall_tau", "incentive_per_sd", "score_reliability"):
         assert isinstance(sal[key], float), key
     assert rev["zone_payout_mean"] == [1.0] * 10  # floor = cap = 1亿
     assert rev["marginal_retention_mean"] == [0.0] * 10

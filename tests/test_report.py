@@ -12,6 +12,7 @@ import sys
 import warnings
 
 import pytest
+from markupsafe import escape
 
 from conftest import ROOT
 from simlib import models
@@ -324,3 +325,254 @@ def test_method_states_the_general_schedule(lang):
     assert "30%" in text and "60%" in text and "2027" in text and "cap = 3.0" in text
     flat = report.method(_revenue_run([], lang)).data
     assert labels.t("revenue.sched", lang, items="").split("{")[0][:6] not in flat
+
+
+# -- salary: rounds, the rule as written, unit pools, exempt staff, the chart's point ---------------
+
+SALARY = {
+    "meta": {"title": "薪酬测试", "zone": "测试区", "language": "zh", "seed": 7},
+    "salary": {
+        "staff": 60,
+        "departments": [{"name": "综合部", "size": 20}, {"name": "招商部", "size": 20},
+                        {"name": "运营公司", "size": 20, "unit": "company"}],
+        "department_effect_sd": 0.3,
+        "posts": [{"track": "management", "level": "部长", "base_pay": 15.0, "share": 0.4},
+                  {"track": "professional", "level": "专员", "base_pay": 10.0, "share": 0.6}],
+        "rounds": 60,
+        "appraisal": {"method": "single", "reliability": 0.6, "scope": "department",
+                      "quotas": [{"grade": "优秀", "share": 0.2, "coefficient": 1.3},
+                                 {"grade": "良好", "share": 0.5, "coefficient": 1.0},
+                                 {"grade": "合格", "share": 0.3, "coefficient": 0.7}]},
+        "park": {"grades": [{"grade": "第一", "coefficient": 1.1}, {"grade": "第二", "coefficient": 1.0}],
+                 "committee_grade": "第二", "company_grade": "第一", "link_threshold": "第二",
+                 "link_company_best": "第二"},
+        "pay": {"standard_amount": 3.0, "pool_mode": "exact"},
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def salary_scenario(tmp_path_factory):
+    """A salary-only scenario (60 staff, 20 of them in the operating company, 60 rounds), loaded."""
+    import yaml
+
+    path = tmp_path_factory.mktemp("salary") / "salary_test.yaml"
+    path.write_text(yaml.safe_dump(SALARY, allow_unicode=True), encoding="utf-8")
+    return load(path)
+
+
+def _salary_run(scenario, lang: str, **values) -> ScenarioRun:
+    return run(scenario.with_values(values).in_language(lang))
+
+
+def _opening(key: str, lang: str) -> str:
+    """A label's text up to its first field: what every sentence made from it starts with."""
+    return labels.LABELS[key][lang].split("{")[0]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_budget_sentence_only_when_the_pool_is_not_spent_by_construction(salary_scenario, lang):
+    """``exact`` spends every pool to the yuan by construction, so the brief says nothing about the
+    budget; ``standard`` pays per coefficient, and the share of the budget spent is a finding."""
+    exact = _salary_run(salary_scenario, lang)
+    assert exact.data["salary"]["pool_allocated_share"] == pytest.approx(1.0)
+    found = " ".join(report.salary_findings(exact))
+    assert _opening("salary.f_budget", lang) not in found
+    assert ("预算" if lang == "zh" else "budget") not in found
+    standard = _salary_run(salary_scenario, lang, **{"salary.pay.pool_mode": "standard"})
+    m = standard.data["salary"]
+    sentence = next(s for s in report.salary_findings(standard) if s.startswith(_opening("salary.f_budget", lang)))
+    assert sentence == labels.t("salary.f_budget", lang, spent=labels.wan(m["performance_pay_total"], lang),
+                                pool=labels.wan(m["pool"], lang), share=labels.percent(m["pool_allocated_share"]),
+                                park=labels.t("salary.times_park", lang))
+    assert escape(sentence) in report.findings(standard).data
+
+
+def _linked_sentence(r: ScenarioRun, lang: str) -> str:
+    m = r.data["salary"]
+    park = r.scenario.params.salary.park
+    company = next(u for u in m["by_unit"] if u["unit"] == "company")
+    before = park.grades[park.rank(park.company_grade)].coefficient
+    assert company["performance_pay_mean"] / company["performance_pay_mean_unlinked"] == pytest.approx(
+        company["park_coefficient"] / before)
+    return labels.t("salary.f_link", lang, committee=park.committee_grade, asked=park.company_grade,
+                    company=m["company_grade"], before=labels.wan(company["performance_pay_mean_unlinked"], lang),
+                    after=labels.wan(company["performance_pay_mean"], lang),
+                    c_after=f"{company['park_coefficient']:.1f}", c_before=f"{before:.1f}")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_linked_rule_sentence_gives_the_company_pay_drop_in_qingzhen(lang):
+    """Seed 000's linked rule: the committee rated 第二 caps the company at 第二, and company staff's
+    performance pay falls by the coefficient ratio 1.0/1.1 — said in a sentence with the figures, and
+    shown in the unit table."""
+    scenario = load(QINGZHEN, [f"meta.language={lang}"])
+    if not any(d.unit == "company" for d in scenario.params.salary.departments):  # until the file has them
+        sal = scenario.params.salary
+        departments = [d.model_dump() for d in sal.departments]
+        departments.append({"name": "运营公司", "size": 20, "unit": "company"})
+        scenario = scenario.with_values({"salary.departments": departments, "salary.staff": sal.staff + 20})
+    r = run(scenario, sections=["salary"])
+    m = r.data["salary"]
+    assert m["company_grade"] == "第二"
+    company = next(u for u in m["by_unit"] if u["unit"] == "company")
+    assert company["performance_pay_mean"] < company["performance_pay_mean_unlinked"]
+    sentence = _linked_sentence(r, lang)
+    assert sentence in report.salary_findings(r)
+    if lang == "zh":
+        assert sentence.startswith("联动规则：管委会被评为“第二”，运营公司由“第一”降为“第二”，"
+                                   "公司员工人均绩效薪酬由 ")
+        assert sentence.endswith("（系数 1.0/1.1）。")
+    assert escape(sentence) in report.findings(r).data
+    table = report.salary_section(r).data
+    company_row = f"<td>{labels.t('salary.company', lang)}</td><td>{company['staff']}</td><td>第一 → 第二</td><td>1.0</td>"
+    assert company_row in table
+    # the committee rated 第一: the rule does not bite, and no sentence says it did
+    free = run(scenario.with_values({"salary.park.committee_grade": "第一"}), sections=["salary"])
+    assert not any(s.startswith(_opening("salary.f_link", lang)) for s in report.salary_findings(free))
+
+
+def test_linked_rule_without_company_staff_says_no_pay_moves(salary_scenario):
+    r = _salary_run(salary_scenario, "en", **{
+        "salary.departments": [{"name": "a", "size": 30}, {"name": "b", "size": 30}]})
+    assert [u["unit"] for u in r.data["salary"]["by_unit"]] == ["committee"]
+    assert labels.t("salary.f_link_no_staff", "en", committee="第二", asked="第一", company="第二") in \
+        report.salary_findings(r)
+
+
+class _Captured:
+    """The figure a section draws, kept for inspection instead of being encoded."""
+
+    def __init__(self):
+        self.figures = []
+
+    def __call__(self, fig) -> str:
+        self.figures.append(fig)
+        return "data:image/png;base64,"
+
+
+@pytest.mark.parametrize("method", ["single", "objective_subjective", "index"])
+def test_chart_point_is_the_key_number(salary_scenario, monkeypatch, method):
+    """The scenario's point on the misranking chart is the headline: at the final score's derived
+    reliability, the mean share of misordered pairs over rounds, its error bar the 5–95% range; the
+    curve is ``misordered_simulated`` and no vertical "this scenario" line is left."""
+    values = {"objective_subjective": {
+        "salary.appraisal": {**SALARY["salary"]["appraisal"], "method": "objective_subjective", "reliability": None,
+                             "objective_weight": 0.6, "objective_reliability": 0.7, "subjective_reliability": 0.4,
+                             "subjective_shares": [0.2, 0.5, 0.3]}},
+        "index": {"salary.appraisal": {**SALARY["salary"]["appraisal"], "method": "index", "reliability": None,
+                                       "dimensions": [{"name": "考人", "weight": 1, "reliability": 0.5},
+                                                      {"name": "考绩", "weight": 3, "reliability": 0.8}]}}}
+    r = _salary_run(salary_scenario, "zh", **values.get(method, {}))
+    m = r.data["salary"]
+    x, y, lo, hi = report.salary_scenario_point(m)
+    assert (x, y) == (m["score_reliability"], m["misordered_pairs"])
+    assert (lo, hi) == (m["ranges"]["misordered_pairs"]["low"], m["ranges"]["misordered_pairs"]["high"])
+    assert lo < y < hi
+    assert f'<div class="v">{labels.percent(y)}</div>' in report.key_numbers(r).data
+    captured = _Captured()
+    monkeypatch.setattr(report, "figure_uri", captured)
+    report.salary_section(r)
+    ax = captured.figures[0].axes[1]
+    (bar,) = ax.containers
+    np_xy = bar.lines[0].get_xydata()
+    assert np_xy.tolist() == [[x, y]]
+    segment = bar.lines[2][0].get_segments()[0]
+    assert segment[:, 1].tolist() == pytest.approx([lo, hi])
+    curve = next(line for line in ax.lines if line.get_label() == labels.t("salary.simulated", "zh"))
+    assert list(curve.get_ydata()) == m["misrank_curve"]["misordered_simulated"]
+    assert labels.t("salary.this_scenario", "zh", rounds=f"{m['rounds']:,}") in [h.get_label() for h in [bar]]
+    vertical = [line for line in ax.lines if len(set(line.get_xdata())) == 1 and len(line.get_xdata()) > 1]
+    assert vertical == []
+
+
+def test_comparison_chart_draws_misordered_pairs(salary_scenario, monkeypatch):
+    a = _salary_run(salary_scenario, "en")
+    b = _salary_run(salary_scenario, "en", **{"salary.appraisal.reliability": 0.9})
+    captured = _Captured()
+    monkeypatch.setattr(comparison, "figure_uri", captured)
+    comparison.charts(["a", "b"], [a, b], "en")
+    ax = captured.figures[0].axes[0]
+    for r in (a, b):
+        m = r.data["salary"]
+        ys = [list(line.get_ydata()) for line in ax.lines]
+        assert m["misrank_curve"]["misordered_simulated"] in ys
+        assert [m["misordered_pairs"]] in ys  # each scenario's own point: its key number
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_grade_table_shows_the_rule_as_written_and_exempt_staff(salary_scenario, lang):
+    """A cap (≤ 20%), minimum scores (≥ 85 分) and the rest, each beside the share actually graded;
+    exempt staff in a row of their own, outside the forced distribution and the pool, and in a sentence."""
+    quotas = [{"grade": "优秀", "max_share": 0.2, "coefficient": 1.3},
+              {"grade": "良好", "min_score": 85, "coefficient": 1.0},
+              {"grade": "合格", "coefficient": 0.7}]
+    r = _salary_run(salary_scenario, lang, **{
+        "salary.appraisal.quotas": quotas, "salary.appraisal.rounding": "up",
+        "salary.appraisal.score_scale": {"mean": 80, "sd": 8}, "salary.exempt_share": 0.1})
+    m = r.data["salary"]
+    assert m["exempt_staff"] == 6 and not m["exempt"]["hidden"]
+    page = report.salary_section(r).data
+    t = lambda key, **kw: labels.t(key, lang, **kw)  # noqa: E731
+    for q, rule, row in zip(quotas, (t("salary.rule_cap", share="20%"), t("salary.rule_min", score="85"),
+                                     t("salary.rule_rest")), m["by_grade"]):
+        assert f"<tr><td>{q['grade']}</td><td>{rule}</td><td>{labels.percent(row['share'])}</td>" in page
+    exempt = t("salary.exempt_row")
+    assert f"<tr><td>{exempt}</td><td>{t('salary.exempt_rule')}</td><td>—</td><td>—</td><td>6</td>" in page
+    assert f"<tr><td>{exempt}</td><td>6</td><td>—</td><td>—</td><td>{t('salary.not_in_pool')}</td></tr>" in page
+    found = report.salary_findings(r)
+    e = m["exempt"]
+    assert t("salary.f_exempt", people=t("salary.people", n="6"), mean=labels.wan(e["mean"], lang),
+             p10=labels.wan(e["p10"], lang), p90=labels.wan(e["p90"], lang)) in found
+    method = " ".join(report.salary_method(r))
+    assert t("salary.rounding_up") in method and t("salary.m_scale", mean="80", sd="8") in method
+    # fewer than five exempt: the sentence stays, their pay is not shown
+    few = _salary_run(salary_scenario, lang, **{"salary.exempt_share": 0.05})
+    assert few.data["salary"]["exempt_staff"] == 3
+    assert t("salary.f_exempt_hidden", people=t("salary.people", n="3")) in report.salary_findings(few)
+    assert (f"<td>{t('salary.exempt_row')}</td><td>{t('salary.exempt_rule')}</td><td>—</td><td>—</td><td>3</td>"
+            f"<td>{escape(t('salary.hidden'))}</td><td>—</td>") in report.salary_section(few).data
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_findings_give_rounds_ranges_and_the_derived_reliability(salary_scenario, lang):
+    """The misordered-pairs sentence has the mean, the 90% range over rounds and the rounds; the
+    reliability sentence says how the score is made (two parts with the weight)."""
+    appraisal = {**SALARY["salary"]["appraisal"], "method": "objective_subjective", "reliability": None,
+                 "objective_weight": 0.6, "objective_reliability": 0.7, "subjective_reliability": 0.4,
+                 "subjective_shares": [0.2, 0.5, 0.3]}
+    r = _salary_run(salary_scenario, lang, **{"salary.appraisal": appraisal})
+    m = r.data["salary"]
+    found = report.salary_findings(r)
+    rng = m["ranges"]["misordered_pairs"]
+    first = found[0]
+    assert "60" in first and labels.percent(m["misordered_pairs"]) in first
+    assert labels.percent(rng["low"]) in first and labels.percent(rng["high"]) in first
+    assert ("90% 的年份在" if lang == "zh" else "in 90% of years") in first
+    reliability = found[1]
+    assert f"{m['score_reliability']:.2f}" in reliability and "0.60" in reliability and "0.40" in reliability
+    assert "20%/50%/30%" in reliability
+    method = " ".join(report.salary_method(r))
+    assert labels.t("salary.rounding_largest_remainder", lang) in method
+    assert f"{m['noise_sd']['objective']:.2f}" in method and f"{m['noise_sd']['subjective']:.2f}" in method
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_index_brief_reads_as_cadre_appraisal(salary_scenario, lang):
+    appraisal = {**SALARY["salary"]["appraisal"], "method": "index", "reliability": None,
+                 "dimensions": [{"name": "考人", "weight": 1, "reliability": 0.5},
+                                {"name": "考事", "weight": 1, "reliability": 0.6},
+                                {"name": "考绩", "weight": 2, "reliability": 0.8}],
+                 "dimension_correlation": 0.2}
+    r = _salary_run(salary_scenario, lang, **{"salary.appraisal": appraisal})
+    page = report.salary_section(r).data
+    assert f"<h2>{labels.t('salary.title_cadre', lang)}</h2>" in page
+    found = " ".join(report.salary_findings(r))
+    assert labels.t("salary.people_cadre", lang, n="60") in found
+    for name, share in (("考人", "25%"), ("考事", "25%"), ("考绩", "50%")):
+        assert labels.t("salary.how_dimension", lang, name=name, weight=share,
+                        r=f"{[d['reliability'] for d in appraisal['dimensions'] if d['name'] == name][0]:.2f}") in found
+    method = " ".join(report.salary_method(r))
+    assert "V/(V + wᵀΣw)" in method and "0.20" in method
+    if lang == "zh":
+        assert "干部" in found and "考核等次" in page

@@ -102,7 +102,7 @@ def test_sensitivity_sobol_and_morris_briefs(tmp_path):
     for method, n in (("sobol", "8"), ("morris", "4")):
         out = tmp_path / method
         proc = simlib("sensitivity", str(QINGZHEN), "--vary", "revenue.sharing.zone_share=0.3:0.8",
-                      "--vary", "revenue.growth.volatility=0.05:0.3", "--vary", "salary.appraisal.reliability=0.3:0.9",
+                      "--vary", "revenue.growth.volatility=0.05:0.3", "--vary", "salary.appraisal.objective_reliability=0.3:0.9",
                       "--metric", "revenue.zone_payout_total_mean", "--method", method, "--n", n,
                       "--paths", "200", "--out", str(out), "--lang", "en")
         assert proc.returncode == 0, proc.stderr
@@ -110,7 +110,7 @@ def test_sensitivity_sobol_and_morris_briefs(tmp_path):
         result = doc["result"]
         assert result["method"] == method
         assert result["factors"] == ["revenue.sharing.zone_share", "revenue.growth.volatility",
-                                     "salary.appraisal.reliability"]
+                                     "salary.appraisal.objective_reliability"]
         score = result["total_order"] if method == "sobol" else result["mu_star"]
         assert score[2] == pytest.approx(0.0, abs=1e-9)  # appraisal reliability cannot move the zone's revenue
         page = (out / "brief.html").read_text(encoding="utf-8")

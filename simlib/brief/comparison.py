@@ -18,7 +18,7 @@ from simlib.brief import labels
 from simlib.brief.charts import figure_uri, plain, style
 from simlib.brief.headlines import headlines, label, show
 from simlib.brief.html import render
-from simlib.brief.report import _flatten, _show
+from simlib.brief.report import _flatten, _show, salary_scenario_point
 from simlib.brief.results import software
 from simlib.scenario import ScenarioRun
 
@@ -104,11 +104,18 @@ def charts(names: list[str], runs: list[ScenarioRun], lang: str) -> HTML:
             ax = flat_axes[len(panels)]
             for i, (name, r) in enumerate(zip(names, runs)):
                 if "salary" in r.data:
-                    c = r.data["salary"]["misrank_curve"]
-                    ax.plot(c["reliability"], c["misrank_simulated"], "o-", ms=3,
-                            color=COLOURS[i % len(COLOURS)], label=plain(name))
+                    m = r.data["salary"]
+                    if m["misrank_curve"] is None:
+                        continue
+                    colour = COLOURS[i % len(COLOURS)]
+                    c = m["misrank_curve"]
+                    ax.plot(c["reliability"], c["misordered_simulated"], "o-", ms=3, color=colour, label=plain(name))
+                    x, y, _, _ = salary_scenario_point(m)  # the scenario's own point: its key number
+                    if y is not None:
+                        ax.plot([x], [y], "D", ms=6, color=colour)
             ax.set_title(labels.t("salary.curve_chart", lang))
             ax.set_xlabel(labels.t("salary.reliability", lang), fontsize=8)
+            ax.set_ylabel(labels.t("salary.misordered_axis", lang), fontsize=8)
             ax.grid(alpha=0.3)
             ax.legend(frameon=False, fontsize=8)
         for ax in flat_axes[n:]:

@@ -11,6 +11,7 @@ LANGUAGES = ("zh", "en")
 LABELS: dict[str, dict[str, str]] = {
     "brief.scenario": {"zh": "情景文件", "en": "Scenario file"},
     "brief.zone": {"zh": "开发区", "en": "Zone"},
+    "brief.zone_cadre": {"zh": "地区", "en": "Area"},
     "brief.overrides": {"zh": "命令行覆盖", "en": "Command-line overrides"},
     "brief.key_numbers": {"zh": "关键数字", "en": "Key numbers"},
     "brief.findings": {"zh": "主要发现", "en": "Findings"},
@@ -140,10 +141,32 @@ LABELS: dict[str, dict[str, str]] = {
     "revenue.no_reset": {"zh": "基数不重置。", "en": "The base is never re-set. "},
     "revenue.reset": {"zh": "基数每 {n} 年重置为最近一年的税收。", "en": "The base is re-set every {n} years to the latest year's tax. "},
     "salary.title": {"zh": "岗位绩效薪酬", "en": "Salary incentives"},
+    "salary.title_cadre": {"zh": "干部考核与绩效薪酬", "en": "Cadre appraisal and performance pay"},
+    "salary.people": {"zh": "{n} 人", "en": "{n} staff"},
+    "salary.people_cadre": {"zh": "{n} 名干部", "en": "{n} cadres"},
+    "salary.pair": {"zh": "两人", "en": "people"},
+    "salary.pair_cadre": {"zh": "两名干部", "en": "cadres"},
+    "salary.group_department": {"zh": "部门", "en": "department"},
+    "salary.group_department_cadre": {"zh": "单位", "en": "unit"},
+    "salary.group_of_department": {"zh": "本部门", "en": "their department"},
+    "salary.group_of_department_cadre": {"zh": "本单位", "en": "their unit"},
+    "salary.group_of_zone": {"zh": "全区", "en": "the zone"},
+    "salary.group_of_zone_cadre": {"zh": "全体干部", "en": "all cadres"},
+    "salary.within_department": {"zh": "同一部门内", "en": "in the same department"},
+    "salary.within_department_cadre": {"zh": "同一单位内", "en": "in the same unit"},
+    "salary.within_zone": {"zh": "全区", "en": "across the zone"},
+    "salary.within_zone_cadre": {"zh": "全体干部中", "en": "among all cadres"},
     "salary.grade": {"zh": "考核等次", "en": "Grade"},
-    "salary.quota": {"zh": "比例", "en": "Quota"},
+    "salary.rule": {"zh": "规则", "en": "Rule"},
+    "salary.realised": {"zh": "实际比例", "en": "Share graded"},
     "salary.coefficient": {"zh": "个人系数", "en": "Individual coefficient"},
     "salary.count": {"zh": "人数", "en": "People"},
+    "salary.count_round": {"zh": "人数（每轮）", "en": "People (a round)"},
+    "salary.rule_cap": {"zh": "≤ {share}", "en": "≤ {share}"},
+    "salary.rule_min": {"zh": "≥ {score} 分", "en": "≥ {score} points"},
+    "salary.rule_rest": {"zh": "其余", "en": "the rest"},
+    "salary.rule_and": {"zh": "，", "en": ", "},
+    "salary.rule_unit_top": {"zh": "（评为“{grade}”的{group} {share}）", "en": " ({share} in a {group} rated “{grade}”)"},
     "salary.post": {"zh": "岗位", "en": "Post"},
     "salary.track": {"zh": "序列", "en": "Track"},
     "salary.management": {"zh": "管理岗", "en": "management"},
@@ -155,49 +178,210 @@ LABELS: dict[str, dict[str, str]] = {
     "salary.perf_median": {"zh": "中位绩效薪酬", "en": "Median performance pay"},
     "salary.hidden": {"zh": "<5人", "en": "<5"},
     "salary.pay_unit": {"zh": "万元/年", "en": "CNY 10k a year"},
-    "salary.reliability": {"zh": "考核信度（观测分与真实绩效相关系数的平方）", "en": "Reliability (squared correlation of score and true performance)"},
-    "salary.misrank": {"zh": "真实绩效在中位数以上却被评在中位数以下的概率", "en": "P(rated below median | truly above median)"},
-    "salary.simulated": {"zh": "模拟", "en": "simulated"},
-    "salary.oracle": {"zh": "理论值 arccos(√r)/π", "en": "theory arccos(√r)/π"},
-    "salary.wrong_top": {"zh": "最高等次中并非真正前列者的比例", "en": "top grade not truly in the top quota"},
-    "salary.this_scenario": {"zh": "本情景", "en": "this scenario"},
-    "salary.pay_chart": {"zh": "各考核等次总薪酬（P10–P90，点为中位数）", "en": "Total pay by grade (P10–P90; dot = median)"},
-    "salary.curve_chart": {"zh": "误排与考核信度", "en": "Misranking against reliability"},
-    "salary.grade_caption": {"zh": "等次、比例、系数与薪酬；少于 5 人的格子不显示。", "en": "Grades, quotas, coefficients and pay; cells with fewer than 5 people are hidden."},
-    "salary.post_caption": {"zh": "各岗位与序列的总薪酬分布；少于 5 人的格子不显示。", "en": "Total pay by post and track; cells with fewer than 5 people are hidden."},
-    "salary.f_spread": {
-        "zh": "{n} 人的总薪酬基尼系数为 {gini}，P90/P10 为 {ratio}；绩效薪酬共发放 {spent}，为预算 {pool} 的 {share}。",
-        "en": "Across {n} staff the Gini of total pay is {gini} and P90/P10 is {ratio}; performance pay spends {spent}, {share} of the {pool} budget.",
+    "salary.exempt_row": {"zh": "不参加考核（年薪制/协议工资/试用期）",
+                          "en": "Outside the appraisal (annual salary / agreement pay / probation)"},
+    "salary.exempt_rule": {"zh": "不参加强制分布，不占绩效薪酬池", "en": "outside the forced distribution and the pool"},
+    "salary.exempt_short": {"zh": "不参加考核", "en": "outside the appraisal"},
+    "salary.not_in_pool": {"zh": "不占绩效薪酬池", "en": "not in the pool"},
+    "salary.unit": {"zh": "单位", "en": "Unit"},
+    "salary.committee": {"zh": "管委会", "en": "management committee"},
+    "salary.company": {"zh": "运营公司", "en": "operating company"},
+    "salary.graded_staff": {"zh": "参加考核人数", "en": "Graded staff"},
+    "salary.park_grade": {"zh": "园区考核等次（评定 → 联动后）", "en": "Park grade (rated → after the linked rule)"},
+    "salary.park_coefficient": {"zh": "园区系数", "en": "Park coefficient"},
+    "salary.perf_mean": {"zh": "人均绩效薪酬", "en": "Mean performance pay"},
+    "salary.unit_caption": {
+        "zh": "管委会与运营公司：园区考核等次（联动规则前后）、系数与参加考核人员的人均绩效薪酬（各单位独立核算绩效薪酬池）。",
+        "en": "The committee and the operating company: park grade before and after the linked rule, coefficient, "
+              "and graded staff's mean performance pay (each unit has its own pool).",
     },
-    "salary.f_misrank": {
-        "zh": "考核信度 {r} 时，真实绩效在中位数以上者有 {misrank} 被评在中位数以下（大样本理论值 {oracle}）；最高等次中 {precision} 确属真实前 {top}；真实与观测排序的 Kendall τ 为 {tau}。",
-        "en": "At reliability {r}, {misrank} of those truly above the median are rated below it (large-staff theory {oracle}); {precision} of the top grade are truly in the top {top}; Kendall's τ between true and observed rank is {tau}.",
+    "salary.reliability": {"zh": "最终得分信度（与真实绩效相关系数的平方）",
+                           "en": "Reliability of the final score (squared correlation with true performance)"},
+    "salary.share_axis": {"zh": "比例", "en": "Share"},
+    "salary.misordered_axis": {"zh": "等次错排比例", "en": "Share of pairs graded in the wrong order"},
+    "salary.simulated": {"zh": "模拟：单一评分，按本情景规则评定等次", "en": "simulated: a single score graded by this rule"},
+    "salary.oracle": {"zh": "完全排序理论值 arccos(√r)/π", "en": "full ranking, theory arccos(√r)/π"},
+    "salary.wrong_top": {"zh": "最高等次中并非真实前列者的比例", "en": "top grade not truly among the best"},
+    "salary.this_scenario": {"zh": "本情景（{rounds} 轮平均，90% 区间）", "en": "this scenario (mean of {rounds} rounds, 90% range)"},
+    "salary.pay_chart": {"zh": "各考核等次总薪酬（P10–P90，点为中位数）", "en": "Total pay by grade (P10–P90; dot = median)"},
+    "salary.curve_chart": {"zh": "等次错排比例与考核信度", "en": "Pairs graded in the wrong order against reliability"},
+    "salary.grade_caption": {
+        "zh": "考核等次：规则原文（比例、上限或分数线）、实际比例（各轮平均）、系数与薪酬（跨 {rounds} 轮汇总）；少于 5 人的格子不显示。",
+        "en": "Grades: the rule as written (share, cap or minimum score), the share actually graded (mean over rounds), "
+              "coefficients and pay (pooled over {rounds} rounds); cells with fewer than 5 people are hidden.",
+    },
+    "salary.post_caption": {"zh": "各岗位与序列的总薪酬分布（含不参加考核人员）；少于 5 人的格子不显示。",
+                            "en": "Total pay by post and track (staff outside the appraisal included); cells with fewer than 5 people are hidden."},
+    "salary.f_misordered": {
+        "zh": "{rounds} 轮模拟考核的平均：{within}考核等次不同的{pair}中，有 {pairs} 是真实绩效较弱的一方得到了较好的等次（等次错排比例），90% 的年份在 {lo}–{hi} 之间{zone}。",
+        "en": "Averaged over {rounds} simulated appraisal rounds, of two {pair} {within} with different grades the truly "
+              "weaker one got the better grade in {pairs} of pairs (the share misordered); in 90% of years it lies "
+              "between {lo} and {hi}{zone}.",
+    },
+    "salary.f_misordered_zone": {"zh": "；跨{group}比较，全区为 {zone}", "en": "; comparing across {group}s, {zone} zone-wide"},
+    "salary.f_misordered_zone_cadre": {"zh": "；跨{group}比较，全体干部中为 {zone}",
+                                       "en": "; comparing across {group}s, {zone} among all cadres"},
+    "salary.f_reliability": {
+        "zh": "最终得分的信度为 {r}（由各部分推得：{how}）；若按得分完全排序，大样本理论错排比例为 {oracle}（arccos(√r)/π）。",
+        "en": "The final score's reliability is {r} (derived from its parts: {how}); a full ranking by this score would "
+              "misorder {oracle} of pairs in a large staff (arccos(√r)/π).",
+    },
+    "salary.how_single": {"zh": "单一评分", "en": "a single score"},
+    "salary.how_two_part": {
+        "zh": "客观指标按标准计分，权重 {w}、信度 {ro}；主观指标按 {shares} 强制分布等次后计入，权重 {w2}、信度 {rs}",
+        "en": "objective indicators scored against standards, weight {w}, reliability {ro}; subjective indicators "
+              "forced into grades of {shares}, weight {w2}, reliability {rs}",
+    },
+    "salary.how_index": {"zh": "{n} 维指数——{dims}{corr}", "en": "an index of {n} dimensions — {dims}{corr}"},
+    "salary.how_dimension": {"zh": "{name} 权重 {weight}、信度 {r}", "en": "{name} (weight {weight}, reliability {r})"},
+    "salary.how_corr": {"zh": "；维度间误差相关 {c}", "en": "; errors correlated {c} between dimensions"},
+    "salary.f_top": {
+        "zh": "获最高等次“{top}”者中 {precision} 确属{group}真实绩效最好的同等人数之列；真实绩效在{group}中位数以上者有 {above} 得分低于该中位数；真实与观测排序的 Kendall τ 为 {tau}。",
+        "en": "{precision} of those graded “{top}” are truly among as many of the best in {group}; {above} of "
+              "those truly above the median of {group} score below it; Kendall's τ between true and observed rank is {tau}.",
     },
     "salary.f_incentive": {
-        "zh": "真实绩效提高一个标准差，期望多得绩效薪酬 {extra}（约为标准额 {standard} 的 {ratio}）。",
-        "en": "One more standard deviation of true performance earns {extra} more performance pay on average ({ratio} of the {standard} standard amount).",
+        "zh": "真实绩效提高一个标准差，期望多得绩效薪酬 {extra}（90% 的年份在 {lo}–{hi} 之间），约为标准额 {standard} 的 {ratio}。",
+        "en": "One more standard deviation of true performance earns {extra} more performance pay on average "
+              "(between {lo} and {hi} in 90% of years), {ratio} of the {standard} standard amount.",
+    },
+    "salary.f_spread": {
+        "zh": "全部 {people}的总薪酬基尼系数为 {gini}，P90/P10 为 {ratio}。",
+        "en": "Across all {people} the Gini of total pay is {gini} and P90/P10 is {ratio}.",
+    },
+    "salary.f_budget": {
+        "zh": "绩效薪酬按标准额直接发放，平均共发放 {spent}，为预算 {pool}（标准额 × 参加考核人数{park}）的 {share}。",
+        "en": "Paid at the standard amount, performance pay spends {spent} on average, {share} of the {pool} budget "
+              "(standard amount × graded staff{park}).",
+    },
+    "salary.times_park": {"zh": " × 园区系数", "en": " × park coefficient"},
+    "salary.f_flagged_once": {
+        "zh": "末位淘汰：{years} 年中至少一年处于最低等次的平均每轮 {people}，其中 {precision} 确属真实末位。",
+        "en": "Bottom elimination: on average {people} a round are graded bottom in at least one of {years} years; {precision} of them are truly in the bottom quota.",
+    },
+    "salary.f_link": {
+        "zh": "联动规则：管委会被评为“{committee}”，运营公司由“{asked}”降为“{company}”，公司员工人均绩效薪酬由 {before} 降至 {after}（系数 {c_after}/{c_before}）。",
+        "en": "Linked rule: the committee is rated “{committee}”, so the operating company drops from “{asked}” to "
+              "“{company}” and company staff's mean performance pay falls from {before} to {after} "
+              "(coefficient {c_after}/{c_before}).",
+    },
+    "salary.f_link_no_staff": {
+        "zh": "联动规则：管委会被评为“{committee}”，运营公司由“{asked}”降为“{company}”；运营公司无参加考核人员，绩效薪酬不受影响。",
+        "en": "Linked rule: the committee is rated “{committee}”, so the operating company drops from “{asked}” to "
+              "“{company}”; the company has no graded staff, so no pay moves.",
+    },
+    "salary.f_exempt": {
+        "zh": "另有 {people}（年薪制、协议工资或试用期）不参加考核和强制分布，也不占绩效薪酬池，只发岗位基本薪酬，平均 {mean}（P10–P90 {p10}–{p90}）。",
+        "en": "Another {people} (annual salary, agreement pay or probation) stand outside the appraisal, the forced "
+              "distribution and the pool and are paid their base pay, {mean} on average (P10–P90 {p10}–{p90}).",
+    },
+    "salary.f_exempt_hidden": {
+        "zh": "另有 {people}（年薪制、协议工资或试用期）不参加考核和强制分布，也不占绩效薪酬池，只发岗位基本薪酬（不足 5 人，薪酬不单列）。",
+        "en": "Another {people} (annual salary, agreement pay or probation) stand outside the appraisal, the forced "
+              "distribution and the pool and are paid their base pay (fewer than 5 people: their pay is not shown).",
     },
     "salary.f_flagged": {
-        "zh": "末位淘汰：{years} 年中连续 {k} 年处于最低等次的有 {flagged} 人，其中 {precision} 确属真实末位。",
-        "en": "Bottom elimination: {flagged} people are graded bottom {k} years running within {years} years; {precision} of them are truly in the bottom quota.",
+        "zh": "末位淘汰：{years} 年中连续 {k} 年处于最低等次的平均每轮 {people}，其中 {precision} 确属真实末位。",
+        "en": "Bottom elimination: on average {people} a round are graded bottom {k} years running within {years} years; {precision} of them are truly in the bottom quota.",
+    },
+    "salary.f_flagged_none_once": {
+        "zh": "末位淘汰：{years} 年中无人处于最低等次。",
+        "en": "Bottom elimination: nobody is graded bottom in any of {years} years.",
     },
     "salary.f_flagged_none": {
         "zh": "末位淘汰：{years} 年中无人连续 {k} 年处于最低等次。",
         "en": "Bottom elimination: nobody is graded bottom {k} years running within {years} years.",
     },
-    "salary.f_link": {
-        "zh": "考核联动：管委会评为“{committee}”，运营公司由“{asked}”调整为“{company}”。",
-        "en": "Linked appraisal: the committee is rated “{committee}”, so the company's “{asked}” becomes “{company}”.",
+    "salary.m_truth": {"zh": "真实绩效 θ ~ N(0, 1){dept}。", "en": "True performance θ ~ N(0, 1){dept}. "},
+    "salary.dept_effect": {"zh": "，另加{group}效应（标准差 {sd}）", "en": " plus a {group} effect (sd {sd})"},
+    "salary.m_single": {
+        "zh": "观测分 = θ + 噪声，噪声标准差 {sd}，使观测分与 θ 相关系数的平方（信度）为 {r}。",
+        "en": "The observed score is θ + noise of sd {sd}, so its squared correlation with θ (the reliability) is {r}. ",
     },
-    "salary.method": {
-        "zh": "真实绩效 θ ~ N(0, 1){dept}。观测分 = θ + 噪声，噪声方差使观测分与 θ 相关系数的平方等于信度 {r}（噪声标准差 {sd}；{parts}）。强制分布在{scope}内按名次分配等次，配额按最大余数法取整（余数相同时优先给较高等次），同分者按名册顺序。绩效薪酬 = 标准额 {standard} × 园区系数 × 部门系数 × 个人系数，{mode}。",
-        "en": "True performance θ ~ N(0, 1){dept}. The observed score is θ + noise, the noise set so the squared correlation of score and θ equals the reliability {r} (noise sd {sd}; {parts}). The forced distribution grades by rank within {scope}; quota seats are rounded by largest remainder (equal remainders favour the better grade) and equal scores are ordered by roster position. Performance pay = standard amount {standard} × park × department × individual coefficient, {mode}.",
+    "salary.m_two_part": {
+        "zh": "考核分两部分：客观部分按标准计分、不设比例（信度 {ro}，噪声标准差 {so}）；主观部分（信度 {rs}，噪声标准差 {ss}）在{scope}内按 {shares} 强制分布为等次，每个等次计为其比例区间内标准正态分布的均值；最终得分 = {w} × 标准化客观分 + {w2} × 主观等次分，由两部分推得其信度为 {r}。",
+        "en": "The score has two parts: an objective part scored against standards with no quota (reliability {ro}, "
+              "noise sd {so}) and a subjective part (reliability {rs}, noise sd {ss}) forced into grades of {shares} "
+              "within {scope}, each grade counting as the mean of a standard normal over its band; the final score is "
+              "{w} × the standardised objective score + {w2} × the subjective grade's value, of reliability {r} "
+              "derived from the parts. ",
     },
-    "salary.dept_effect": {"zh": "，另加部门效应（标准差 {sd}）", "en": " plus a department effect (sd {sd})"},
+    "salary.m_index": {
+        "zh": "考核为 {n} 维指数：各维度得分 = θ + 该维度误差（{dims}），维度间误差相关系数 {c}；最终得分为按权重（归一化）加权之和，其信度 V/(V + wᵀΣw) = {r}。",
+        "en": "The appraisal is an index of {n} dimensions: each dimension's score is θ + its own error ({dims}), "
+              "errors correlated {c} between dimensions; the final score is their weighted sum (weights normalised), "
+              "of reliability V/(V + wᵀΣw) = {r}. ",
+    },
+    "salary.m_dimension": {"zh": "{name} 权重 {weight}、噪声标准差 {sd}", "en": "{name} (weight {weight}, noise sd {sd})"},
+    "salary.m_exact": {
+        "zh": "考核等次在{scope}内按最终得分从高到低强制分布：{rules}；名额{rounding}。",
+        "en": "Grades are a forced distribution by final score within {scope}: {rules}; seats are {rounding}. ",
+    },
+    "salary.m_cascade": {
+        "zh": "考核等次在{scope}内从最高分起依次评定：{rules}；{take}，最低等次为其余所有人；比例上限的名额{rounding}。",
+        "en": "Grades are filled within {scope} from the best score down: {rules}; {take}, and the last grade takes "
+              "everyone left; capped seats are {rounding}. ",
+    },
+    "salary.m_take_seats": {"zh": "每个等次至多取其名额", "en": "each grade takes at most its seats of those left"},
+    "salary.m_take_scores": {
+        "zh": "每个等次在其名额内取余下人员中达到其分数线者",
+        "en": "each grade takes, up to its seats, those left who reach its minimum score",
+    },
+    "salary.m_scale": {
+        "zh": "分数线写在均值 {mean}、标准差 {sd} 分的分数量表上（最终得分按此折算）。",
+        "en": "Minimum scores are on a points scale of mean {mean} and sd {sd} (the final score converted to it). ",
+    },
+    "salary.m_ties": {"zh": "同分者按名册顺序。", "en": "Equal scores are ordered by roster position. "},
+    "salary.m_department_grades": {
+        "zh": "各{group}按参加考核人员的平均得分强制分布评定等次（{grades}）{top}。",
+        "en": "Each {group} is rated by its graded staff's mean score under a forced distribution ({grades}){top}. ",
+    },
+    "salary.m_department_grade": {"zh": "“{grade}”{share}、系数 {coefficient}", "en": "“{grade}” {share} at coefficient {coefficient}"},
+    "salary.m_department_top": {"zh": "，评为“{grade}”的{group}最高等次比例为 {share}", "en": "; a {group} rated “{grade}” grades {share} of its staff in the top grade"},
+    "salary.rounding_largest_remainder": {
+        "zh": "按最大余数法取整（先取整数部分，余下名额给余数最大的等次，余数相同时优先较高等次）",
+        "en": "rounded by largest remainder (whole parts first, the seats left to the largest remainders, equal "
+              "remainders to the better grade)",
+    },
+    "salary.rounding_half_up": {"zh": "四舍五入", "en": "rounded half up"},
+    "salary.rounding_up": {"zh": "向上取整", "en": "rounded up"},
+    "salary.rounding_down": {"zh": "向下取整", "en": "rounded down"},
+    "salary.m_pay": {
+        "zh": "绩效薪酬：管委会与运营公司各设绩效薪酬池，池额 = 标准额 {standard} × 本单位参加考核人数 × 本单位园区系数（全区一个池再按比例缩放会抵消统一的园区系数，故按单位分池）；{mode}。",
+        "en": "Performance pay: the management committee and the operating company each have a pool of standard amount "
+              "{standard} × the unit's graded staff × its park coefficient (one zone-wide pool, renormalised, would "
+              "cancel a uniform park coefficient); {mode}. ",
+    },
+    "salary.mode_exact": {"zh": "池内按{group}系数 × 个人系数的比例分配，恰好用完",
+                          "en": "each pool is spent exactly, in proportion to {group} × individual coefficients"},
+    "salary.mode_standard": {"zh": "每人按标准额{park} × {group}系数 × 个人系数直接发放，报告超支或结余",
+                             "en": "each person is paid standard amount{park} × {group} × individual coefficient, the over- or under-spend reported"},
+    "salary.times_park_short": {"zh": " × 园区系数", "en": " × park"},
+    "salary.m_pay_one": {
+        "zh": "绩效薪酬池 = 标准额 {standard} × 参加考核人数；{mode}。",
+        "en": "Performance pay: one pool of standard amount {standard} × graded staff; {mode}. ",
+    },
+    "salary.m_park": {
+        "zh": "园区考核：管委会评为“{committee}”（系数 {cc}），运营公司评为“{company}”（系数 {kc}）{link}。",
+        "en": "Park ratings: the committee “{committee}” (coefficient {cc}), the operating company “{company}” "
+              "(coefficient {kc}){link}. ",
+    },
+    "salary.m_link": {"zh": "；联动规则：管委会评为“{threshold}”及以下时，运营公司最高评为“{best}”",
+                      "en": "; linked rule: when the committee is rated “{threshold}” or lower, the company can be rated no better than “{best}”"},
+    "salary.m_exempt": {
+        "zh": "{people}（年薪制、协议工资、试用期）不参加考核和强制分布，不占绩效薪酬池，只发岗位基本薪酬。",
+        "en": "{people} (annual salary, agreement pay, probation) stand outside the appraisal and the pools and are paid their base pay. ",
+    },
+    "salary.m_rounds": {
+        "zh": "各数为 {rounds} 轮模拟考核的平均：每轮重新抽取{group}效应、真实绩效与评分误差，名册不变；区间为各轮的第 5 至 95 百分位。等次错排比例按{within}等次不同的人员对计算。",
+        "en": "Every figure is the mean over {rounds} simulated appraisal rounds, each drawing {group} effects, true "
+              "performance and score errors afresh for the same roster; ranges are the 5th to 95th percentiles over "
+              "rounds. Misordered pairs are counted among people {within} with different grades.",
+    },
     "salary.scope_department": {"zh": "各部门", "en": "each department"},
+    "salary.scope_department_cadre": {"zh": "各单位", "en": "each unit"},
     "salary.scope_zone": {"zh": "全区", "en": "the whole zone"},
-    "salary.mode_exact": {"zh": "按系数比例缩放使预算（标准额 × 人数）恰好用完", "en": "scaled so the budget (standard amount × staff) is spent exactly"},
-    "salary.mode_standard": {"zh": "按标准额直接发放并报告超支或结余", "en": "paid at the standard amount with the over- or under-spend reported"},
+    "salary.scope_zone_cadre": {"zh": "全区", "en": "the whole zone"},
     "land.title": {"zh": "土地与标准厂房供给", "en": "Land and standard-factory supply"},
     "land.year": {"zh": "年份", "en": "Year"},
     "land.occupancy": {"zh": "标准厂房出租率", "en": "Factory occupancy"},

@@ -46,7 +46,8 @@ def _html(template: str, **context: object) -> HTML:
 def header(run: ScenarioRun) -> HTML:
     sc, lang = run.scenario, _lang(run)
     meta = sc.params.meta
-    rows = [(labels.t("brief.zone", lang), meta.zone), (labels.t("brief.scenario", lang), sc.path.name)]
+    place = "brief.zone_cadre" if _cadre(run) else "brief.zone"  # a cadre appraisal's place is no zone
+    rows = [(labels.t(place, lang), meta.zone), (labels.t("brief.scenario", lang), sc.path.name)]
     if sc.overrides:
         rows.append((labels.t("brief.overrides", lang), "; ".join(sc.overrides)))
     return _html("zone/header.html.j2", title=meta.title, facts=rows, description=meta.description)
@@ -235,89 +236,252 @@ def revenue_section(run: ScenarioRun) -> HTML:
                  targets_caption=t("revenue.targets_caption"))
 
 
+# -- salary ------------------------------------------------------------------------
+
+
+def _cadre(run: ScenarioRun) -> bool:
+    """A brief about cadre appraisal: salary is its only model and the appraisal is an index
+    (Shouning's N-dimension index of cadres, seed 004)."""
+    salary = run.scenario.params.salary
+    return list(run.metrics) == ["salary"] and salary is not None and salary.appraisal.method == "index"
+
+
+def _salary_words(run: ScenarioRun) -> Callable[..., str]:
+    """``t(key, **fields)`` for the salary parts in the brief's language; a brief about cadre
+    appraisal (:func:`_cadre`) says so: a ``key_cadre`` label, where there is one, replaces ``key``."""
+    lang, cadre = _lang(run), _cadre(run)
+
+    def t(key: str, **fields: object) -> str:
+        if cadre and f"{key}_cadre" in labels.LABELS:
+            key = f"{key}_cadre"
+        return labels.t(key, lang, **fields)
+
+    return t
+
+
+def _share(x: float) -> str:
+    """A share as a percentage, whole when it is whole (20%), else to a tenth (12.5%)."""
+    return percent(x, 0 if abs(x * 100 - round(x * 100)) < 1e-6 else 1)
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else percent(x)
+
+
+def _coef(x: float) -> str:
+    """A coefficient: 1.0, 1.1, 1.05."""
+    s = f"{x:.2f}"
+    return s[:-1] if s.endswith("0") else s
+
+
+def _people(x: float | None) -> str:
+    """People a round: whole when whole (11), else to a tenth (5.3)."""
+    if x is None:
+        return "—"
+    return f"{round(x):,}" if abs(x - round(x)) < 0.05 else f"{x:,.1f}"
+
+
+def salary_scenario_point(m: dict) -> tuple[float, float | None, float | None, float | None]:
+    """The scenario's point on the misranking chart, from the metrics' ``misrank_curve``: (reliability
+    of the final score, share of pairs graded in the wrong order, its 5th and 95th percentile over
+    rounds) — the key number ``misordered_pairs`` and its range, at the score's derived reliability."""
+    c = m["misrank_curve"]
+    return c["scenario_reliability"], c["scenario_misordered"], c["scenario_range"]["low"], c["scenario_range"]["high"]
+
+
+def _score_how(p, t: Callable[..., str]) -> str:
+    """How the final score is made, for the reliability sentence: one score, two parts or an index."""
+    a = p.appraisal
+    if a.method == "objective_subjective":
+        return t("salary.how_two_part", w=f"{a.objective_weight:.2f}", w2=f"{1 - a.objective_weight:.2f}",
+                 ro=f"{a.objective_reliability:.2f}", rs=f"{a.subjective_reliability:.2f}",
+                 shares="/".join(_share(s) for s in a.subjective_shares))
+    if a.method == "index":
+        total = sum(d.weight for d in a.dimensions)
+        dims = t("salary.rule_and").join(
+            t("salary.how_dimension", name=d.name, weight=_share(d.weight / total), r=f"{d.reliability:.2f}")
+            for d in a.dimensions)
+        corr = t("salary.how_corr", c=f"{a.dimension_correlation:.2f}") if a.dimension_correlation else ""
+        return t("salary.how_index", n=len(a.dimensions), dims=dims, corr=corr)
+    return t("salary.how_single")
+
+
+def _link(p, m: dict, lang: str, t: Callable[..., str]) -> str | None:
+    """The linked rule's sentence when it moved the company's grade, with the company's pay before and after."""
+    park = p.park
+    if park is None or park.company_grade is None or m["company_grade"] in (None, park.company_grade):
+        return None
+    fields = dict(committee=park.committee_grade, asked=park.company_grade, company=m["company_grade"])
+    row = next((u for u in m["by_unit"] if u["unit"] == "company"), None)
+    if row is None or row["performance_pay_mean"] is None or row["performance_pay_mean_unlinked"] is None:
+        return t("salary.f_link_no_staff", **fields)
+    before = park.grades[park.rank(park.company_grade)].coefficient
+    return t("salary.f_link", **fields, before=wan(row["performance_pay_mean_unlinked"], lang),
+             after=wan(row["performance_pay_mean"], lang), c_after=_coef(row["park_coefficient"]),
+             c_before=_coef(before))
+
+
 def salary_findings(run: ScenarioRun) -> list[str]:
     lang = _lang(run)
     m = run.data["salary"]
     p = run.scenario.params.salary
-    t = lambda key, **kw: labels.t(key, lang, **kw)  # noqa: E731
-    out = [
-        t("salary.f_spread", n=f"{m['staff']:,}", gini=f"{m['gini']:.3f}",
-          ratio=f"{m['p90_p10']:.2f}" if m["p90_p10"] is not None else "—",
-          spent=wan(m["performance_pay_total"], lang), pool=wan(m["pool"], lang),
-          share=percent(m["pool_allocated_share"]) if m["pool_allocated_share"] is not None else "—"),
-        t("salary.f_misrank", r=f"{p.appraisal.reliability:.2f}", misrank=percent(m["misrank_above_median"]),
-          oracle=percent(float(np.arccos(np.sqrt(p.appraisal.reliability)) / np.pi)),
-          precision=percent(m["top_quota_precision"]) if m["top_quota_precision"] is not None else "—",
-          top=percent(p.appraisal.quotas[0].share, 0), tau=f"{m['kendall_tau']:.2f}"),
-        t("salary.f_incentive", extra=wan(m["incentive_per_sd"], lang), standard=wan(p.pay.standard_amount, lang),
-          ratio=percent(m["incentive_per_sd"] / p.pay.standard_amount) if p.pay.standard_amount > 0 else "—"),
-    ]
-    if p.elimination is not None:
+    a = p.appraisal
+    t = _salary_words(run)
+    ranges = m["ranges"]
+    out = []
+    if m["misordered_pairs"] is not None:
+        r = ranges["misordered_pairs"]
+        zone = ""
+        if a.scope == "department" and m["misordered_pairs_zone"] is not None:
+            zone = t("salary.f_misordered_zone", group=t("salary.group_department"),
+                     zone=_pct(m["misordered_pairs_zone"]))
+        out.append(t("salary.f_misordered", rounds=f"{m['rounds']:,}", within=t(f"salary.within_{a.scope}"),
+                     pair=t("salary.pair"), pairs=_pct(m["misordered_pairs"]), lo=_pct(r["low"]), hi=_pct(r["high"]),
+                     zone=zone))
+    rel = m["score_reliability"]
+    out.append(t("salary.f_reliability", r=f"{rel:.2f}", how=_score_how(p, t),
+                 oracle=percent(float(np.arccos(np.sqrt(rel)) / np.pi))))
+    out.append(t("salary.f_top", top=a.quotas[0].grade, precision=_pct(m["top_quota_precision"]),
+                 group=t(f"salary.group_of_{a.scope}"), above=_pct(m["misrank_above_median"]),
+                 tau=f"{m['kendall_tau']:.2f}" if m["kendall_tau"] is not None else "—"))
+    r = ranges["incentive_per_sd"]
+    out.append(t("salary.f_incentive", extra=wan(m["incentive_per_sd"], lang), lo=wan(r["low"], lang),
+                 hi=wan(r["high"], lang), standard=wan(p.pay.standard_amount, lang),
+                 ratio=percent(m["incentive_per_sd"] / p.pay.standard_amount) if p.pay.standard_amount > 0 else "—"))
+    out.append(t("salary.f_spread", people=t("salary.people", n=f"{m['staff']:,}"), gini=f"{m['gini']:.3f}",
+                 ratio=f"{m['p90_p10']:.2f}" if m["p90_p10"] is not None else "—"))
+    if p.pay.pool_mode == "standard":  # in exact mode every pool is spent to the yuan by construction
+        out.append(t("salary.f_budget", spent=wan(m["performance_pay_total"], lang), pool=wan(m["pool"], lang),
+                     share=_pct(m["pool_allocated_share"]), park=t("salary.times_park") if p.park else ""))
+    link = _link(p, m, lang, t)
+    if link is not None:
+        out.append(link)
+    if m["exempt_staff"] > 0:
+        e = m["exempt"]
+        people = t("salary.people", n=f"{m['exempt_staff']:,}")
+        out.append(t("salary.f_exempt_hidden", people=people) if e["hidden"] else
+                   t("salary.f_exempt", people=people, mean=wan(e["mean"], lang), p10=wan(e["p10"], lang),
+                     p90=wan(e["p90"], lang)))
+    e = p.elimination
+    if e is not None:
+        once = "_once" if e.consecutive == 1 else ""
         if m["flagged_bottom"]:
-            out.append(t("salary.f_flagged", years=p.elimination.years, k=p.elimination.consecutive,
-                         flagged=m["flagged_bottom"], precision=percent(m["flagged_truly_bottom_share"])))
+            people = t("salary.people", n=f"{m['flagged_bottom']:.1f}")  # people a round, a mean over rounds
+            out.append(t(f"salary.f_flagged{once}", years=e.years, **({} if once else {"k": e.consecutive}),
+                         people=people, precision=_pct(m["flagged_truly_bottom_share"])))
         else:
-            out.append(t("salary.f_flagged_none", years=p.elimination.years, k=p.elimination.consecutive))
-    if p.park is not None and p.park.company_grade is not None and m["company_grade"] != p.park.company_grade:
-        out.append(t("salary.f_link", committee=p.park.committee_grade, asked=p.park.company_grade,
-                     company=m["company_grade"]))
+            out.append(t(f"salary.f_flagged_none{once}", years=e.years, **({} if once else {"k": e.consecutive})))
     return out
+
+
+def _grade_rule(p, k: int, t: Callable[..., str]) -> str:
+    """Grade ``k``'s rule as the zone writes it: an exact share, a cap (≤ 20%), a minimum score
+    (≥ 85 分), both, or the rest; the top grade adds a rated department's own share."""
+    a = p.appraisal
+    q = a.quotas[k]
+    if q.share is not None:
+        text = _share(q.share)
+    else:
+        parts = []
+        if q.max_share is not None:
+            parts.append(t("salary.rule_cap", share=_share(q.max_share)))
+        if q.min_score is not None:
+            parts.append(t("salary.rule_min", score=f"{q.min_score:g}"))
+        text = t("salary.rule_and").join(parts) if parts else t("salary.rule_rest")
+    if k == 0 and p.department_grades:
+        for g in p.department_grades:
+            if g.top_grade_share is not None:
+                share = _share(g.top_grade_share)
+                text += t("salary.rule_unit_top", grade=g.grade, group=t("salary.group_department"),
+                          share=share if q.share is not None else t("salary.rule_cap", share=share))
+    return text
 
 
 def salary_section(run: ScenarioRun) -> HTML:
     lang = _lang(run)
     m = run.data["salary"]
     p = run.scenario.params.salary
-    t = lambda key, **kw: labels.t(key, lang, **kw)  # noqa: E731
+    t = _salary_words(run)
     unit = t("salary.pay_unit")
+    exempt = m["exempt"] if m["exempt_staff"] > 0 else None
 
     with style():
-        fig = Figure(figsize=(10, 3.6))
+        fig = Figure(figsize=(10, 3.8))
         ax1, ax2 = fig.subplots(1, 2)
-        shown = [r for r in m["by_grade"] if not r["total_pay"]["hidden"]]
+        shown = [(r["grade"], r["total_pay"]) for r in m["by_grade"] if not r["total_pay"]["hidden"]]
+        if exempt is not None and not exempt["hidden"]:
+            shown.append((t("salary.exempt_short"), exempt))
         ys = np.arange(len(shown))
-        for y, row in zip(ys, shown):
-            tp = row["total_pay"]
+        for y, (_, tp) in zip(ys, shown):
             ax1.plot([tp["p10"], tp["p90"]], [y, y], color="#4292c6", lw=6, solid_capstyle="butt")
             ax1.plot(tp["p50"], y, "o", color="#08306b")
-        ax1.set_yticks(ys, [plain(r["grade"]) for r in shown])
+        ax1.set_yticks(ys, [plain(name) for name, _ in shown])
         ax1.invert_yaxis()
         ax1.set_xlabel(unit)
         ax1.set_title(t("salary.pay_chart"))
         ax1.grid(alpha=0.3, axis="x")
         c = m["misrank_curve"]
-        ax2.plot(c["reliability"], c["misrank_oracle"], color="#999", lw=1.5, label=t("salary.oracle"))
-        ax2.plot(c["reliability"], c["misrank_simulated"], "o-", color="#08306b", label=t("salary.simulated"))
-        ax2.plot(c["reliability"], c["top_grade_not_truly_top"], "s--", color="#c44e52",
-                 label=t("salary.wrong_top"))
-        ax2.axvline(p.appraisal.reliability, color="#555", ls=":", label=t("salary.this_scenario"))
+        if c is not None:
+            r = np.linspace(min(c["reliability"]), max(c["reliability"]), 200)  # the oracle is a formula: drawn smooth
+            ax2.plot(r, np.arccos(np.sqrt(r)) / np.pi, color="#999", lw=1.5, label=t("salary.oracle"))
+            ax2.plot(c["reliability"], c["misordered_simulated"], "o-", ms=4, color="#08306b",
+                     label=t("salary.simulated"))
+            ax2.plot(c["reliability"], c["top_grade_not_truly_top"], "s--", ms=4, color="#c44e52",
+                     label=t("salary.wrong_top"))
+            x, y, lo, hi = salary_scenario_point(m)
+            if y is not None:
+                err = None if lo is None or hi is None else [[max(y - lo, 0.0)], [max(hi - y, 0.0)]]
+                ax2.errorbar([x], [y], yerr=err, fmt="D", ms=7, color="#e6550d", ecolor="#e6550d", capsize=4,
+                             zorder=5, label=t("salary.this_scenario", rounds=f"{m['rounds']:,}"))
         ax2.set_xlabel(t("salary.reliability"), fontsize=8)
+        ax2.set_ylabel(t("salary.share_axis"), fontsize=8)
         ax2.set_title(t("salary.curve_chart"))
         ax2.set_ylim(0, None)
         ax2.legend(frameon=False, fontsize=7)
         ax2.grid(alpha=0.3)
+        fig.tight_layout()
         chart = figure_uri(fig)
 
-    def cell(summary: dict, key: str) -> str:
-        return t("salary.hidden") if summary["hidden"] else f"{summary[key]:.2f}"
+    hidden = t("salary.hidden")
 
+    def cell(summary: dict, key: str) -> str:
+        return hidden if summary["hidden"] else f"{summary[key]:.2f}"
+
+    def count(summary: dict) -> str:
+        return hidden if summary["hidden"] else _people(summary["count"])
+
+    grade_rows = [(r["grade"], _grade_rule(p, k, t), percent(r["share"]), f"{r['coefficient']:.2f}",
+                   count(r["total_pay"]), cell(r["total_pay"], "p50"), cell(r["performance_pay"], "p50"))
+                  for k, r in enumerate(m["by_grade"])]
+    if exempt is not None:
+        grade_rows.append((t("salary.exempt_row"), t("salary.exempt_rule"), "—", "—",
+                           _people(m["exempt_staff"]), cell(exempt, "p50"), "—"))
     grades = dict(
-        headers=[t("salary.grade"), t("salary.quota"), t("salary.coefficient"), t("salary.count"),
-         f"{t('salary.p50')} ({unit})", f"{t('salary.perf_median')} ({unit})"],
-        rows=[(r["grade"], percent(r["quota"], 0), f"{r['coefficient']:.2f}",
-          t("salary.hidden") if r["total_pay"]["hidden"] else r["total_pay"]["count"],
-          cell(r["total_pay"], "p50"), cell(r["performance_pay"], "p50")) for r in m["by_grade"]],
-        caption=t("salary.grade_caption"))
+        headers=[t("salary.grade"), t("salary.rule"), t("salary.realised"), t("salary.coefficient"),
+                 t("salary.count_round"), f"{t('salary.p50')} ({unit})", f"{t('salary.perf_median')} ({unit})"],
+        rows=grade_rows, caption=t("salary.grade_caption", rounds=f"{m['rounds']:,}"))
+    units = None
+    if p.park is not None:
+        rows = []
+        for u in m["by_unit"]:
+            grade = u["grade"] if u["grade"] == u["grade_requested"] else f"{u['grade_requested']} → {u['grade']}"
+            pay = "—" if u["performance_pay_mean"] is None else f"{u['performance_pay_mean']:.2f}"
+            rows.append((t(f"salary.{u['unit']}"), f"{u['staff']:,}", grade or "—", _coef(u["park_coefficient"]),
+                         pay))
+        if exempt is not None:
+            rows.append((t("salary.exempt_row"), _people(m["exempt_staff"]), "—", "—", t("salary.not_in_pool")))
+        units = dict(headers=[t("salary.unit"), t("salary.graded_staff"), t("salary.park_grade"),
+                              t("salary.park_coefficient"), f"{t('salary.perf_mean')} ({unit})"],
+                     rows=rows, caption=t("salary.unit_caption"))
     posts = dict(
         headers=[t("salary.post"), t("salary.track"), t("salary.count"), f"{t('salary.p10')} ({unit})",
-         f"{t('salary.p50')} ({unit})", f"{t('salary.p90')} ({unit})"],
+                 f"{t('salary.p50')} ({unit})", f"{t('salary.p90')} ({unit})"],
         rows=[(r["post"].split("/", 1)[1].replace("*", t("salary.all")), t(f"salary.{r['track']}"),
-          t("salary.hidden") if r["total_pay"]["hidden"] else r["total_pay"]["count"],
-          cell(r["total_pay"], "p10"), cell(r["total_pay"], "p50"), cell(r["total_pay"], "p90"))
-         for r in m["by_post"]],
+               count(r["total_pay"]), cell(r["total_pay"], "p10"), cell(r["total_pay"], "p50"),
+               cell(r["total_pay"], "p90")) for r in m["by_post"]],
         caption=t("salary.post_caption"))
     return _html("zone/salary.html.j2", title=t("salary.title"), chart=chart, alt=t("salary.curve_chart"),
-                 grades=grades, posts=posts)
+                 grades=grades, units=units, posts=posts)
 
 
 def land_findings(run: ScenarioRun) -> list[str]:
@@ -450,17 +614,67 @@ def _schedule_method(rev, lang: str) -> list[str]:
 
 
 def salary_method(run: ScenarioRun) -> list[str]:
+    """Four paragraphs: how the score arises, how grades are given, how pay follows, and the rounds."""
     lang = _lang(run)
     sal = run.scenario.params.salary
-    a = run.data["salary"]["noise_sd"]
-    return [labels.t(
-        "salary.method", lang, r=f"{sal.appraisal.reliability:.2f}", sd=f"{a['score']:.2f}",
-        dept=labels.t("salary.dept_effect", lang, sd=f"{sal.department_effect_sd:.2f}")
-        if sal.department_effect_sd > 0 else "",
-        parts=", ".join(f"{k} {v:.2f}" for k, v in a.items() if k != "score"),
-        scope=labels.t(f"salary.scope_{sal.appraisal.scope}", lang),
-        standard=wan(sal.pay.standard_amount, lang),
-        mode=labels.t(f"salary.mode_{sal.pay.pool_mode}", lang))]
+    m = run.data["salary"]
+    a = sal.appraisal
+    t = _salary_words(run)
+    noise = m["noise_sd"]
+    scope = t(f"salary.scope_{a.scope}")
+    group = t("salary.group_department")
+    rel = f"{m['score_reliability']:.2f}"
+    score = t("salary.m_truth", dept=t("salary.dept_effect", group=group, sd=f"{sal.department_effect_sd:.2f}")
+              if sal.department_effect_sd > 0 else "")
+    if a.method == "objective_subjective":
+        score += t("salary.m_two_part", ro=f"{a.objective_reliability:.2f}", so=f"{noise['objective']:.2f}",
+                   rs=f"{a.subjective_reliability:.2f}", ss=f"{noise['subjective']:.2f}", scope=scope,
+                   shares="/".join(_share(s) for s in a.subjective_shares), w=f"{a.objective_weight:.2f}",
+                   w2=f"{1 - a.objective_weight:.2f}", r=rel)
+    elif a.method == "index":
+        total = sum(d.weight for d in a.dimensions)
+        dims = t("salary.rule_and").join(
+            t("salary.m_dimension", name=d.name, weight=_share(d.weight / total),
+              sd=f"{noise[f'dimension:{d.name}']:.2f}")
+            for d in a.dimensions)
+        score += t("salary.m_index", n=len(a.dimensions), dims=dims, c=f"{a.dimension_correlation or 0.0:.2f}", r=rel)
+    else:
+        score += t("salary.m_single", sd=f"{noise['score']:.2f}", r=rel)
+
+    rules = t("salary.rule_and").join(f"{q.grade} {_grade_rule(sal, k, t)}" for k, q in enumerate(a.quotas))
+    rounding = t(f"salary.rounding_{a.rounding_rule}")
+    if a.exact:
+        grading = t("salary.m_exact", scope=scope, rules=rules, rounding=rounding)
+    else:
+        take = t("salary.m_take_scores" if a.score_scale is not None else "salary.m_take_seats")
+        grading = t("salary.m_cascade", scope=scope, rules=rules, take=take, rounding=rounding)
+    if a.score_scale is not None:
+        grading += t("salary.m_scale", mean=f"{a.score_scale.mean:g}", sd=f"{a.score_scale.sd:g}")
+    if sal.department_grades:
+        top = next((g for g in sal.department_grades if g.top_grade_share is not None), None)
+        grading += t("salary.m_department_grades", group=group, grades=t("salary.rule_and").join(
+            t("salary.m_department_grade", grade=g.grade, share=_share(g.share), coefficient=_coef(g.coefficient))
+            for g in sal.department_grades),
+            top="" if top is None else t("salary.m_department_top", grade=top.grade, group=group,
+                                         share=_share(top.top_grade_share)))
+    grading += t("salary.m_ties")
+
+    park = sal.park
+    mode = t(f"salary.mode_{sal.pay.pool_mode}", group=group, **(
+        {"park": t("salary.times_park_short") if park else ""} if sal.pay.pool_mode == "standard" else {}))
+    one_unit = park is None and all(u["unit"] == "committee" for u in m["by_unit"])
+    pay = t("salary.m_pay_one" if one_unit else "salary.m_pay", standard=wan(sal.pay.standard_amount, lang), mode=mode)
+    if park is not None:
+        coef = {g.grade: g.coefficient for g in park.grades}
+        company = park.company_grade or park.committee_grade
+        link = ("" if park.link_threshold is None else
+                t("salary.m_link", threshold=park.link_threshold, best=park.link_company_best))
+        pay += t("salary.m_park", committee=park.committee_grade, cc=_coef(coef[park.committee_grade]),
+                 company=company, kc=_coef(coef[company]), link=link)
+    if m["exempt_staff"] > 0:
+        pay += t("salary.m_exempt", people=t("salary.people", n=f"{m['exempt_staff']:,}"))
+    rounds = t("salary.m_rounds", rounds=f"{m['rounds']:,}", group=group, within=t(f"salary.within_{a.scope}"))
+    return [s.strip() for s in (score, grading, pay, rounds)]
 
 
 def land_method(run: ScenarioRun) -> list[str]:

@@ -1,207 +1,66 @@
-"""Salary incentives: post-based pay, a forced-distribution appraisal, coefficient-linked performance pay.
+"""Salary incentives: post-based pay, an appraisal that grades staff, coefficient-linked performance pay.
 
-Each person has a true performance θ ~ N(0, 1) plus, optionally, a department
-effect u ~ N(0, department_effect_sd²).  The appraisal observes
-``score = θ + e``, with the noise variance set so that the squared correlation
-of score and θ is ``appraisal.reliability`` (r): Var(e) = Var(θ)·(1 − r)/r.
-The objective/subjective split (or the N-dimension index) only decides how
-that noise is shared among the parts; the parts' noise sds are reported, and
-the combined noise — a sum of independent normals — is drawn in one go.
+True performance θ ~ N(0, 1) plus, optionally, a department effect u ~ N(0, sd²); V = 1 + sd² is
+its zone-wide variance.  A score of reliability r (its squared correlation with θ) is θ + e with
+Var(e) = V(1 − r)/r.  Three ways to observe (``appraisal.method``):
 
-The forced distribution ranks scores within each department (or zone-wide) and
-hands out grades by quota.  Quota counts in a group of n are rounded by the
-largest-remainder method: each grade gets ⌊n·share⌋, and the seats left go to
-the grades with the largest fractional parts, ties to the better grade.  Equal
-scores are ordered by roster position (a stable sort), so ties are broken the
-same way every run.
+``single``
+    one score of ``reliability``.
+``objective_subjective`` (seed 000: "客观指标突出量化操作，主观指标强制分布等次")
+    an objective score O (``objective_reliability``), standardised, and a subjective score S
+    (``subjective_reliability``) ranked within the scope under the forced distribution
+    ``subjective_shares``; a subjective grade counts as the mean standard-normal score of its
+    quota band, m_j.  Final F = w·O/sd(O) + (1 − w)·m(S), w = ``objective_weight``.
+``index`` (seed 004: Shouning's N-dimension index)
+    dimension scores X_d = θ + e_d, each with its own reliability, errors correlated by c
+    (``dimension_correlation``, a halo); F = Σ w̃_d X_d with the weights normalised to sum 1.
 
-Performance pay = pool × park × department × individual coefficient:
-``exact`` scales the coefficients so the pool (standard amount × staff) is
-spent to the yuan; ``standard`` pays standard amount × coefficient and reports
-the over- or under-spend.  Pay is in 万元 a year.
+Reliability of the final score (:func:`score_model`, derived from the parts; tests check it):
+single r; index V / (V + Σ_d Σ_e w̃_d w̃_e c_de s_d s_e), s_d the dimension's noise sd; two-part,
+with κ = Σ_j p_j m_j² (the variance the banding keeps), sd_O, sd_S the parts' sds,
+Cov(F, θ) = w V/sd_O + (1 − w) κ V/sd_S, Var F = w² + (1 − w)² κ + 2w(1 − w) κ V/(sd_O sd_S),
+r_F = Cov(F, θ)² / (V Var F) (zone scope, no department effect: E[θ | S] is linear in S).
+
+Grades (:func:`grade_groups`), listed best first, are filled group by group (each department, or
+the zone) from the best score down: a grade takes at most its seats (an exact share or a cap,
+rounded by ``rounding``) of those left who reach its minimum score; the last grade takes everyone
+left.  Exact shares are rounded by the largest remainder by default (⌊n·share⌋ each, seats left to
+the largest fractional parts, ties to the better grade), caps half up.  Equal scores are ordered by
+roster position.  Thresholds are on ``score_scale``: points = mean + sd · F / sd(F).
+
+Pay (万元 a year) = base pay + performance pay.  Each unit (the management committee, the
+operating company) has its own pool, standard amount × its graded staff × its park coefficient, so
+the park rating and the linked rule (000: a committee rated 第二 or lower caps the company at 第二)
+move a unit's money: capping the company from 第一 (1.1) to 第二 (1.0) cuts every company
+person's performance pay by 1.0/1.1.  One zone-wide pool, re-normalised, would cancel a uniform
+park coefficient; Jianshi (003) writes pay as park × department × individual coefficient, which a
+unit pool keeps.  ``exact`` spends each unit's pool in proportion to department × individual
+coefficients; ``standard`` pays standard amount × the three coefficients.  Exempt staff (annual
+salary, agreement pay, probation: 003 "年薪制、协议工资") are outside the grading and the pools
+and are paid their base pay.
+
+Every figure is over ``rounds`` appraisal rounds drawn at once (rounds × staff arrays): each
+round draws the department effects, true performance and score noise afresh for the same roster.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Literal
+from statistics import NormalDist
 
 import numpy as np
-from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from simlib.models.base import Headline, Metrics, Model, Section, cross_field_error
-
-
-# -- parameters: the scenario's `salary` section ------------------------------
-
-def _check_grades(grades: list, key: str, what: str, with_shares: bool) -> None:
-    """Grades are listed best first: unique names, coefficients never rising, shares summing to 1.
-
-    ``key`` is the list's dotted key within the section, which the error names.
-    """
-    names = [g.grade for g in grades]
-    for i, name in enumerate(names):
-        if name in names[:i]:
-            raise cross_field_error(f"{key}[{i}].grade", f"duplicate grade {name!r} in {what}")
-    for i in range(1, len(grades)):
-        if grades[i].coefficient > grades[i - 1].coefficient:
-            raise cross_field_error(
-                f"{key}[{i}].coefficient",
-                f"grades are listed best first, so coefficients must not rise: {grades[i].grade!r} "
-                f"({grades[i].coefficient!r}) is above {grades[i - 1].grade!r} ({grades[i - 1].coefficient!r})",
-            )
-    if with_shares:
-        total = sum(g.share for g in grades)
-        if abs(total - 1.0) > 1e-9:
-            raise cross_field_error(key, f"{what} shares must sum to 1, got {total:.6g}")
-
-
-class Grade(Section):
-    """An appraisal grade with its quota share and its pay coefficient."""
-
-    grade: str = Field(min_length=1, max_length=50)
-    share: float = Field(ge=0, le=1)
-    coefficient: float = Field(ge=0, le=100)
-
-
-class UnitGrade(Section):
-    """A grade the zone's own bodies can get, with the park coefficient it pays."""
-
-    grade: str = Field(min_length=1, max_length=50)
-    coefficient: float = Field(ge=0, le=100)
-
-
-class Department(Section):
-    name: str = Field(min_length=1, max_length=100)
-    size: int = Field(ge=1, le=5_000_000)
-    unit: Literal["committee", "company"] = "committee"
-
-
-class Post(Section):
-    """A post on one of the two promotion tracks, its base pay (万元 a year) and its share of staff."""
-
-    track: Literal["management", "professional"]
-    level: str = Field(min_length=1, max_length=50)
-    base_pay: float = Field(ge=0, le=10_000)
-    share: float = Field(ge=0, le=1)
-
-
-class Dimension(Section):
-    name: str = Field(min_length=1, max_length=50)
-    weight: float = Field(gt=0, le=100)
-
-
-class Appraisal(Section):
-    """How observed scores arise and how the forced distribution grades them."""
-
-    reliability: float = Field(gt=0, le=1)
-    scope: Literal["department", "zone"] = "department"
-    method: Literal["objective_subjective", "index"] = "objective_subjective"
-    objective_weight: float = Field(default=0.5, ge=0, le=1)
-    subjective_noise_ratio: float = Field(default=2.0, gt=0, le=100)
-    dimensions: list[Dimension] = Field(default_factory=list)
-    quotas: list[Grade] = Field(min_length=2, max_length=20)
-
-    @model_validator(mode="after")
-    def _quotas_and_method(self) -> Appraisal:
-        _check_grades(self.quotas, "quotas", "quota", with_shares=True)
-        if self.method == "index" and not self.dimensions:
-            raise cross_field_error("dimensions", "the index method needs at least one dimension")
-        return self
-
-
-class Park(Section):
-    """Ratings of the management committee and the operating company, and the link between them."""
-
-    grades: list[UnitGrade] = Field(min_length=1, max_length=20)
-    committee_grade: str
-    company_grade: str | None = None
-    link_threshold: str | None = None
-    link_company_best: str | None = None
-
-    @model_validator(mode="after")
-    def _known_grades(self) -> Park:
-        _check_grades(self.grades, "grades", "park grade", with_shares=False)
-        names = [g.grade for g in self.grades]
-        for key in ("committee_grade", "company_grade", "link_threshold", "link_company_best"):
-            value = getattr(self, key)
-            if value is not None and value not in names:
-                raise cross_field_error(key, f"must be one of the grades {names}, got {value!r}")
-        if (self.link_threshold is None) != (self.link_company_best is None):
-            raise cross_field_error("link_company_best", "link_threshold and link_company_best go together")
-        return self
-
-    def rank(self, grade: str) -> int:
-        return [g.grade for g in self.grades].index(grade)
-
-
-class Pay(Section):
-    standard_amount: float = Field(ge=0, le=10_000)  # 万元 of performance pay at coefficient 1
-    pool_mode: Literal["exact", "standard"] = "exact"
-
-
-class Elimination(Section):
-    """Bottom elimination (末位淘汰): flag whoever gets the bottom grade k years running."""
-
-    years: int = Field(ge=1, le=30)
-    consecutive: int = Field(ge=1, le=30)
-
-    @model_validator(mode="after")
-    def _within_years(self) -> Elimination:
-        if self.consecutive > self.years:
-            raise cross_field_error("consecutive", f"must not exceed years ({self.years}), got {self.consecutive}")
-        return self
-
-
-class Salary(Section):
-    """Post-based pay with a forced-distribution appraisal and coefficient-linked performance pay."""
-
-    staff: int | None = Field(default=None, ge=2, le=5_000_000)
-    roster: str | None = Field(default=None, min_length=1, max_length=500)
-    departments: list[Department] = Field(default_factory=list)
-    department_effect_sd: float = Field(default=0.0, ge=0, le=10)
-    department_grades: list[Grade] | None = None
-    posts: list[Post] = Field(default_factory=list)
-    appraisal: Appraisal
-    park: Park | None = None
-    pay: Pay
-    elimination: Elimination | None = None
-
-    @model_validator(mode="after")
-    def _staff_adds_up(self) -> Salary:
-        if self.department_grades is not None:
-            _check_grades(self.department_grades, "department_grades", "department grade", with_shares=True)
-        if self.roster is not None:
-            return self
-        if self.staff is None:
-            raise cross_field_error("staff", "required key is missing (or give a roster CSV)")
-        if not self.departments:
-            raise cross_field_error("departments", "required key is missing (or give a roster CSV)")
-        if not self.posts:
-            raise cross_field_error("posts", "required key is missing (or give a roster CSV)")
-        for i, d in enumerate(self.departments):
-            if d.size > self.staff:
-                raise cross_field_error(f"departments[{i}].size",
-                                        f"must not exceed staff ({self.staff}), got {d.size}")
-        total = sum(d.size for d in self.departments)
-        if total != self.staff:
-            raise cross_field_error("departments", f"sizes must add up to staff ({self.staff}), got {total}")
-        names = [d.name for d in self.departments]
-        for i, name in enumerate(names):
-            if name in names[:i]:
-                raise cross_field_error(f"departments[{i}].name", f"duplicate department {name!r}")
-        shares = sum(p.share for p in self.posts)
-        if abs(shares - 1.0) > 1e-9:
-            raise cross_field_error("posts", f"post shares must sum to 1, got {shares:.6g}")
-        return self
-
-
-# -- the model ------------------------------------------------------------
-
+from simlib.models.base import Headline, Metrics, Model
+from simlib.models.salary_params import (  # noqa: F401  (re-exported: the section's classes)
+    MAX_ROUND_STAFF, ROUNDING, Appraisal, Department, DepartmentGrade, Dimension, Elimination, Grade, Park,
+    Pay, Post, Salary, ScoreScale, UnitGrade,
+)
 
 TRACKS = ("management", "professional")
 UNITS = ("committee", "company")
-MIN_CELL = 5  # group tables hide cells with fewer people than this
+PAY_SCHEMES = ("graded", "annual_salary", "agreement", "probation")  # all but "graded" are exempt
+MIN_CELL = 5  # group tables hide cells with fewer distinct people than this
+PAIR_SAMPLE = 200_000  # rounds × people on which pairwise measures are counted, at most
 
 
 @dataclass(frozen=True)
@@ -215,62 +74,204 @@ class Staff:
     post_names: tuple[str, ...]  # "track/level"
     post_track: np.ndarray  # per post: 0 management, 1 professional
     base_pay: np.ndarray  # 万元 a year
+    exempt: np.ndarray | None = None  # bool per person: outside the grading and the pool (None: nobody)
 
     @property
     def size(self) -> int:
         return self.department.size
 
+    @property
+    def exempt_mask(self) -> np.ndarray:
+        return self.exempt if self.exempt is not None else np.zeros(self.size, bool)
+
+
+# -- how scores arise ------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
-class SalaryResult:
-    staff: Staff
-    theta: np.ndarray  # true performance
-    score: np.ndarray  # observed appraisal score
-    grade: np.ndarray  # appraisal grade index, 0 = best
-    group: np.ndarray | None  # the forced distribution's group per person (None: zone-wide)
-    grade_counts: np.ndarray  # (groups, grades): quota seats per group
-    order: np.ndarray  # people group by group, best score first
-    department_grade: np.ndarray  # per department, 0 = best (all 0 when departments are not rated)
-    department_coefficient: np.ndarray  # per department
-    park_coefficient: np.ndarray  # per unit (committee, company)
-    company_grade: int | None  # after the linked rule
-    coefficient: np.ndarray  # park × department × individual, per person
-    performance_pay: np.ndarray
-    pool: float  # standard amount × staff
-    pay_per_coefficient: float  # 万元 paid per unit of coefficient
-    flagged: np.ndarray | None  # bottom elimination: flagged at least once
-    noise_sd: dict  # the parts' noise sds implied by the reliability
-    tau_sample: np.ndarray | None = None  # the people Kendall's τ is computed on (None: everyone)
-    misrank_curve: MisrankCurve | None = None  # misranking against reliability, drawn by simulate
+class ScoreModel:
+    """The noise of each part and what it implies for the final score (see the module docstring)."""
 
-    @property
-    def total_pay(self) -> np.ndarray:
-        return self.staff.base_pay + self.performance_pay
+    method: str
+    variance: float  # V, zone-wide variance of true performance
+    noise_sd: dict  # by part: "score" (single), "objective"/"subjective", "dimension:<name>"
+    final_sd: float  # sd of the final score F
+    reliability: float  # squared correlation of F with θ
+    weights: np.ndarray | None = None  # index: normalised weights
+    dimension_sd: np.ndarray | None = None
+    correlation: float = 0.0
+    band_means: np.ndarray | None = None  # objective_subjective: points of each subjective grade
+    subjective_shares: np.ndarray | None = None
+    objective_weight: float = 1.0
+
+
+def band_means(shares: np.ndarray) -> np.ndarray:
+    """Mean of a standard normal within each quota band, best band (upper tail) first; 0 for an empty band."""
+    nd = NormalDist()
+    upper = np.concatenate([[0.0], np.cumsum(shares)])
+    upper[-1] = 1.0
+    def z(p: float) -> float:  # the standard-normal point with upper-tail probability p
+        return np.inf if p <= 0 else -np.inf if p >= 1 else nd.inv_cdf(1.0 - p)
+    phi = np.array([0.0 if not np.isfinite(z(p)) else nd.pdf(z(p)) for p in upper])
+    width = np.diff(upper)
+    return np.divide(phi[1:] - phi[:-1], width, out=np.zeros_like(width), where=width > 0)
+
+
+def score_model(params: Salary, reliability: float | None = None) -> ScoreModel:
+    """The noise sds of the parts and the final score's sd and reliability; ``reliability`` asks for a
+    single score of that reliability instead (the misranking curve)."""
+    a = params.appraisal
+    v = 1.0 + params.department_effect_sd**2
+    sd = lambda r: float(np.sqrt(v * (1.0 - r) / r))  # noqa: E731
+    if reliability is not None or a.method == "single":
+        r = reliability if reliability is not None else a.reliability
+        return ScoreModel("single", v, {"score": sd(r)}, float(np.sqrt(v / r)), float(r))
+    if a.method == "index":
+        w = np.array([d.weight for d in a.dimensions])
+        w = w / w.sum()
+        s = np.array([sd(d.reliability) for d in a.dimensions])
+        c = a.dimension_correlation or 0.0
+        cov = c * np.outer(s, s)
+        np.fill_diagonal(cov, s**2)
+        var = v + float(w @ cov @ w)
+        return ScoreModel("index", v, {f"dimension:{d.name}": float(x) for d, x in zip(a.dimensions, s)},
+                          float(np.sqrt(var)), v / var, weights=w, dimension_sd=s, correlation=c)
+    w = a.objective_weight
+    so, ss = sd(a.objective_reliability), sd(a.subjective_reliability)
+    sd_o, sd_s = np.sqrt(v + so**2), np.sqrt(v + ss**2)
+    shares = np.array(a.subjective_shares)
+    m = band_means(shares)
+    kappa = float(shares @ m**2)
+    cov = w * v / sd_o + (1 - w) * kappa * v / sd_s
+    var = w**2 + (1 - w) ** 2 * kappa + 2 * w * (1 - w) * kappa * v / (sd_o * sd_s)
+    return ScoreModel("objective_subjective", v, {"objective": so, "subjective": ss}, float(np.sqrt(var)),
+                      float(cov**2 / (v * var)), band_means=m, subjective_shares=shares, objective_weight=w)
+
+
+@dataclass(frozen=True)
+class Observation:
+    """Observed scores of one appraisal, rounds × graded staff."""
+
+    final: np.ndarray  # F
+    objective: np.ndarray | None = None  # objective_subjective: O / sd(O)
+    subjective: np.ndarray | None = None  # objective_subjective: S
+    subjective_grade: np.ndarray | None = None
+    subjective_take: np.ndarray | None = None  # seats of each subjective grade per group
+
+
+def observe(model: ScoreModel, theta: np.ndarray, gid: np.ndarray, n_gid: int,
+            rng: np.random.Generator) -> Observation:
+    """Draw the appraisal noise for ``theta`` (rounds × staff) and form the final score.
+
+    ``gid`` (same shape) is each person's grading group (round × scope group); the subjective part is
+    forced into grades within it.
+    """
+    if model.method == "single":
+        return Observation(theta + model.noise_sd["score"] * rng.standard_normal(theta.shape))
+    if model.method == "index":
+        z = rng.standard_normal(theta.shape + (model.weights.size,))
+        if model.correlation > 0:
+            common = rng.standard_normal(theta.shape + (1,))
+            z = np.sqrt(model.correlation) * common + np.sqrt(1.0 - model.correlation) * z
+        return Observation(theta + (z * model.dimension_sd) @ model.weights)
+    sd_o = np.sqrt(model.variance + model.noise_sd["objective"] ** 2)
+    objective = (theta + model.noise_sd["objective"] * rng.standard_normal(theta.shape)) / sd_o
+    subjective = theta + model.noise_sd["subjective"] * rng.standard_normal(theta.shape)
+    sizes = np.bincount(gid.ravel(), minlength=n_gid)
+    take = largest_remainder(sizes, model.subjective_shares)
+    sub_grade, _ = assign(subjective.ravel(), gid.ravel(), take)
+    sub_grade = sub_grade.reshape(theta.shape)
+    w = model.objective_weight
+    final = w * objective + (1.0 - w) * model.band_means[sub_grade]
+    return Observation(final, objective, subjective, sub_grade, take)
+
+
+# -- seats and grades ----------------------------------------------------------------
+
+
+_SCALE = 10**9  # shares in billionths, so seat arithmetic is exact
+
+
+def _billionths(shares: np.ndarray) -> np.ndarray:
+    return np.rint(np.asarray(shares, dtype=float) * _SCALE).astype(np.int64)
 
 
 def largest_remainder(sizes: np.ndarray, shares: np.ndarray) -> np.ndarray:
-    """Seats per (group, grade): ⌊n·share⌋, then one more to the largest remainders (ties: better grade)."""
-    # exact integer arithmetic: shares in billionths (summing to exactly 10⁹), so equal remainders are equal
-    scale = 10**9
-    parts = np.rint(np.asarray(shares, dtype=float) * scale).astype(np.int64)
-    parts[np.argmax(parts)] += scale - parts.sum()
-    exact = np.asarray(sizes, dtype=np.int64)[:, None] * parts[None, :]
-    counts = exact // scale
+    """Seats per (group, grade): ⌊n·share⌋, then one more to the largest remainders (ties: better grade).
+
+    ``shares`` is one row for every group or one row per group; each row sums to 1.
+    """
+    parts = np.atleast_2d(_billionths(shares)).copy()
+    top = np.argmax(parts, axis=1)
+    parts[np.arange(parts.shape[0]), top] += _SCALE - parts.sum(axis=1)
+    exact = np.asarray(sizes, dtype=np.int64)[:, None] * parts
+    counts = exact // _SCALE
     left = np.asarray(sizes, dtype=np.int64) - counts.sum(axis=1)
-    frac = exact % scale
+    frac = exact % _SCALE
     order = np.argsort(-frac, axis=1, kind="stable")  # stable: equal remainders favour the better grade
-    bonus = np.arange(len(shares))[None, :] < left[:, None]
+    bonus = np.arange(parts.shape[1])[None, :] < left[:, None]
     np.put_along_axis(counts, order, np.take_along_axis(counts, order, axis=1) + bonus, axis=1)
     return counts
+
+
+def round_seats(sizes: np.ndarray, shares: np.ndarray, rounding: str) -> np.ndarray:
+    """Seats n·share per (group, grade) rounded ``half_up``, ``up`` or ``down`` (exact arithmetic)."""
+    exact = np.asarray(sizes, dtype=np.int64)[:, None] * np.atleast_2d(_billionths(shares))
+    add = {"half_up": _SCALE // 2, "up": _SCALE - 1, "down": 0}[rounding]
+    return (exact + add) // _SCALE
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A grading rule as arrays: seat limits per grade (NaN: none), minimum points (−inf: none)."""
+
+    limits: np.ndarray  # (K,) or (groups, K): exact share or cap; NaN where a grade has neither
+    min_points: np.ndarray  # (K,)
+    exact: bool
+    rounding: str
+
+    @classmethod
+    def of(cls, appraisal: Appraisal) -> Rule:
+        limits = np.array([g.share if g.share is not None else g.max_share if g.max_share is not None
+                           else np.nan for g in appraisal.quotas], dtype=float)
+        limits[-1] = np.nan  # the last grade takes everyone left
+        if appraisal.exact:
+            limits[-1] = appraisal.quotas[-1].share
+        mins = np.array([g.min_score if g.min_score is not None else -np.inf for g in appraisal.quotas])
+        return cls(limits, mins, appraisal.exact, appraisal.rounding_rule)
+
+    @property
+    def grades(self) -> int:
+        return self.min_points.size
+
+    def seats(self, sizes: np.ndarray) -> np.ndarray:
+        """Seats per (group, grade); a grade without a limit gets the whole group."""
+        limits = np.broadcast_to(self.limits, (sizes.size, self.grades))
+        if self.exact and self.rounding == "largest_remainder":
+            return largest_remainder(sizes, limits)
+        seats = round_seats(sizes, np.nan_to_num(limits, nan=1.0), self.rounding)
+        return np.where(np.isnan(limits), np.asarray(sizes, np.int64)[:, None], seats)
+
+
+def cascade(seats: np.ndarray, eligible: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+    """People given each grade per group, best grade first: grade k takes at most its seats of those
+    left who reach its minimum (``eligible[:, k]`` counts the group's people who do; they are the
+    group's best scores); the last grade takes everyone left."""
+    take = np.zeros_like(seats)
+    start = np.zeros(seats.shape[0], np.int64)
+    for k in range(seats.shape[1] - 1):  # a loop over grades, vectorised over groups
+        take[:, k] = np.minimum(seats[:, k], np.maximum(eligible[:, k] - start, 0))
+        start += take[:, k]
+    take[:, -1] = sizes - start
+    return take
 
 
 def rank_within_groups(score: np.ndarray, group: np.ndarray | None) -> np.ndarray:
     """People listed group by group, best score first; equal scores in roster order.
 
-    The fast path is one ``argsort`` of a composite key (group, then descending
-    score) whose float resolution is far below any real score difference; if
-    the key has ties (equal scores, or scores closer than that resolution) the
-    exact rule is applied with two stable sorts instead.
+    The fast path is one ``argsort`` of a composite key (group, then descending score) whose float
+    resolution is far below any real score difference; if the key has ties (equal scores, or scores
+    closer than that resolution) the exact rule is applied with two stable sorts instead.
     """
     lo, hi = float(score.min()), float(score.max())
     key = hi - score
@@ -285,26 +286,61 @@ def rank_within_groups(score: np.ndarray, group: np.ndarray | None) -> np.ndarra
     return order
 
 
-def forced_distribution(score: np.ndarray, group: np.ndarray | None, n_groups: int, shares: np.ndarray):
-    """Grade each person by rank within their group (0 = best); return (grade, counts, order).
-
-    ``counts[g, k]`` is the number of people of group g given grade k (largest
-    remainder); ``order`` lists people group by group, best score first.
-    """
+def assign(score: np.ndarray, group: np.ndarray | None, take: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Grades (0 = best) from the people each grade takes per group, by rank within group; and the order."""
     order = rank_within_groups(score, group)
-    sizes = np.bincount(group, minlength=n_groups) if group is not None else np.array([score.size])
-    counts = largest_remainder(sizes, shares)
     grade = np.empty(score.size, np.int8)
-    grade[order] = np.repeat(np.tile(np.arange(len(shares), dtype=np.int8), n_groups), counts.ravel())
-    return grade, counts, order
+    grade[order] = np.repeat(np.tile(np.arange(take.shape[1], dtype=np.int8), take.shape[0]), take.ravel())
+    return grade, order
+
+
+def eligible_counts(points: np.ndarray | None, group: np.ndarray, sizes: np.ndarray, rule: Rule) -> np.ndarray:
+    """Per (group, grade): how many reach the grade's minimum points (the whole group when it has none)."""
+    out = np.repeat(np.asarray(sizes, np.int64)[:, None], rule.grades, axis=1)
+    for k in np.flatnonzero(np.isfinite(rule.min_points)):  # a loop over grades with a threshold
+        out[:, k] = np.bincount(group, weights=points >= rule.min_points[k], minlength=sizes.size)
+    return out
+
+
+def grade_groups(score: np.ndarray, points: np.ndarray | None, group: np.ndarray | None, n_groups: int,
+                 rule: Rule, seats: np.ndarray | None = None):
+    """Grade each person within their group (0 = best): returns (grade, take, order, seats).
+
+    ``take[g, k]`` is how many of group g got grade k; ``order`` lists people group by group, best
+    score first; ``seats`` may be given per group (a unit's own top-grade share).
+    """
+    g = group if group is not None else np.zeros(score.size, np.int64)
+    sizes = np.bincount(g, minlength=n_groups)
+    seats = rule.seats(sizes) if seats is None else seats
+    take = cascade(seats, eligible_counts(points, g, sizes, rule), sizes)
+    grade, order = assign(score, group, take)
+    return grade, take, order, seats
+
+
+def forced_distribution(score: np.ndarray, group: np.ndarray | None, n_groups: int, shares: np.ndarray):
+    """Exact quotas by the largest remainder: (grade, counts, order) — :func:`grade_groups` for a
+    forced distribution."""
+    rule = Rule(np.asarray(shares, float), np.full(len(shares), -np.inf), True, "largest_remainder")
+    grade, take, order, _ = grade_groups(score, None, group, n_groups, rule)
+    return grade, take, order
+
+
+# -- the roster, the year, the pay ----------------------------------------------------
 
 
 def synthetic_staff(params: Salary, rng: np.random.Generator) -> Staff:
-    """Departments of the stated sizes; posts in the stated shares (largest remainder), shuffled."""
+    """Departments of the stated sizes; posts in the stated shares (largest remainder), shuffled; the
+    exempt share (rounded half up) picked at random."""
     sizes = np.array([d.size for d in params.departments])
+    n = int(sizes.sum())
     shares = np.array([p.share for p in params.posts])
-    counts = largest_remainder(np.array([sizes.sum()]), shares)[0]
+    counts = largest_remainder(np.array([n]), shares)[0]
     post = rng.permutation(np.repeat(np.arange(len(params.posts)), counts))
+    exempt = None
+    if params.exempt_share:
+        k = int(round_seats(np.array([n]), np.array([params.exempt_share]), "half_up")[0, 0])
+        exempt = np.zeros(n, bool)
+        exempt[rng.choice(n, size=k, replace=False)] = True
     return Staff(
         department=np.repeat(np.arange(len(sizes)), sizes),
         department_names=tuple(d.name for d in params.departments),
@@ -313,181 +349,426 @@ def synthetic_staff(params: Salary, rng: np.random.Generator) -> Staff:
         post_names=tuple(f"{p.track}/{p.level}" for p in params.posts),
         post_track=np.array([TRACKS.index(p.track) for p in params.posts]),
         base_pay=np.array([p.base_pay for p in params.posts])[post],
+        exempt=exempt,
     )
 
 
-def noise_sds(params: Salary, theta_var: float) -> dict:
-    """The noise sd of the observed score, and of each part, implied by the reliability."""
-    a = params.appraisal
-    total = np.sqrt(theta_var * (1.0 - a.reliability) / a.reliability)
-    if a.method == "index":
-        w = np.array([d.weight for d in a.dimensions])
-        per_dim = total * w.sum() / np.sqrt((w**2).sum())
-        return {"score": float(total), **{f"dimension:{d.name}": float(per_dim) for d in a.dimensions}}
-    w, k = a.objective_weight, a.subjective_noise_ratio
-    objective = total / np.sqrt(w**2 + ((1 - w) * k) ** 2)
-    return {"score": float(total), "objective": float(objective), "subjective": float(objective * k)}
+@dataclass(frozen=True)
+class SalaryResult:
+    """``rounds`` appraisal rounds of one roster.  Arrays over graded staff are rounds × m (the m
+    people inside the grading, ``graded`` indexes them in the roster); pay is rounds × all staff."""
+
+    staff: Staff
+    graded: np.ndarray  # roster index of each graded person
+    model: ScoreModel
+    rule: Rule
+    theta: np.ndarray  # (R, m) true performance
+    observation: Observation
+    points: np.ndarray | None  # (R, m) final score in points (thresholds only)
+    grade: np.ndarray  # (R, m) grade index, 0 = best
+    group: np.ndarray  # (m,) scope group of each graded person (all 0 zone-wide)
+    n_groups: int
+    seats: np.ndarray  # (R·G, K) seats per round × group
+    take: np.ndarray  # (R·G, K) people given each grade
+    order: np.ndarray  # (R·m,) round by round, group by group, best score first
+    department_grade: np.ndarray  # (R, D), 0 = best (all 0 when departments are not rated)
+    department_coefficient: np.ndarray  # (R, D)
+    park_coefficient: np.ndarray  # (2,) per unit (committee, company), after the linked rule
+    park_requested: np.ndarray  # (2,) before the linked rule
+    company_grade: int | None  # after the linked rule
+    coefficient: np.ndarray  # (R, m) department × individual (the park coefficient sizes the unit's pool)
+    performance_pay: np.ndarray  # (R, n) 万元; 0 for exempt staff
+    pool: np.ndarray  # (R, 2) per unit, 万元
+    flagged: np.ndarray | None  # (R, m) bottom elimination: flagged at least once
+    pair_sample: np.ndarray | None = None  # graded people on whom pairs are counted (None: all)
+    misrank_curve: MisrankCurve | None = None
+
+    @property
+    def rounds(self) -> int:
+        return self.theta.shape[0]
+
+    @property
+    def total_pay(self) -> np.ndarray:
+        return self.staff.base_pay + self.performance_pay
+
+    @property
+    def gid(self) -> np.ndarray:
+        """(R, m) grading group over rounds: round × groups + scope group."""
+        return np.arange(self.rounds)[:, None] * self.n_groups + self.group[None, :]
+
+
+def _rows(x: np.ndarray) -> np.ndarray:
+    return x if x.ndim == 2 else x[None, :]
 
 
 def simulate(params: Salary, rng: np.random.Generator, inputs: Staff | None = None) -> SalaryResult:
-    """One appraisal year (plus the elimination years) for a synthetic roster, or for the roster
-    ``inputs`` (:class:`Staff`, read from the scenario's roster CSV).
+    """``params.rounds`` appraisal rounds (plus the elimination years) for a synthetic roster, or for
+    the roster ``inputs`` (:class:`Staff`, read from the scenario's roster CSV).
 
-    Besides the appraisal it draws what the summary reports: the misranking curve's fresh score
-    noise at a grid of reliabilities, and (above 100,000 staff) the sample Kendall's τ is taken on.
+    Each round draws department effects, true performance and score noise.  Besides the appraisal it
+    draws what the summary reports: the misranking curve's scores at a grid of reliabilities, and
+    (above 200,000 rounds × people) the people pairwise measures are counted on.
     """
     staff = inputs if inputs is not None else synthetic_staff(params, rng)
-    n_dept = len(staff.department_names)
+    graded = np.flatnonzero(~staff.exempt_mask)
+    R, n_dept = params.rounds, len(staff.department_names)
     sd = params.department_effect_sd
-    effect = rng.normal(0.0, sd, n_dept) if sd > 0 else np.zeros(n_dept)
-    theta = rng.standard_normal(staff.size)
-    theta += effect[staff.department]
+    effect = sd * rng.standard_normal((R, n_dept)) if sd > 0 else np.zeros((R, n_dept))
+    theta = rng.standard_normal((R, graded.size)) + effect[:, staff.department[graded]]
     result = appraise_and_pay(params, staff, theta, rng)
-    n = staff.size
-    sample = rng.choice(n, size=100_000, replace=False) if n > 100_000 else None
-    grid = np.unique(np.round(np.r_[np.linspace(0.3, 0.95, 8), params.appraisal.reliability], 4))
-    return replace(result, tau_sample=sample, misrank_curve=misrank_curve(params, result, rng, grid))
+    m = graded.size
+    sample = None
+    if R * m > PAIR_SAMPLE:
+        sample = np.sort(rng.choice(m, size=max(2, PAIR_SAMPLE // R), replace=False))
+    result = replace(result, pair_sample=sample)
+    grid = np.unique(np.round(np.r_[np.linspace(0.3, 0.95, 8), result.model.reliability], 4))
+    return replace(result, misrank_curve=misrank_curve(params, result, rng, grid))
+
+
+def points_of(final: np.ndarray, model: ScoreModel, appraisal: Appraisal) -> np.ndarray | None:
+    """The final score on the appraisal's points scale (None when no grade has a minimum score)."""
+    s = appraisal.score_scale
+    return None if s is None else s.mean + s.sd * final / model.final_sd
+
+
+def group_seats(params: Salary, rule: Rule, sizes: np.ndarray, dept_grade: np.ndarray | None) -> np.ndarray:
+    """Seats per (round × group, grade); in a department whose own rating carries a top-grade share
+    that share replaces the top grade's (from the second grade when shares are exact)."""
+    dg = params.department_grades
+    if dept_grade is None or not dg or all(g.top_grade_share is None for g in dg):
+        return rule.seats(sizes)
+    limits = np.repeat(rule.limits[None, :], sizes.size, axis=0)
+    top = np.array([g.top_grade_share if g.top_grade_share is not None else np.nan for g in dg])[dept_grade.ravel()]
+    has = np.isfinite(top)
+    if rule.exact:
+        limits[has, 1] -= top[has] - limits[has, 0]
+        limits[has, 1] = np.maximum(limits[has, 1], 0.0)
+    limits[has, 0] = top[has]
+    return Rule(limits, rule.min_points, rule.exact, rule.rounding).seats(sizes)
 
 
 def appraise_and_pay(params: Salary, staff: Staff, theta: np.ndarray, rng: np.random.Generator) -> SalaryResult:
-    """Observe scores, grade them by forced distribution, and pay base plus performance pay."""
+    """Observe scores, grade them, rate departments and pay, for ``theta`` (rounds × graded staff, or
+    one round as a 1-d array)."""
+    theta = _rows(theta)
+    R = theta.shape[0]
+    graded = np.flatnonzero(~staff.exempt_mask)
+    dept = staff.department[graded]
     n_dept = len(staff.department_names)
-    sds = noise_sds(params, 1.0 + params.department_effect_sd**2)
-    score = theta + rng.normal(0.0, sds["score"], staff.size) if sds["score"] > 0 else theta.copy()
-
     a = params.appraisal
-    group, n_groups = (staff.department, n_dept) if a.scope == "department" else (None, 1)
-    shares = np.array([q.share for q in a.quotas])
-    grade, counts, order = forced_distribution(score, group, n_groups, shares)
+    model = score_model(params)
+    rule = Rule.of(a)
+    group, n_groups = (dept, n_dept) if a.scope == "department" else (np.zeros(graded.size, np.int64), 1)
+    gid = np.arange(R)[:, None] * n_groups + group[None, :]
+    obs = observe(model, theta, gid, R * n_groups, rng)
 
     if params.department_grades:
-        dept_mean = np.bincount(staff.department, weights=score, minlength=n_dept) / np.bincount(
-            staff.department, minlength=n_dept)
-        dept_grade, _, _ = forced_distribution(
-            dept_mean, None, 1, np.array([g.share for g in params.department_grades]))
+        # departments are rated by their graded staff's mean score; one with nobody graded is not rated
+        rated = np.flatnonzero(np.bincount(dept, minlength=n_dept) > 0)
+        index = np.full(n_dept, -1)
+        index[rated] = np.arange(rated.size)
+        dept_gid = (np.arange(R)[:, None] * rated.size + index[dept][None, :]).ravel()
+        count = np.bincount(dept_gid, minlength=R * rated.size)
+        mean = np.bincount(dept_gid, weights=obs.final.ravel(), minlength=R * rated.size) / count
+        graded_rating, _, _ = forced_distribution(mean, np.repeat(np.arange(R), rated.size), R,
+                                                  np.array([g.share for g in params.department_grades]))
+        dept_grade = np.zeros((R, n_dept), np.int8)
+        dept_grade[:, rated] = graded_rating.reshape(R, rated.size)
         dept_coef = np.array([g.coefficient for g in params.department_grades])[dept_grade]
     else:
-        dept_grade, dept_coef = np.zeros(n_dept, np.int8), np.ones(n_dept)
+        dept_grade, dept_coef = np.zeros((R, n_dept), np.int8), np.ones((R, n_dept))
 
-    park_coef, company_grade = park_coefficients(params)
-    per_dept = dept_coef * park_coef[staff.department_unit]
-    coefficient = np.array([q.coefficient for q in a.quotas])[grade] * per_dept[staff.department]
+    points = points_of(obs.final, model, a)
+    sizes = np.bincount(gid.ravel(), minlength=R * n_groups)
+    seats = group_seats(params, rule, sizes, dept_grade if a.scope == "department" else None)
+    grade, take, order, seats = grade_groups(obs.final.ravel(), None if points is None else points.ravel(),
+                                             gid.ravel(), R * n_groups, rule, seats)
+    grade = grade.reshape(R, -1)
 
-    pool = params.pay.standard_amount * staff.size
-    total_coef = float(coefficient.sum())
-    performance = performance_pay(coefficient, params.pay, pool, total_coef)
-    if params.pay.pool_mode == "exact":  # reported only (inf if Σc is subnormal); pay uses pool × c/Σc
-        per_coef = pool / total_coef if total_coef > 0 else 0.0
-    else:
-        per_coef = params.pay.standard_amount
+    park_coef, park_requested, company_grade = park_coefficients(params)
+    individual = np.array([q.coefficient for q in a.quotas])
+    coefficient = individual[grade] * np.take_along_axis(dept_coef, np.broadcast_to(dept, grade.shape), axis=1)
+    unit = staff.department_unit[dept]
+    pool = params.pay.standard_amount * np.bincount(unit, minlength=2)[None, :] * park_coef[None, :]
+    pool = np.repeat(pool, R, axis=0)
+    performance = np.zeros((R, staff.size))
+    performance[:, graded] = performance_pay(coefficient, unit, park_coef, params.pay)
 
     flagged = None
     if params.elimination is not None:
-        flagged = bottom_elimination(params, theta, grade, group, n_groups, shares, sds["score"], rng)
-    return SalaryResult(staff, theta, score, grade, group, counts, order, dept_grade, dept_coef, park_coef,
-                        company_grade, coefficient, performance, float(pool), float(per_coef),
-                        flagged, sds)
+        flagged = bottom_elimination(params, model, rule, theta, grade, gid, R * n_groups, seats, rng)
+    return SalaryResult(staff, graded, model, rule, theta, obs, points, grade, group, n_groups, seats, take,
+                        order, dept_grade, dept_coef, park_coef, park_requested, company_grade, coefficient,
+                        performance, pool, flagged)
 
 
-def performance_pay(coefficient: np.ndarray, pay: Pay, pool: float, total_coef: float) -> np.ndarray:
-    """Performance pay for each coefficient (万元).
+def performance_pay(coefficient: np.ndarray, unit: np.ndarray, park: np.ndarray, pay: Pay) -> np.ndarray:
+    """Performance pay (万元) for department × individual ``coefficient`` (rounds × people) of people in
+    ``unit`` (0 committee, 1 company).
 
-    Standard mode pays the standard amount per unit of coefficient.  Exact mode
-    spends the pool in proportion to the coefficients, ``pool × c / Σc``: the
-    share is taken first, so coefficients whose sum is tiny (even subnormal)
-    still split the pool exactly instead of overflowing.
+    Standard mode pays standard amount × park × coefficient.  Exact mode spends each unit's pool,
+    standard amount × its people × its park coefficient, in proportion to the coefficients within the
+    unit, ``pool × c / Σc``: the share is taken first, so coefficients whose sum is tiny (even
+    subnormal) still split the pool exactly instead of overflowing.
     """
     if pay.pool_mode == "standard":
-        return coefficient * pay.standard_amount
-    if total_coef <= 0:
-        return np.zeros_like(coefficient, dtype=float)
-    return pool * (coefficient / total_coef)
+        return coefficient * park[unit] * pay.standard_amount
+    out = np.zeros_like(coefficient, dtype=float)
+    for u in range(2):  # a loop over the two units, vectorised over rounds and people
+        members = unit == u
+        if not members.any():
+            continue
+        c = coefficient[:, members]
+        total = c.sum(axis=1, keepdims=True)
+        pool = pay.standard_amount * members.sum() * park[u]
+        out[:, members] = np.where(total > 0, pool * np.divide(c, total, out=np.zeros_like(c), where=total > 0), 0.0)
+    return out
 
 
-def park_coefficients(params: Salary) -> tuple[np.ndarray, int | None]:
-    """Park coefficient for the committee's and the company's staff, and the company's grade after the link.
+def park_coefficients(params: Salary) -> tuple[np.ndarray, np.ndarray, int | None]:
+    """Park coefficient of the committee's and the company's staff after and before the linked rule,
+    and the company's grade after it.
 
-    The linked rule: when the committee is graded at or below ``link_threshold``,
-    the company's grade can be no better than ``link_company_best``.
+    The linked rule: when the committee is graded at or below ``link_threshold``, the company's grade
+    can be no better than ``link_company_best``.
     """
     park = params.park
     if park is None:
-        return np.ones(2), None
+        return np.ones(2), np.ones(2), None
     coef = np.array([g.coefficient for g in park.grades])
     committee = park.rank(park.committee_grade)
-    company = park.rank(park.company_grade) if park.company_grade is not None else committee
+    asked = park.rank(park.company_grade) if park.company_grade is not None else committee
+    company = asked
     if park.link_threshold is not None and committee >= park.rank(park.link_threshold):
         company = max(company, park.rank(park.link_company_best))
-    return coef[[committee, company]], (company if park.company_grade is not None else None)
+    return coef[[committee, company]], coef[[committee, asked]], (company if park.company_grade is not None else None)
 
 
-def bottom_elimination(params: Salary, theta, first_grade, group, n_groups, shares, noise_sd, rng) -> np.ndarray:
+def bottom_elimination(params: Salary, model: ScoreModel, rule: Rule, theta, first_grade, gid, n_gid, seats,
+                       rng) -> np.ndarray:
     """Appraise ``elimination.years`` years (true performance fixed, fresh noise each year, the first
     year being the one already graded); flag anyone graded bottom ``consecutive`` years running."""
     e = params.elimination
-    bottom = len(shares) - 1
+    bottom = rule.grades - 1
     streak = (first_grade == bottom).astype(np.int16)
     flagged = streak >= e.consecutive
-    for _ in range(1, e.years):  # a loop over years, each vectorised over people
-        score = theta + rng.normal(0.0, noise_sd, theta.size) if noise_sd > 0 else theta
-        grade, _, _ = forced_distribution(score, group, n_groups, shares)
+    for _ in range(1, e.years):  # a loop over years, each vectorised over rounds and people
+        obs = observe(model, theta, gid, n_gid, rng)
+        points = points_of(obs.final, model, params.appraisal)
+        grade, _, _, _ = grade_groups(obs.final.ravel(), None if points is None else points.ravel(),
+                                      gid.ravel(), n_gid, rule, seats)
+        grade = grade.reshape(theta.shape)
         streak = np.where(grade == bottom, streak + 1, 0)
         flagged |= streak >= e.consecutive
     return flagged
 
 
+# -- pairs, ranks and the incentive -----------------------------------------------------
+
+
+def pair_counts(x: np.ndarray, y: np.ndarray, group: np.ndarray, owner: np.ndarray, n_owner: int) -> np.ndarray:
+    """Pair counts per owner among pairs within the same group (groups nested in owners):
+    columns pairs, tied in x, tied in y, tied in both, discordant (x and y ordered oppositely).
+
+    One lexsort and a bottom-up merge sort (:func:`_inversions`), O(N log² N).
+    """
+    n = x.size
+    out = np.zeros((n_owner, 5), np.int64)
+    if n < 2:
+        return out
+    order = np.lexsort((y, x, group))
+    xs, ys, gs = x[order], y[order], group[order]
+    own = owner[order]
+
+    def tied(*keys):
+        same = np.ones(n - 1, bool)
+        for k in keys:
+            same &= k[1:] == k[:-1]
+        bounds = np.flatnonzero(np.r_[True, ~same, True])
+        runs = np.diff(bounds)
+        return np.bincount(own[bounds[:-1]], weights=runs * (runs - 1) // 2, minlength=n_owner)
+
+    out[:, 0] = tied(gs)
+    out[:, 1] = tied(gs, xs)
+    out[:, 3] = tied(gs, xs, ys)
+    by_y = np.lexsort((y, group))
+    ys2, gs2, own2 = y[by_y], group[by_y], owner[by_y]
+    same = (gs2[1:] == gs2[:-1]) & (ys2[1:] == ys2[:-1])
+    bounds = np.flatnonzero(np.r_[True, ~same, True])
+    runs = np.diff(bounds)
+    out[:, 2] = np.bincount(own2[bounds[:-1]], weights=runs * (runs - 1) // 2, minlength=n_owner)
+    # dense ranks of (group, y): order within groups kept, groups apart, all below n
+    new = np.r_[True, ~same]
+    dense = np.empty(n, np.int64)
+    dense[by_y] = np.cumsum(new) - 1
+    owner_of_rank = own2[new]
+    out[:, 4] = _inversions(dense[order], owner_of_rank, n_owner)
+    return out
+
+
+def _inversions(ranks: np.ndarray, owner_of_rank: np.ndarray | None = None, n_owner: int = 1) -> np.ndarray:
+    """Pairs i < j with ranks[i] > ranks[j], for whole numbers 0 ≤ rank < n, per owner of the smaller
+    rank: a bottom-up merge sort, each level vectorised (a loop over the log₂ n levels, never over values)."""
+    n = ranks.size
+    span = n + 1  # keys block × span + rank keep blocks apart and ranks in order within them
+    index = np.arange(n)
+    values = ranks.copy()
+    owners = owner_of_rank if owner_of_rank is not None else np.zeros(max(n, 1), np.int64)
+    count = np.zeros(n_owner, np.int64)
+    width = 1
+    while width < n:
+        block = index // (2 * width)
+        left = index % (2 * width) < width
+        keys = block * span + values
+        left_keys = keys[left]  # each block's left half is sorted, blocks in order: sorted
+        right_block = block[~left]
+        after = np.searchsorted(left_keys, keys[~left], side="right")
+        ends = np.searchsorted(left_keys, right_block * span + span - 1, side="right")
+        count += np.bincount(owners[values[~left]], weights=ends - after, minlength=n_owner).astype(np.int64)
+        values = np.sort(keys) - block * span
+        width *= 2
+    return count
+
+
+def kendall_tau_b(x: np.ndarray, y: np.ndarray) -> float:
+    """Kendall's τ-b of two 1-d arrays of equal length n, or nan (fewer than two values, or one of
+    them constant).
+
+    The value of ``scipy.stats.kendalltau(x, y).statistic`` to the bit — the same counts and the
+    same formula, τ = (concordant − discordant) / √(pairs not tied in x) / √(pairs not tied in y),
+    clipped to [−1, 1] — counted in O(n log² n) by :func:`pair_counts` without importing
+    ``scipy.stats`` (half a second of every brief, for this one number).
+    """
+    zeros = np.zeros(x.size, np.int64)
+    tau = _tau(pair_counts(np.asarray(x), np.asarray(y), zeros, zeros, 1))[0]
+    return float(tau)
+
+
+def _tau(c: np.ndarray) -> np.ndarray:
+    total, tx, ty, both, disc = (c[:, i].astype(np.int64) for i in range(5))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        tau = (total - tx - ty + both - 2 * disc) / np.sqrt(total - tx) / np.sqrt(total - ty)
+    tau = np.where((total - tx > 0) & (total - ty > 0), np.clip(tau, -1.0, 1.0), np.nan)
+    return tau
+
+
+def _misordered(c: np.ndarray) -> np.ndarray:
+    """Discordant share of the pairs that differ in both x and y (NaN when there are none)."""
+    differ = c[:, 0] - c[:, 1] - c[:, 2] + c[:, 3]
+    return np.divide(c[:, 4], differ, out=np.full(c.shape[0], np.nan), where=differ > 0)
+
+
+def place_among_others(score: np.ndarray, gid: np.ndarray, raised: np.ndarray) -> np.ndarray:
+    """How many others of each person's group would rank above them were their score ``raised``
+    (everyone else unchanged): higher scores, and equal scores earlier in the roster."""
+    n = score.size
+    index = np.arange(n)
+    value = np.r_[score, raised]
+    kind = np.r_[np.ones(n, np.int8), np.zeros(n, np.int8)]
+    order = np.lexsort((kind, np.r_[index, index], -value, np.r_[gid, gid]))
+    original = kind[order] == 1
+    before = np.cumsum(original) - original
+    starts = np.concatenate([[0], np.cumsum(np.bincount(gid))[:-1]])
+    pos = np.empty(n, np.int64)
+    moved = order[~original] - n
+    pos[moved] = before[~original]
+    return pos - starts[gid]
+
+
+def grade_at(position: np.ndarray, seats: np.ndarray, eligible: np.ndarray) -> np.ndarray:
+    """The grade at ``position`` (people above) of the cascade, per person (rows of seats, eligible)."""
+    start = np.zeros(position.size, np.int64)
+    grade = np.zeros(position.size, np.int64)
+    for k in range(seats.shape[1] - 1):  # a loop over grades, vectorised over people
+        start = start + np.minimum(seats[:, k], np.maximum(eligible[:, k] - start, 0))
+        grade += position >= start
+    return grade
+
+
+def incentive_per_sd(result: SalaryResult, params: Salary) -> np.ndarray:
+    """Per round: expected extra performance pay if one person's true performance rose by one sd, the
+    others unchanged (万元).
+
+    Exact for every rule: each person's scores are raised by one zone-wide sd of θ (each part moves
+    one for one with θ), their place among the others' unchanged scores is found, and the rule's
+    cascade is replayed for their group with their own eligibility changed; the subjective grade of a
+    two-part score is re-placed the same way.  Department ratings and the sum of coefficients of the
+    pool are held fixed (one person barely moves them).
+    """
+    h = np.sqrt(result.model.variance)
+    model, obs, rule, a = result.model, result.observation, result.rule, params.appraisal
+    gid = result.gid.ravel()
+    final = obs.final.ravel()
+    if model.method == "objective_subjective":
+        sub = obs.subjective.ravel()
+        above = place_among_others(sub, gid, sub + h)
+        take = obs.subjective_take[gid]
+        new_sub = grade_at(above, take, np.repeat(take.sum(axis=1, keepdims=True), take.shape[1], axis=1))
+        sd_o = np.sqrt(model.variance + model.noise_sd["objective"] ** 2)
+        w = model.objective_weight
+        raised = w * (obs.objective.ravel() + h / sd_o) + (1 - w) * model.band_means[new_sub]
+    else:
+        raised = final + h
+    above = place_among_others(final, gid, raised)
+    sizes = np.bincount(gid, minlength=result.seats.shape[0])
+    points = None if result.points is None else result.points.ravel()
+    eligible = eligible_counts(points, gid, sizes, rule)[gid]
+    if points is not None:
+        new_points = points_of(raised, model, a)
+        finite = np.isfinite(rule.min_points)
+        eligible[:, finite] += (new_points[:, None] >= rule.min_points[finite]).astype(np.int64) - (
+            points[:, None] >= rule.min_points[finite]).astype(np.int64)
+    new_grade = grade_at(above, result.seats[gid], eligible)
+    old_grade = result.grade.ravel()
+    individual = np.array([q.coefficient for q in a.quotas])
+    staff = result.staff
+    dept = staff.department[result.graded]
+    R, m = result.grade.shape
+    dept_coef = np.take_along_axis(result.department_coefficient, np.broadcast_to(dept, (R, m)), axis=1).ravel()
+    delta = (individual[new_grade] - individual[old_grade]) * dept_coef
+    unit = np.broadcast_to(staff.department_unit[dept], (R, m)).ravel()
+    if params.pay.pool_mode == "standard":
+        extra = delta * result.park_coefficient[unit] * params.pay.standard_amount
+    else:
+        sums = np.bincount(np.repeat(np.arange(R), m) * 2 + unit, weights=result.coefficient.ravel(),
+                           minlength=2 * R).reshape(R, 2)
+        cell = np.repeat(np.arange(R), m) * 2 + unit
+        total = sums.ravel()[cell]  # the share is taken first (Σc may be subnormal): pool × Δc / Σc
+        extra = result.pool.ravel()[cell] * np.divide(delta, total, out=np.zeros_like(delta), where=total > 0)
+    return extra.reshape(R, m).mean(axis=1)
+
+
+def group_median(values: np.ndarray, gid: np.ndarray, n_gid: int) -> np.ndarray:
+    """Median of ``values`` within each group (NaN for an empty group)."""
+    order = np.lexsort((values, gid))
+    v = values[order]
+    sizes = np.bincount(gid, minlength=n_gid)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    lo = np.clip(starts + (sizes - 1) // 2, 0, max(v.size - 1, 0))
+    hi = np.clip(starts + sizes // 2, 0, max(v.size - 1, 0))
+    return np.where(sizes > 0, (v[lo] + v[hi]) / 2.0, np.nan)
+
+
 # -- what researchers read -------------------------------------------------------
 
 
-def gini(x: np.ndarray) -> float:
-    x = np.sort(np.asarray(x, dtype=float))
-    n = x.size
-    total = x.sum()
-    if n == 0 or total == 0:
-        return 0.0
-    return float((2.0 * np.arange(1, n + 1) - n - 1) @ x / (n * total))
-
-
-def incentive_per_sd(result: SalaryResult, params: Salary) -> float:
-    """Expected extra performance pay if one person's true performance rose by one sd, others unchanged.
-
-    Finite difference on the simulation: each person's score is raised by one sd of
-    θ (the score moves one for one with θ), their new rank within their group is
-    found among the others' unchanged scores, and the pay of their new grade is
-    compared with that of their old one.  Department and park coefficients are
-    held fixed (one person barely moves a department's mean).
-    """
-    staff, n = result.staff, result.staff.size
-    group = result.group if result.group is not None else np.zeros(n, np.int64)
-    h = np.sqrt(1.0 + params.department_effect_sd**2)
-    # Everyone's zone-wide place in the grading order (best score first, equal scores in
-    # roster order), as complex numbers that sort lexicographically: (−score, roster index).
-    index = np.arange(n)
-    ranked = np.sort(-result.score + 1j * index)
-    desc_pos = np.empty(n, np.int64)
-    desc_pos[ranked.imag.astype(np.int64)] = index
-    # where a raised person would stand: after everyone scoring higher, and after equal
-    # scores earlier in the roster (the tie rule)
-    new_pos = np.searchsorted(ranked, -(result.score + h) + 1j * index, side="left")
-    key = group[result.order].astype(np.int64) * n + desc_pos[result.order]  # ascending along ``order``
-    sizes = result.grade_counts.sum(axis=1)
-    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    above = np.searchsorted(key, group * n + new_pos, side="left") - starts[group]
-    cutoffs = np.cumsum(result.grade_counts, axis=1)
-    new_grade = np.zeros(n, np.int64)
-    for k in range(cutoffs.shape[1] - 1):  # a loop over grades, vectorised over people
-        new_grade += above >= cutoffs[group, k]
-    coef = np.array([q.coefficient for q in params.appraisal.quotas])
-    other = (result.department_coefficient * result.park_coefficient[staff.department_unit])[staff.department]
-    extra = performance_pay((coef[new_grade] - coef[result.grade]) * other, params.pay, result.pool,
-                            float(result.coefficient.sum()))
-    return float(extra.mean())
+def gini(x: np.ndarray) -> np.ndarray | float:
+    """Gini coefficient of each row of ``x`` (or of a 1-d ``x``); 0 for an empty or all-zero row."""
+    x = np.sort(np.asarray(x, dtype=float), axis=-1)
+    n = x.shape[-1]
+    total = x.sum(axis=-1)
+    if n == 0:
+        return 0.0 if x.ndim == 1 else np.zeros(x.shape[0])
+    weights = 2.0 * np.arange(1, n + 1) - n - 1
+    g = np.divide(x @ weights, n * total, out=np.zeros_like(np.asarray(total, float)), where=total != 0)
+    return float(g) if x.ndim == 1 else g
 
 
 class PaySummary(Metrics):
-    """Pay of a group (万元 a year); every figure is null when the group has fewer than five people."""
+    """Pay of a group (万元 a year) pooled over rounds; every figure is null when the group has fewer
+    than five distinct people.  ``count`` is people per round."""
 
-    count: int | None
+    count: float | None
     p10: float | None
     p50: float | None
     p90: float | None
@@ -497,8 +778,11 @@ class PaySummary(Metrics):
 
 class GradeRow(Metrics):
     grade: str
-    quota: float
+    quota: float | None  # exact share
+    max_share: float | None
+    min_score: float | None
     coefficient: float
+    share: float  # realised share of graded staff, mean over rounds
     total_pay: PaySummary
     performance_pay: PaySummary
 
@@ -509,151 +793,202 @@ class PostRow(Metrics):
     total_pay: PaySummary
 
 
+class UnitRow(Metrics):
+    """A unit (management committee or operating company): its rating and what its staff are paid."""
+
+    unit: str
+    staff: int  # graded staff
+    grade: str | None  # park grade after the linked rule
+    grade_requested: str | None  # before it
+    park_coefficient: float
+    performance_pay_mean: float | None  # 万元 a graded person a year, mean over rounds
+    performance_pay_mean_unlinked: float | None  # the same had the linked rule not applied
+
+
+class Range(Metrics):
+    """5th and 95th percentiles over appraisal rounds: what one year may look like."""
+
+    low: float | None
+    high: float | None
+
+
 class MisrankCurve(Metrics):
-    """Misranking against reliability for the same staff, beside the large-staff oracle arccos(√r)/π."""
+    """Grades against reliability for the same staff and rule: pairs graded in the wrong order
+    (mean over rounds), beside the full-ranking oracle arccos(√r)/π, and the scenario's point."""
 
     reliability: list[float]
-    misrank_simulated: list[float | None]
+    misordered_simulated: list[float | None]
     misrank_oracle: list[float]
     top_grade_not_truly_top: list[float | None]
+    scenario_reliability: float
+    scenario_misordered: float | None
+    scenario_range: Range
 
 
 class SalaryMetrics(Metrics):
-    """The appraisal year: pay spread, how well grades track true performance, the incentive left."""
+    """Means over ``rounds`` appraisal rounds: pay spread, how well grades track true performance,
+    the incentive left; ``ranges`` holds the 5th–95th percentile over rounds of each figure named."""
 
     staff: int
+    graded_staff: int
+    exempt_staff: int
+    rounds: int
+    score_reliability: float  # derived from the parts
     gini: float
     p90_p10: float | None
-    pool: float  # 万元
+    pool: float  # 万元 a year, both units
     performance_pay_total: float
     pool_allocated_share: float | None
-    misrank_above_median: float
+    misordered_pairs: float | None  # within the scope that assigns grades
+    misordered_pairs_zone: float | None  # across the zone
+    misrank_above_median: float | None  # on scores, within the scope
     top_quota_precision: float | None
     kendall_tau: float | None
     incentive_per_sd: float  # 万元
-    flagged_bottom: int | None
+    flagged_bottom: float | None  # people a round
+    flagged_truly_bottom_share: float | None
     noise_sd: dict[str, float]
     company_grade: str | None
+    ranges: dict[str, Range]
     by_grade: list[GradeRow]
     by_post: list[PostRow]
+    by_unit: list[UnitRow]
+    exempt: PaySummary
     misrank_curve: MisrankCurve | None  # None for a result of appraise_and_pay alone
-    flagged_truly_bottom_share: float | None = None  # of those flagged by bottom elimination
 
 
-def kendall_tau_b(x: np.ndarray, y: np.ndarray) -> float:
-    """Kendall's τ-b of two 1-d arrays of equal length n, or nan (fewer than two values, or one of
-    them constant).
-
-    The value of ``scipy.stats.kendalltau(x, y).statistic`` to the bit — the same counts and the
-    same formula, τ = (concordant − discordant) / √(pairs not tied in x) / √(pairs not tied in y),
-    clipped to [−1, 1] — counted in O(n log² n) without importing ``scipy.stats`` (half a second
-    of every brief, for this one number).  The discordant pairs are the inversions of y once the
-    pairs are sorted by (x, y), counted level by level of a bottom-up merge sort.
-    """
-    n = x.size
-    if n < 2:
-        return float("nan")
-    order = np.lexsort((y, x))
-    xs, ys = x[order], y[order]
-
-    def tied_pairs(*sorted_keys: np.ndarray) -> int:
-        """Pairs equal in every key, for keys sorted so that equal rows are adjacent."""
-        same = np.ones(n - 1, bool)
-        for k in sorted_keys:
-            same &= k[1:] == k[:-1]
-        runs = np.diff(np.flatnonzero(np.r_[True, ~same, True]))  # lengths of runs of equal rows
-        return int((runs * (runs - 1) // 2).sum())
-
-    total = n * (n - 1) // 2
-    x_ties, both_ties = tied_pairs(xs), tied_pairs(xs, ys)
-    y_ties = tied_pairs(np.sort(y))
-    if x_ties == total or y_ties == total:
-        return float("nan")
-    ranks = np.unique(ys, return_inverse=True)[1].astype(np.int64)  # dense ranks: exact comparisons
-    discordant = _inversions(ranks)
-    concordant_minus_discordant = total - x_ties - y_ties + both_ties - 2 * discordant
-    tau = concordant_minus_discordant / np.sqrt(total - x_ties) / np.sqrt(total - y_ties)
-    return float(min(1.0, max(-1.0, tau)))
+def _mean(x: np.ndarray) -> float | None:
+    x = np.asarray(x, float)
+    x = x[np.isfinite(x)]
+    return float(x.mean()) if x.size else None
 
 
-def _inversions(ranks: np.ndarray) -> int:
-    """Pairs i < j with ranks[i] > ranks[j], for whole numbers 0 ≤ rank < n: a bottom-up merge
-    sort, each level vectorised (a loop over the log₂ n levels, never over values)."""
-    n = ranks.size
-    span = n + 1  # keys block × span + rank keep blocks apart and ranks in order within them
-    index = np.arange(n)
-    values = ranks.copy()
-    count = 0
-    width = 1
-    while width < n:
-        block = index // (2 * width)
-        left = index % (2 * width) < width
-        keys = block * span + values
-        left_keys = keys[left]  # each block's left half is sorted, blocks in order: sorted
-        right_block = block[~left]
-        after = np.searchsorted(left_keys, keys[~left], side="right")
-        ends = np.searchsorted(left_keys, right_block * span + span - 1, side="right")
-        count += int((ends - after).sum())  # left values above each right value of its block
-        values = np.sort(keys) - block * span
-        width *= 2
-    return count
+def _range(x: np.ndarray) -> Range:
+    x = np.asarray(x, float)
+    x = x[np.isfinite(x)]
+    if not x.size:
+        return Range(low=None, high=None)
+    lo, hi = np.percentile(x, [5, 95])
+    return Range(low=float(lo), high=float(hi))
+
+
+def per_round(result: SalaryResult, params: Salary) -> dict[str, np.ndarray]:
+    """Each figure the summary averages, one value per round."""
+    R, m = result.grade.shape
+    theta, final = result.theta, result.observation.final
+    gid = result.gid
+    n_gid = R * result.n_groups
+    out: dict[str, np.ndarray] = {}
+    pay = result.total_pay
+    out["gini"] = gini(pay)
+    p10, p90 = np.percentile(pay, [10, 90], axis=1)
+    out["p90_p10"] = np.divide(p90, p10, out=np.full(R, np.nan), where=p10 > 0)
+    # on scores, within the scope: truly above the group's median, scored below it
+    t_med = group_median(theta.ravel(), gid.ravel(), n_gid)[gid]
+    f_med = group_median(final.ravel(), gid.ravel(), n_gid)[gid]
+    above = theta > t_med
+    num = (above & (final < f_med)).sum(axis=1)
+    out["misrank_above_median"] = np.divide(num, above.sum(axis=1), out=np.full(R, np.nan),
+                                            where=above.sum(axis=1) > 0)
+    # the top grade: share truly among as many best of their group as the top grade holds
+    t_order = np.lexsort((-theta.ravel(), gid.ravel()))
+    t_rank = np.empty(R * m, np.int64)
+    starts = np.concatenate([[0], np.cumsum(np.bincount(gid.ravel(), minlength=n_gid))[:-1]])
+    t_rank[t_order] = np.arange(R * m) - starts[gid.ravel()[t_order]]
+    truly_top = t_rank.reshape(R, m) < result.take[gid, 0]
+    top = result.grade == 0
+    out["top_quota_precision"] = np.divide((truly_top & top).sum(axis=1), top.sum(axis=1),
+                                           out=np.full(R, np.nan), where=top.sum(axis=1) > 0)
+    # pairs, on the sample
+    cols = result.pair_sample if result.pair_sample is not None else slice(None)
+    th, fi, gr, g = theta[:, cols], final[:, cols], -result.grade[:, cols].astype(np.int64), gid[:, cols]
+    rounds = np.broadcast_to(np.arange(R)[:, None], th.shape).ravel()
+    out["misordered_pairs"] = _misordered(pair_counts(th.ravel(), gr.ravel(), g.ravel(), rounds, R))
+    out["misordered_pairs_zone"] = _misordered(pair_counts(th.ravel(), gr.ravel(), rounds, rounds, R))
+    out["kendall_tau"] = _tau(pair_counts(th.ravel(), fi.ravel(), rounds, rounds, R))
+    out["incentive_per_sd"] = incentive_per_sd(result, params)
+    out["performance_pay_total"] = result.performance_pay.sum(axis=1)
+    if result.flagged is not None:
+        out["flagged_bottom"] = result.flagged.sum(axis=1).astype(float)
+    return out
+
+
+RANGED = ("misordered_pairs", "misordered_pairs_zone", "misrank_above_median", "top_quota_precision",
+          "kendall_tau", "incentive_per_sd", "gini", "p90_p10", "flagged_bottom")
 
 
 def summarize(result: SalaryResult, params: Salary) -> SalaryMetrics:
-    """Scalars for the appraisal year and group tables (cells under five people hidden)."""
-    staff, theta, score = result.staff, result.theta, result.score
-    n = staff.size
-    pay = result.total_pay
-    top_share = params.appraisal.quotas[0].share
-    above_median = theta > np.median(theta)
-    misrank = float(np.mean(score[above_median] < np.median(score))) if above_median.any() else 0.0
-    top = result.grade == 0
-    truly_top = theta >= np.quantile(theta, 1.0 - top_share)
-    sample = result.tau_sample if result.tau_sample is not None else slice(None)
-    tau = kendall_tau_b(theta[sample], score[sample])
-    p10, p90 = np.percentile(pay, [10, 90])
+    """Means and 5–95% ranges over rounds, and group tables (cells under five people hidden)."""
+    staff = result.staff
+    rounds = per_round(result, params)
+    pool = float(result.pool.sum(axis=1).mean())
+    total = float(rounds["performance_pay_total"].mean())
     flagged_truly_bottom = None
     if result.flagged is not None and result.flagged.any():
-        truly_bottom = theta <= np.quantile(theta, params.appraisal.quotas[-1].share)
-        flagged_truly_bottom = float(truly_bottom[result.flagged].mean())
+        gid = result.gid.ravel()
+        bottom_share = params.appraisal.quotas[-1].share or float(
+            result.take[:, -1].sum() / max(result.take.sum(), 1))
+        t_order = np.lexsort((result.theta.ravel(), gid))
+        rank = np.empty(gid.size, np.int64)
+        sizes = np.bincount(gid, minlength=result.seats.shape[0])
+        starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+        rank[t_order] = np.arange(gid.size) - starts[gid[t_order]]
+        truly_bottom = rank < np.maximum(np.rint(sizes[gid] * bottom_share), 1)
+        flagged_truly_bottom = float(truly_bottom[result.flagged.ravel()].mean())
+    park = params.park
+    company = park.grades[result.company_grade].grade if park is not None and result.company_grade is not None else None
     return SalaryMetrics(
-        staff=int(n),
-        gini=gini(pay),
-        p90_p10=float(p90 / p10) if p10 > 0 else None,
-        pool=result.pool,
-        performance_pay_total=float(result.performance_pay.sum()),
-        pool_allocated_share=float(result.performance_pay.sum() / result.pool) if result.pool > 0 else None,
-        misrank_above_median=misrank,
-        top_quota_precision=float(truly_top[top].mean()) if top.any() else None,
-        kendall_tau=float(tau) if np.isfinite(tau) else None,
-        incentive_per_sd=incentive_per_sd(result, params),
-        flagged_bottom=int(result.flagged.sum()) if result.flagged is not None else None,
-        noise_sd=result.noise_sd,
-        company_grade=(params.park.grades[result.company_grade].grade
-                       if params.park is not None and result.company_grade is not None else None),
+        staff=int(staff.size),
+        graded_staff=int(result.graded.size),
+        exempt_staff=int(staff.size - result.graded.size),
+        rounds=result.rounds,
+        score_reliability=result.model.reliability,
+        gini=float(rounds["gini"].mean()),
+        p90_p10=_mean(rounds["p90_p10"]),
+        pool=pool,
+        performance_pay_total=total,
+        pool_allocated_share=total / pool if pool > 0 else None,
+        misordered_pairs=_mean(rounds["misordered_pairs"]),
+        misordered_pairs_zone=_mean(rounds["misordered_pairs_zone"]),
+        misrank_above_median=_mean(rounds["misrank_above_median"]),
+        top_quota_precision=_mean(rounds["top_quota_precision"]),
+        kendall_tau=_mean(rounds["kendall_tau"]),
+        incentive_per_sd=float(rounds["incentive_per_sd"].mean()),
+        flagged_bottom=_mean(rounds["flagged_bottom"]) if "flagged_bottom" in rounds else None,
+        flagged_truly_bottom_share=flagged_truly_bottom,
+        noise_sd=result.model.noise_sd,
+        company_grade=company,
+        ranges={k: _range(rounds[k]) for k in RANGED if k in rounds},
         by_grade=grade_table(result, params),
         by_post=post_table(result),
+        by_unit=unit_table(result, params),
+        exempt=_summary(result.total_pay[:, staff.exempt_mask], result.rounds),
         misrank_curve=result.misrank_curve,
-        flagged_truly_bottom_share=flagged_truly_bottom,
     )
 
 
-def _summary(pay: np.ndarray) -> dict:
-    if pay.size < MIN_CELL:
+def _summary(pay: np.ndarray, rounds: int, people: int | None = None) -> dict:
+    """Pay pooled over rounds; ``people`` distinct people in the cell (default: the columns)."""
+    distinct = pay.shape[-1] if people is None else people
+    if distinct < MIN_CELL or pay.size == 0:
         return {"count": None, "p10": None, "p50": None, "p90": None, "mean": None, "hidden": True}
     p10, p50, p90 = np.percentile(pay, [10, 50, 90])
-    return {"count": int(pay.size), "p10": float(p10), "p50": float(p50), "p90": float(p90),
+    return {"count": float(pay.size / rounds), "p10": float(p10), "p50": float(p50), "p90": float(p90),
             "mean": float(pay.mean()), "hidden": False}
 
 
 def grade_table(result: SalaryResult, params: Salary) -> list[dict]:
     rows = []
+    R = result.rounds
+    graded_total = result.total_pay[:, result.graded]
+    graded_perf = result.performance_pay[:, result.graded]
     for k, q in enumerate(params.appraisal.quotas):
         mask = result.grade == k
-        row = {"grade": q.grade, "quota": q.share, "coefficient": q.coefficient,
-               "total_pay": _summary(result.total_pay[mask]),
-               "performance_pay": _summary(result.performance_pay[mask])}
-        rows.append(row)
+        people = int(mask.any(axis=0).sum())
+        rows.append({"grade": q.grade, "quota": q.share, "max_share": q.max_share, "min_score": q.min_score,
+                     "coefficient": q.coefficient, "share": float(mask.mean()),
+                     "total_pay": _summary(graded_total[mask], R, people),
+                     "performance_pay": _summary(graded_perf[mask], R, people)})
     return rows
 
 
@@ -663,38 +998,89 @@ def post_table(result: SalaryResult) -> list[dict]:
     for p, name in enumerate(staff.post_names):
         mask = staff.post == p
         rows.append({"post": name, "track": TRACKS[staff.post_track[p]],
-                     "total_pay": _summary(result.total_pay[mask])})
+                     "total_pay": _summary(result.total_pay[:, mask], result.rounds)})
     for t, track in enumerate(TRACKS):
         mask = staff.post_track[staff.post] == t
-        rows.append({"post": f"{track}/*", "track": track, "total_pay": _summary(result.total_pay[mask])})
+        rows.append({"post": f"{track}/*", "track": track,
+                     "total_pay": _summary(result.total_pay[:, mask], result.rounds)})
+    return rows
+
+
+def unit_table(result: SalaryResult, params: Salary) -> list[dict]:
+    """Per unit with graded staff: its park grade before and after the linked rule and its mean pay."""
+    staff = result.staff
+    unit = staff.department_unit[staff.department[result.graded]]
+    park = params.park
+    names = [None, None]
+    asked = [None, None]
+    if park is not None:
+        committee = park.committee_grade
+        company_asked = park.company_grade or committee
+        names = [committee, park.grades[result.company_grade].grade if result.company_grade is not None
+                 else company_asked]
+        asked = [committee, company_asked]
+    rows = []
+    perf = result.performance_pay[:, result.graded]
+    for u, name in enumerate(UNITS):
+        members = unit == u
+        if not members.any():
+            continue
+        mean = float(perf[:, members].mean())
+        ratio = result.park_requested[u] / result.park_coefficient[u] if result.park_coefficient[u] > 0 else None
+        rows.append({"unit": name, "staff": int(members.sum()), "grade": names[u], "grade_requested": asked[u],
+                     "park_coefficient": float(result.park_coefficient[u]), "performance_pay_mean": mean,
+                     "performance_pay_mean_unlinked": mean * ratio if ratio is not None else None})
     return rows
 
 
 def misrank_curve(params: Salary, result: SalaryResult, rng: np.random.Generator,
                   reliabilities: np.ndarray) -> MisrankCurve:
-    """Misranking against reliability for the same staff and true performance, with its oracle.
-
-    For each reliability the score noise is redrawn; the simulated share of the
-    truly-above-median rated below the median is shown beside arccos(√r)/π, and
-    so is the share of the top grade who are not truly in the top quota share.
-    """
-    theta = result.theta
-    var = 1.0 + params.department_effect_sd**2
-    above = theta > np.median(theta)
-    top_share = params.appraisal.quotas[0].share
-    truly_top = theta >= np.quantile(theta, 1.0 - top_share)
-    shares = np.array([q.share for q in params.appraisal.quotas])
+    """Grades against reliability for the same staff, true performance and rule: for each reliability
+    a single score of it is drawn afresh and graded; the share of pairs graded in the wrong order is
+    shown beside arccos(√r)/π (a full ranking on a bivariate-normal score), with the share of the top
+    grade not truly among the best.  At most 1,000,000 rounds × people are drawn per point."""
+    R, m = result.grade.shape
+    rounds = max(1, min(R, 1_000_000 // max(m, 1)))
+    theta = result.theta[:rounds]
+    gid = result.gid[:rounds]
+    n_gid = rounds * result.n_groups
+    seats = result.seats[:n_gid]
+    cols = result.pair_sample if result.pair_sample is not None else slice(None)
+    g = gid[:, cols]
+    r_idx = np.broadcast_to(np.arange(rounds)[:, None], g.shape).ravel()
+    t_order = np.lexsort((-theta.ravel(), gid.ravel()))
+    t_rank = np.empty(theta.size, np.int64)
+    starts = np.concatenate([[0], np.cumsum(np.bincount(gid.ravel(), minlength=n_gid))[:-1]])
+    t_rank[t_order] = np.arange(theta.size) - starts[gid.ravel()[t_order]]
     sim, wrong_top = [], []
-    for r in reliabilities:  # a handful of scenario points, each vectorised over people
-        sd = np.sqrt(var * (1.0 - r) / r)
-        score = theta + rng.normal(0.0, sd, theta.size)
-        sim.append(float(np.mean(score[above] < np.median(score))) if above.any() else None)
-        grade, _, _ = forced_distribution(score, result.group, result.grade_counts.shape[0], shares)
+    for r in reliabilities:  # a handful of scenario points, each vectorised over rounds and people
+        model = score_model(params, reliability=float(r))
+        final = observe(model, theta, gid, n_gid, rng).final
+        points = points_of(final, model, params.appraisal)
+        grade, take, _, _ = grade_groups(final.ravel(), None if points is None else points.ravel(), gid.ravel(),
+                                         n_gid, result.rule, seats)
+        c = pair_counts(theta[:, cols].ravel(), -grade.reshape(rounds, m)[:, cols].astype(np.int64).ravel(),
+                        g.ravel(), r_idx, rounds)
+        sim.append(_mean(_misordered(c)))
         top = grade == 0
-        wrong_top.append(float(1.0 - truly_top[top].mean()) if top.any() else None)
-    return MisrankCurve(reliability=[float(r) for r in reliabilities], misrank_simulated=sim,
+        truly = t_rank < take[gid.ravel(), 0]
+        wrong_top.append(float(1.0 - truly[top].mean()) if top.any() else None)
+    rounds_all = per_round_misordered(result)
+    return MisrankCurve(reliability=[float(r) for r in reliabilities], misordered_simulated=sim,
                         misrank_oracle=[float(np.arccos(np.sqrt(r)) / np.pi) for r in reliabilities],
-                        top_grade_not_truly_top=wrong_top)
+                        top_grade_not_truly_top=wrong_top, scenario_reliability=result.model.reliability,
+                        scenario_misordered=_mean(rounds_all), scenario_range=_range(rounds_all))
+
+
+def per_round_misordered(result: SalaryResult) -> np.ndarray:
+    """Pairs graded in the wrong order within the scope, one value per round."""
+    R = result.rounds
+    cols = result.pair_sample if result.pair_sample is not None else slice(None)
+    g = result.gid[:, cols]
+    rounds = np.broadcast_to(np.arange(R)[:, None], g.shape).ravel()
+    c = pair_counts(result.theta[:, cols].ravel(), -result.grade[:, cols].astype(np.int64).ravel(), g.ravel(),
+                    rounds, R)
+    return _misordered(c)
 
 
 MODEL = Model(
@@ -705,10 +1091,10 @@ MODEL = Model(
     simulate=simulate,
     summarize=summarize,
     headlines=(
-        Headline({"zh": "中位数以上被误排概率", "en": "Misranked below the median"},
-                 lambda m: m.misrank_above_median, "percent", "misrank_above_median"),
+        Headline({"zh": "考核等次错排比例", "en": "Pairs graded in the wrong order"},
+                 lambda m: m.misordered_pairs, "percent", "misordered_pairs"),
         Headline({"zh": "每提高 1 个标准差的期望增薪", "en": "Extra pay per sd of performance"},
                  lambda m: m.incentive_per_sd, "wan", "incentive_per_sd"),
-        Headline({"zh": "薪酬基尼系数", "en": "Gini of total pay"}, lambda m: m.gini, "ratio"),
+        Headline({"zh": "薪酬基尼系数", "en": "Gini of total pay"}, lambda m: m.gini, "ratio", "gini"),
     ),
 )

@@ -30,6 +30,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from simlib.models import registry
+from simlib.models.salary_params import MAX_ROUND_STAFF
 from simlib.scenario.problems import Problem, ScenarioError
 from simlib.scenario.schema import ScenarioParams
 
@@ -263,10 +264,20 @@ def _read_roster(path: Path, params: ScenarioParams, label: str) -> tuple[Any, s
 
 
 def _check_staff(salary: Any, roster: Any, label: str) -> None:
-    """``salary.staff``, when given beside a roster, must be the roster's head count."""
+    """``salary.staff``, when given beside a roster, must be the roster's head count; and rounds ×
+    the roster's graded staff must not exceed MAX_ROUND_STAFF (the section checks synthetic staff)."""
+    problems = []
     if salary.staff not in (None, roster.size):
-        raise ScenarioError([Problem(label, "salary.staff",
-                                     f"must match the roster's {roster.size} rows, got {salary.staff}")])
+        problems.append(Problem(label, "salary.staff",
+                                f"must match the roster's {roster.size} rows, got {salary.staff}"))
+    graded = int(roster.size - roster.exempt_mask.sum())
+    if salary.rounds * graded > MAX_ROUND_STAFF:
+        exempt = ("" if graded == roster.size
+                  else f" graded (the roster's {roster.size:,} less {roster.size - graded:,} exempt)")
+        problems.append(Problem(label, "salary.rounds", f"rounds × staff must not exceed {MAX_ROUND_STAFF:,}, "
+                                                        f"got {salary.rounds:,} × {graded:,}{exempt}"))
+    if problems:
+        raise ScenarioError(problems)
 
 
 # -- YAML ------------------------------------------------------------------
