@@ -67,7 +67,7 @@ def test_brief_reads_as_a_brief(good_brief):
     # 000's linked rule, applied: the company's grade and its staff's pay both fall
     assert "联动规则：管委会被评为“第二”，运营公司由“第一”降为“第二”，公司员工人均绩效薪酬由 3.30万元 降至 3.00万元（系数 1.0/1.1）。" in page
     assert "<td>运营公司</td><td>20</td><td>第一 → 第二</td><td>1.0</td><td>3.00</td>" in page  # the unit table
-    assert "200 轮模拟考核的平均" in page and "90% 的年份在" in page  # figures are means over rounds, with ranges
+    assert "200 轮模拟考核的平均" in page and "90% 的模拟轮次在" in page  # figures are means over rounds, with ranges
     assert "为预算" not in page  # the pool is spent exactly by construction: nothing said about the budget
     assert re.search(r'<td>000: (&quot;|&#34;|")以2023年为基期(&quot;|&#34;|")</td>', page)  # sources, in the appendix
     assert re.search(r"<td>meta.description</td><td>null</td><td></td><td>（默认值）</td>", page)

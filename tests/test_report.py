@@ -548,7 +548,7 @@ def test_findings_give_rounds_ranges_and_the_derived_reliability(salary_scenario
     first = found[0]
     assert "60" in first and labels.percent(m["misordered_pairs"]) in first
     assert labels.percent(rng["low"]) in first and labels.percent(rng["high"]) in first
-    assert ("90% 的年份在" if lang == "zh" else "in 90% of years") in first
+    assert ("90% 的模拟轮次在" if lang == "zh" else "in 90% of simulated rounds") in first
     reliability = found[1]
     assert f"{m['score_reliability']:.2f}" in reliability and "0.60" in reliability and "0.40" in reliability
     assert "20%/50%/30%" in reliability

@@ -1296,3 +1296,27 @@ def test_a_department_with_nobody_graded_is_not_rated():
     assert r.department_grade[0, [0, 2]].tolist() == [0, 1]  # D0's mean 2 beats D2's 0
     assert r.department_coefficient[0, [0, 2]].tolist() == [1.2, 0.8]
     assert (r.performance_pay[0, 3:6] == 0).all()
+
+
+def test_method_keys_missing_are_named_together():
+    with pytest.raises(ValidationError) as info:
+        make_params(method={"method": "objective_subjective", "objective_weight": 0.5})
+    msg = info.value.errors()[0]["msg"]
+    assert msg == ("required by method 'objective_subjective' (also missing: subjective_reliability, "
+                   "subjective_shares)")
+    assert info.value.errors()[0]["ctx"]["field"] == "objective_reliability"
+
+
+@pytest.mark.parametrize("key", ["posts", "departments"])
+def test_a_roster_with_posts_or_departments_beside_it_is_refused(tmp_path, key):
+    """They would be ignored (the roster gives them): a silent misreading, so an error."""
+    def mutate(data):
+        sal = data["salary"]
+        for k in ("staff", "departments", "posts"):
+            if k != key:
+                del sal[k]
+        sal["roster"] = "roster.csv"
+    (tmp_path / "roster.csv").write_text(ROSTER_HEADER + "\n".join(GOOD_ROWS) + "\n", encoding="utf-8")
+    problems = problems_of(write_scenario(tmp_path, mutate))
+    assert [(p.key, p.message) for p in problems] == [
+        (f"salary.{key}", f"the roster gives the staff's {key}; remove {key} (or the roster)")]

@@ -213,9 +213,9 @@ LABELS: dict[str, dict[str, str]] = {
     "salary.post_caption": {"zh": "各岗位与序列的总薪酬分布（含不参加考核人员）；少于 5 人的格子不显示。",
                             "en": "Total pay by post and track (staff outside the appraisal included); cells with fewer than 5 people are hidden."},
     "salary.f_misordered": {
-        "zh": "{rounds} 轮模拟考核的平均：{within}考核等次不同的{pair}中，有 {pairs} 是真实绩效较弱的一方得到了较好的等次（等次错排比例），90% 的年份在 {lo}–{hi} 之间{zone}。",
+        "zh": "{rounds} 轮模拟考核的平均：{within}考核等次不同的{pair}中，有 {pairs} 是真实绩效较弱的一方得到了较好的等次（等次错排比例），90% 的模拟轮次在 {lo}–{hi} 之间{zone}。",
         "en": "Averaged over {rounds} simulated appraisal rounds, of two {pair} {within} with different grades the truly "
-              "weaker one got the better grade in {pairs} of pairs (the share misordered); in 90% of years it lies "
+              "weaker one got the better grade in {pairs} of pairs (the share misordered); in 90% of simulated rounds it lies "
               "between {lo} and {hi}{zone}.",
     },
     "salary.f_misordered_zone": {"zh": "；跨{group}比较，全区为 {zone}", "en": "; comparing across {group}s, {zone} zone-wide"},
@@ -241,9 +241,9 @@ LABELS: dict[str, dict[str, str]] = {
               "those truly above the median of {group} score below it; Kendall's τ between true and observed rank is {tau}.",
     },
     "salary.f_incentive": {
-        "zh": "真实绩效提高一个标准差，期望多得绩效薪酬 {extra}（90% 的年份在 {lo}–{hi} 之间），约为标准额 {standard} 的 {ratio}。",
+        "zh": "真实绩效提高一个标准差，期望多得绩效薪酬 {extra}（90% 的模拟轮次在 {lo}–{hi} 之间），约为标准额 {standard} 的 {ratio}。",
         "en": "One more standard deviation of true performance earns {extra} more performance pay on average "
-              "(between {lo} and {hi} in 90% of years), {ratio} of the {standard} standard amount.",
+              "(between {lo} and {hi} in 90% of simulated rounds), {ratio} of the {standard} standard amount.",
     },
     "salary.f_spread": {
         "zh": "全部 {people}的总薪酬基尼系数为 {gini}，P90/P10 为 {ratio}。",

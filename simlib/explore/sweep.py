@@ -1,7 +1,8 @@
 """Parameter grids and sweeps: the models over many points, no notebook per point.
 
 ``--vary key=lo:hi:n`` gives n evenly spaced values of a dotted scenario key
-(``key=lo:hi`` without n, for sensitivity ranges).  The scenario file is read
+(``key=lo:hi`` without n, for sensitivity ranges); ``[i]`` picks an item of a list
+(``salary.park.grades[0].coefficient``).  The scenario file is read
 once; every point is made from it in memory (:meth:`Scenario.with_values`) and
 validated by the same schema before anything runs.  Each point runs the models
 the varied keys (and any named metric) belong to, with the scenario's seed, so a
@@ -24,8 +25,9 @@ from pydantic import BaseModel
 
 from simlib import scenario
 from simlib.models import Metrics
+from simlib.scenario.loader import key_problem
 
-_VARY_RE = re.compile(r"^([A-Za-z_][\w.]*)=([^:]+):([^:]+)(?::([^:]+))?$")
+_VARY_RE = re.compile(r"^([A-Za-z_][\w.\[\]]*)=([^:]+):([^:]+)(?::([^:]+))?$")
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,8 @@ def parse_vary(text: str, with_n: bool) -> Vary:
         form = "key=lo:hi:n" if with_n else "key=lo:hi"
         raise ValueError(f"--vary {text!r}: expected {form}")
     key, lo, hi, n = m.groups()
+    if (bad := key_problem(key)) is not None:
+        raise ValueError(f"--vary {text!r}: {bad}")
     try:
         lo_f, hi_f = float(lo), float(hi)
     except ValueError:
@@ -64,15 +68,22 @@ def parse_vary(text: str, with_n: bool) -> Vary:
 
 
 def takes_whole_numbers(sc: scenario.Scenario, key: str) -> bool:
-    """Whether the schema types dotted ``key`` as a whole number (years, paths, months): then its
-    grid and sample values are rounded to whole numbers."""
+    """Whether the schema types dotted ``key`` as a whole number (years, paths, months, a department's
+    size): then its grid and sample values are rounded to whole numbers.  ``[i]`` takes the type of
+    the list's items."""
     model: Any = type(sc.params)
     annotation: Any = None
-    for part in key.split("."):
-        field = model.model_fields.get(part) if isinstance(model, type) and issubclass(model, BaseModel) else None
-        if field is None:
-            return False
-        annotation = field.annotation
+    for part in re.findall(r"[A-Za-z_]\w*|\[\d+\]", key):
+        if part.startswith("["):  # an item of a list: list[X] or list[X] | None gives X
+            annotation = next((get_args(a)[0] for a in (annotation, *get_args(annotation))
+                               if get_origin(a) is list and get_args(a)), None)
+            if annotation is None:
+                return False
+        else:
+            field = model.model_fields.get(part) if isinstance(model, type) and issubclass(model, BaseModel) else None
+            if field is None:
+                return False
+            annotation = field.annotation
         model = next((a for a in (annotation, *get_args(annotation))
                       if isinstance(a, type) and issubclass(a, BaseModel)), None)
     kinds = {a for a in (annotation, *get_args(annotation)) if a is not type(None)}

@@ -1096,5 +1096,7 @@ MODEL = Model(
         Headline({"zh": "每提高 1 个标准差的期望增薪", "en": "Extra pay per sd of performance"},
                  lambda m: m.incentive_per_sd, "wan", "incentive_per_sd"),
         Headline({"zh": "薪酬基尼系数", "en": "Gini of total pay"}, lambda m: m.gini, "ratio", "gini"),
+        Headline({"zh": "绩效薪酬年支出", "en": "Performance pay a year"},
+                 lambda m: m.performance_pay_total, "wan", "performance_pay_total"),
     ),
 )

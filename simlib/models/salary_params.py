@@ -144,9 +144,10 @@ class Appraisal(Section):
     @model_validator(mode="after")
     def _consistent(self) -> Appraisal:
         given = {k for k in self.model_fields_set if getattr(self, k) not in (None, [])}
-        for key in _METHOD_KEYS[self.method]:
-            if key not in given:
-                raise cross_field_error(key, f"required by method {self.method!r}")
+        missing = [k for k in _METHOD_KEYS[self.method] if k not in given]
+        if missing:
+            also = f" (also missing: {', '.join(missing[1:])})" if len(missing) > 1 else ""
+            raise cross_field_error(missing[0], f"required by method {self.method!r}{also}")
         for method, keys in _METHOD_KEYS.items():
             for key in keys + _OPTIONAL_KEYS.get(method, ()):
                 if method != self.method and key in given and key not in _METHOD_KEYS[self.method]:
@@ -297,6 +298,9 @@ class Salary(Section):
         if self.department_grades is not None:
             self._check_department_grades()
         if self.roster is not None:
+            for key in ("departments", "posts"):
+                if getattr(self, key):
+                    raise cross_field_error(key, f"the roster gives the staff's {key}; remove {key} (or the roster)")
             if self.exempt_share is not None:
                 raise cross_field_error("exempt_share", "a roster says who is exempt in its pay_scheme column; "
                                                         "exempt_share is for the synthetic staff")

@@ -39,7 +39,11 @@ _SAFE_TAGS = {
     "tag:yaml.org,2002:" + t
     for t in ("str", "int", "float", "bool", "null", "map", "seq")
 }
-_KEY_RE = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
+#: A dotted key: names joined by dots, any of them followed by ``[i]`` for an item of a list
+#: (``salary.appraisal.quotas[0].coefficient``); an index has no leading zeros.
+_KEY_RE = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*|\[(0|[1-9]\d*)\])*$")
+#: What a key should look like, for the messages.
+KEY_FORM = "revenue.sharing.zone_share, or salary.appraisal.quotas[0].coefficient for an item of a list"
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,8 @@ class Scenario:
         return {"salary": self.roster} if self.roster is not None else {}
 
     def with_values(self, values: Mapping[str, Any], origin: str = "--set") -> Scenario:
-        """This scenario with dotted keys set to new values, in memory: ``{"revenue.sharing.zone_share": 0.6}``.
+        """This scenario with dotted keys set to new values, in memory: ``{"revenue.sharing.zone_share": 0.6}``;
+        ``[i]`` picks an existing item of a list (``{"salary.appraisal.quotas[0].coefficient": 1.5}``).
 
         The values are plain data (numbers, text, None, lists and mappings), as a ``--set`` would
         give them after reading its YAML; only the sections they touch are validated again, by the
@@ -107,7 +112,7 @@ class Scenario:
             return self
         label = str(self.path)
         problems: list[Problem] = []
-        sections = {k.split(".")[0] for k in values}
+        sections = {_section_of(k) for k in values}
         fields = type(self.params).model_fields
         if sections <= set(fields) and all(getattr(self.params, s) is not None for s in sections):
             tree = {s: getattr(self.params, s).model_dump() for s in sections}  # only what changes
@@ -117,8 +122,8 @@ class Scenario:
         texts = []
         for key, value in values.items():
             value = value.item() if isinstance(value, np.generic) else value  # numpy scalars as plain numbers
-            if not isinstance(key, str) or not _KEY_RE.match(key):
-                problems.append(Problem(label, str(key), "expected a dotted key (revenue.sharing.zone_share)"))
+            if (bad := key_problem(key)) is not None:
+                problems.append(Problem(label, str(key), bad))
                 continue
             try:
                 text = json.dumps(value, ensure_ascii=False)
@@ -126,7 +131,7 @@ class Scenario:
                 problems.append(Problem(label, key, f"must be plain data (numbers, text, null, lists, mappings), "
                                                     f"got {type(value).__name__}"))
                 continue
-            if _set_value(tree, leaves, key, value, f"{key}={text}", label, problems):
+            if _set_value(tree, leaves, key, value, f"{key}={text}", label, problems, origin):
                 texts.append(f"{key}={text}")
         params = None if problems else _validate(tree, label, set(values), problems, base=self.params,
                                                  sections=sections, origin=origin)
@@ -173,7 +178,8 @@ def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scena
 
 
 def parse_overrides(items: list[str] | tuple[str, ...], label: str) -> dict[str, Any]:
-    """``dotted.key=VALUE`` texts (VALUE read as YAML) as ``{key: value}``, for :meth:`Scenario.with_values`;
+    """``dotted.key=VALUE`` texts (VALUE read as YAML; a key may pick a list item with ``[i]``) as
+    ``{key: value}``, for :meth:`Scenario.with_values`;
     raises ScenarioError with a line per bad item."""
     problems: list[Problem] = []
     out: dict[str, Any] = {}
@@ -514,12 +520,12 @@ def _parse_override(item: str, label: str, problems: list[Problem]) -> tuple[str
     key, sep, text = item.partition("=")
     key = key.strip()
     if not sep or not _KEY_RE.match(key):
-        problems.append(Problem(label, "--set", f"expected dotted.key=VALUE, got {item!r}"))
+        problems.append(Problem(label, "--set", f"expected dotted.key=VALUE, got {item!r}" + _key_hint(key)))
         return None
     before = len(problems)
     try:
         node = _compose(text)
-        value = (_Constructor(label, problems).build_document(node, tuple(key.split(".")))
+        value = (_Constructor(label, problems).build_document(node, tuple(_parse_dotted(key)))
                  if node is not None else None)
     except yaml.YAMLError as exc:
         problems.append(Problem(label, key, f"--set value {text!r}: {_yaml_message(exc)}"))
@@ -533,24 +539,110 @@ def _parse_override(item: str, label: str, problems: list[Problem]) -> tuple[str
 
 
 def _set_value(values: dict[str, Any], leaves: dict[str, LeafInfo], key: str, value: Any, item: str,
-               label: str, problems: list[Problem]) -> bool:
-    """Put ``value`` at dotted ``key`` of the value tree and note where it came from in ``leaves``."""
-    parts = key.split(".")
-    target = values
-    for i, part in enumerate(parts[:-1]):
-        nxt = target.get(part)
-        if nxt is None:
-            nxt = target[part] = {}
-        if not isinstance(nxt, dict):
-            problems.append(Problem(label, ".".join(parts[: i + 1]), f"--set {key}: not a section"))
+               label: str, problems: list[Problem], origin: str = "--set") -> bool:
+    """Put ``value`` at dotted ``key`` of the value tree and note where it came from in ``leaves``.
+
+    A ``.name`` goes into a mapping (a missing or null one is started, for the schema to judge) and
+    an ``[i]`` into an item the list already has; anything else is one problem, marked ``(from ORIGIN)``.
+    """
+    parts = _parse_dotted(key)
+    target: Any = values
+    for n, part in enumerate(parts):
+        here = _dotted(tuple(parts[:n]))  # the key of ``target``
+        if isinstance(part, int):
+            missing = _no_item(target, part, parts[:n], values)
+            if missing is not None:
+                problems.append(Problem(label, missing[0], f"{missing[1]} (from {origin})"))
+                return False
+        elif isinstance(target, list):
+            example = _dotted(tuple(parts[:n]) + (0,) + tuple(parts[n:]))
+            problems.append(Problem(label, here, f"is a list ({_items(len(target))}), not a mapping: pick an item "
+                                                 f"with [i], e.g. {example} (from {origin})"))
             return False
-        target = nxt
-    target[parts[-1]] = value
+        elif not isinstance(target, dict):
+            problems.append(Problem(label, here, f"{origin} {key}: not a section"))
+            return False
+        if n == len(parts) - 1:
+            target[part] = value
+        elif isinstance(part, int):
+            target = target[part]
+        else:
+            if target.get(part) is None and not isinstance(parts[n + 1], int):
+                target[part] = {}  # a section the file leaves out (or null): the schema says what it needs
+            target = target.get(part)
+    _note_override(leaves, key, f"--set {key}={item.partition('=')[2]}")
+    return True
+
+
+def _no_item(target: Any, index: int, loc: list[str | int], values: dict[str, Any]) -> tuple[str, str] | None:
+    """Why ``[index]`` cannot pick an item of ``target`` (found at ``loc`` of ``values``), as (key, message);
+    None when it can."""
+    here = _dotted(tuple(loc))
+    if isinstance(target, list):
+        if index < len(target):
+            return None
+        return (_dotted((*loc, index)),
+                f"no item {index}; the list {'is empty' if not target else 'has ' + _items(len(target))}")
+    if isinstance(target, dict):
+        return here, f"is a mapping, not a list: name its keys with .key, not [{index}]"
+    if target is None:
+        for n, part in enumerate(loc):  # a name the schema does not have, on the way to the missing list
+            known = _fields_at(tuple(loc[:n])) if isinstance(part, str) else []
+            if known and part not in known:
+                return _dotted(tuple(loc[: n + 1])), "unknown key" + _did_you_mean(part, known)
+        return here, f"is not set, so it has no item {index}: give the whole list"
+    return here, f"is {_kind(target)}, not a list, so it has no item {index}"
+
+
+def _items(n: int) -> str:
+    return f"{n} item" if n == 1 else f"{n} items"
+
+
+def _note_override(leaves: dict[str, LeafInfo], key: str, note: str) -> None:
+    """What the file said about the values an override of ``key`` replaced gives way to ``note``.
+
+    A key of its own keeps its unit and note, its source becomes the override.  An item of a list
+    (``salary.appraisal.quotas[0].coefficient``) lies inside the list's leaf, which the file describes
+    and the brief shows as one row: that leaf keeps its unit and source, and the override is added to
+    its source (a later override of the same item replacing the earlier note).
+    """
     for old_key in [k for k in leaves if k.startswith((key + ".", key + "["))]:
         del leaves[old_key]  # what the file said about values this override replaced
-    old = leaves.get(key, LeafInfo())
-    leaves[key] = LeafInfo(unit=old.unit, source=f"--set {key}={item.partition('=')[2]}", note=old.note)
-    return True
+    outer = key.split("[", 1)[0]
+    if outer == key or key in leaves:  # (an item's value of a list the file gives bare has a key of its own)
+        old = leaves.get(key, LeafInfo())
+        leaves[key] = LeafInfo(unit=old.unit, source=note, note=old.note)
+    if outer != key:
+        holder = outer
+        while holder not in leaves and "." in holder:  # a list inside a described mapping: the mapping's leaf
+            holder = holder.rsplit(".", 1)[0]
+        holder = holder if holder in leaves else outer
+        old = leaves.get(holder, LeafInfo())
+        earlier = re.sub(rf"(^|; ){re.escape(f'--set {key}=')}.*?(?=; --set |$)", "", old.source or "")
+        earlier = earlier.removeprefix("; ")
+        leaves[holder] = LeafInfo(unit=old.unit, source=f"{earlier}; {note}" if earlier else note, note=old.note)
+
+
+def key_problem(key: Any) -> str | None:
+    """What is wrong with a dotted key as :meth:`Scenario.with_values` takes it, or None: names joined
+    by dots, ``[i]`` after a name for an item of a list."""
+    if isinstance(key, str) and _KEY_RE.match(key):
+        return None
+    return "expected a dotted key" + (_key_hint(str(key)) or f" ({KEY_FORM})")
+
+
+def _key_hint(key: str) -> str:
+    """For a key with a number as a part (``salary.appraisal.quotas.0.max_share``) or an index with a
+    leading zero (``[01]``): how to write it."""
+    fixed = re.sub(r"\.(\d+)(?=[.\[]|$)|\[(\d+)\]", lambda m: f"[{int(m.group(1) or m.group(2))}]", key)
+    if fixed != key and _KEY_RE.match(fixed):
+        return f"; an item of a list is picked with [i]: {fixed}"
+    return ""
+
+
+def _section_of(key: Any) -> str:
+    """The section (first name) of a dotted key."""
+    return re.split(r"[.\[]", str(key), maxsplit=1)[0]
 
 
 # -- pydantic errors as one-line problems -------------------------------------
@@ -595,7 +687,8 @@ def _problem_from_pydantic(err: dict[str, Any], label: str, set_keys: set[str], 
     else:
         message = err["msg"]
     key = _dotted(loc)
-    if any(k == key or k.startswith(key + ".") or key.startswith(k + ".") for k in set_keys):
+    if any(k == key or k.startswith((key + ".", key + "[")) or key.startswith((k + ".", k + "["))
+           for k in set_keys):
         message += f" (from {origin})"
     return Problem(label, key, message)
 
