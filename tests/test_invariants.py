@@ -120,7 +120,7 @@ def test_coefficients_summing_to_a_subnormal_number_still_split_the_pool():
 
 def check_salary(params: Salary, seed: int) -> salary.SalaryResult:
     """Pay never negative; exempt staff paid base pay only; every grading seat accounted for; each
-    unit's pool spent exactly (exact mode) or everyone paid standard × park × coefficient."""
+    department's pool spent exactly (exact mode) or everyone paid standard × park × coefficient."""
     r = salary.simulate(params, np.random.default_rng(seed))
     assert np.all(r.performance_pay >= 0) and np.all(r.total_pay >= 0)
     exempt = r.staff.exempt_mask
@@ -129,19 +129,26 @@ def check_salary(params: Salary, seed: int) -> salary.SalaryResult:
     counts = np.bincount(r.grade.ravel(), minlength=len(params.appraisal.quotas))
     np.testing.assert_array_equal(counts, r.take.sum(axis=0))
     assert r.take.sum() == r.graded.size * r.rounds
-    unit = r.staff.department_unit[r.staff.department[r.graded]]
+    dept = r.staff.department[r.graded]
+    unit = r.staff.department_unit[dept]
     perf = r.performance_pay[:, r.graded]
-    for u in range(2):
-        members = unit == u
+    for d in range(r.department_coefficient.shape[1]):
+        members = dept == d
         paid = perf[:, members].sum(axis=1)
+        park = r.park_coefficient[r.staff.department_unit[d]]
         if params.pay.pool_mode == "exact":
+            # each department's pool: standard × its graded staff × its department coefficient × park
             spent = r.coefficient[:, members].sum(axis=1) > 0
-            np.testing.assert_allclose(paid[spent], params.pay.standard_amount * members.sum() * r.park_coefficient[u],
-                                       rtol=1e-9, atol=1e-9)
+            pool = params.pay.standard_amount * members.sum() * r.department_coefficient[:, d] * park
+            np.testing.assert_allclose(paid[spent], pool[spent], rtol=1e-9, atol=1e-9)
             assert np.all(paid[~spent] == 0)
         else:
-            np.testing.assert_allclose(perf[:, members], params.pay.standard_amount * r.park_coefficient[u]
+            np.testing.assert_allclose(perf[:, members], params.pay.standard_amount * park
                                        * r.coefficient[:, members], atol=1e-9)
+    for u in range(2):  # a unit's pool is the sum of its departments'
+        np.testing.assert_allclose(r.pool[:, u], (params.pay.standard_amount * r.park_coefficient[u]
+                                   * (r.department_coefficient * np.bincount(dept, minlength=r.department_coefficient.shape[1])
+                                      * (r.staff.department_unit == u))).sum(axis=1), rtol=1e-9, atol=1e-9)
     return r
 
 

@@ -412,7 +412,7 @@ def test_index_weights_change_scores_and_grades():
 
 def test_two_part_reliability_derivation_matches_simulation():
     """r_F from the parts (module docstring) against the realised squared correlation of F with θ."""
-    for w, ro, rs in ((0.6, 0.7, 0.4), (0.2, 0.9, 0.3), (1.0, 0.5, 0.5), (0.0, 0.5, 0.8)):
+    for w, ro, rs in ((0.6, 0.7, 0.4), (0.2, 0.9, 0.3), (1.0, 0.5, 0.5), (0.05, 0.5, 0.8)):
         method = {**TWO_PART, "objective_weight": w, "objective_reliability": ro, "subjective_reliability": rs}
         p = make_params((200_000,), method=method)
         model = salary.score_model(p)
@@ -653,7 +653,14 @@ def test_hand_department_park_and_individual_coefficients_standard_mode():
     np.testing.assert_allclose(r.performance_pay.ravel(), expected, atol=1e-12)
     m = salary.summarize(r, params).model_dump()
     assert m["performance_pay_total"] == pytest.approx(30.798, abs=1e-9)
-    assert m["pool"] == pytest.approx(3.0 * (6 * 1.1 + 4 * 1.0), abs=1e-12)
+    # pools: standard × people × department × park coefficient, D0 6 × 0.9 × 1.1, D1 4 × 1.2 × 1.0
+    assert m["pool"] == pytest.approx(3.0 * (6 * 0.9 * 1.1 + 4 * 1.2 * 1.0), abs=1e-12)
+    # exact mode spends each department's pool in proportion to individual coefficients
+    exact = given_scores(params.model_copy(update={"pay": salary.Pay(standard_amount=3.0, pool_mode="exact")}), theta)
+    np.testing.assert_allclose(exact.performance_pay[0, :6].sum(), 3.0 * 6 * 0.9 * 1.1, rtol=1e-12)
+    np.testing.assert_allclose(exact.performance_pay[0, 6:].sum(), 3.0 * 4 * 1.2 * 1.0, rtol=1e-12)
+    np.testing.assert_allclose(exact.performance_pay[0, :6],
+                               3.0 * 6 * 0.99 * COEFS[[1, 0, 2, 1, 2, 3]] / COEFS[[1, 0, 2, 1, 2, 3]].sum(), rtol=1e-12)
 
 
 def test_qingzhen_puts_staff_in_the_company_and_the_link_lowers_their_pay():
@@ -728,9 +735,11 @@ def brute_force_incentive(result: salary.SalaryResult, params: Salary) -> np.nda
             delta = (coef[new] - coef[result.grade[k, i]]) * result.department_coefficient[k, dept[i]]
             if params.pay.pool_mode == "standard":
                 changes.append(delta * result.park_coefficient[unit[i]] * params.pay.standard_amount)
-            else:
-                mates = unit == unit[i]
-                changes.append(delta * result.pool[k, unit[i]] / result.coefficient[k, mates].sum())
+            else:  # the department's pool: standard × its graded staff × department × park coefficient
+                mates = dept == dept[i]
+                pool = (params.pay.standard_amount * mates.sum() * result.department_coefficient[k, dept[i]]
+                        * result.park_coefficient[unit[i]])
+                changes.append(delta * pool / result.coefficient[k, mates].sum())
         out[k] = np.mean(changes)
     return out
 
@@ -1320,3 +1329,43 @@ def test_a_roster_with_posts_or_departments_beside_it_is_refused(tmp_path, key):
     problems = problems_of(write_scenario(tmp_path, mutate))
     assert [(p.key, p.message) for p in problems] == [
         (f"salary.{key}", f"the roster gives the staff's {key}; remove {key} (or the roster)")]
+
+
+
+def test_a_units_only_department_is_paid_by_its_rating_in_exact_mode():
+    """Department pools: the company's one department rated 好 (1.5) gets 1.5 × the pay it gets rated 差."""
+    dg = [{"grade": "好", "share": 0.5, "coefficient": 1.5}, {"grade": "差", "share": 0.5, "coefficient": 0.8}]
+    params = make_params((10, 10), units=["committee", "company"], scope="department", reliability=1.0,
+                         department_grades=dg)
+    company_first = given_scores(params, np.r_[np.zeros(10), np.ones(10)])
+    company_last = given_scores(params, np.r_[np.ones(10), np.zeros(10)])
+    assert company_first.department_grade.tolist() == [[1, 0]] and company_last.department_grade.tolist() == [[0, 1]]
+    np.testing.assert_allclose(company_first.performance_pay[0, 10:].sum(), 3.0 * 10 * 1.5, rtol=1e-12)
+    np.testing.assert_allclose(company_last.performance_pay[0, 10:].sum(), 3.0 * 10 * 0.8, rtol=1e-12)
+
+
+def test_many_rounds_count_pairs_on_everyone_in_the_first_rounds():
+    """rounds × people above 200,000: pairs in the first ⌊200,000 / people⌋ rounds, never on a handful."""
+    params = make_params((5, 5, 5, 5), scope="department", rounds=100_000)
+    r = salary.simulate(params, np.random.default_rng(0))
+    assert r.pair_sample is None and r.pair_rounds == 10_000
+    m = salary.summarize(r, params).model_dump()
+    assert m["misordered_pairs"] is not None
+    lo, hi = m["ranges"]["misordered_pairs"]["low"], m["ranges"]["misordered_pairs"]["high"]
+    assert 0 < lo < m["misordered_pairs"] < hi < 0.6
+
+
+def test_the_link_is_reported_when_the_company_is_graded_like_the_committee():
+    """No company_grade: the company is graded like the committee, and the link still caps it."""
+    park = {"grades": PARK_GRADES, "committee_grade": "第二", "link_threshold": "第二", "link_company_best": "第三"}
+    got, asked, company = salary.park_coefficients(make_params(park=park))
+    assert got.tolist() == [1.0, 0.9] and asked.tolist() == [1.0, 1.0] and company == 2
+    params = make_params((10, 10), units=["committee", "company"], park=park)
+    m = metrics(params)
+    row = {u["unit"]: u for u in m["by_unit"]}["company"]
+    assert m["company_grade"] == "第三" and row["grade"] == "第三" and row["grade_requested"] == "第二"
+
+
+def test_a_zero_objective_weight_is_refused():
+    with pytest.raises(ValidationError, match="use method: single"):
+        make_params(method={**TWO_PART, "objective_weight": 0.0})

@@ -309,13 +309,14 @@ def _score_how(p, t: Callable[..., str]) -> str:
 def _link(p, m: dict, lang: str, t: Callable[..., str]) -> str | None:
     """The linked rule's sentence when it moved the company's grade, with the company's pay before and after."""
     park = p.park
-    if park is None or park.company_grade is None or m["company_grade"] in (None, park.company_grade):
+    asked = park.company_grade or park.committee_grade if park is not None else None
+    if park is None or m["company_grade"] in (None, asked):
         return None
-    fields = dict(committee=park.committee_grade, asked=park.company_grade, company=m["company_grade"])
+    fields = dict(committee=park.committee_grade, asked=asked, company=m["company_grade"])
     row = next((u for u in m["by_unit"] if u["unit"] == "company"), None)
     if row is None or row["performance_pay_mean"] is None or row["performance_pay_mean_unlinked"] is None:
         return t("salary.f_link_no_staff", **fields)
-    before = park.grades[park.rank(park.company_grade)].coefficient
+    before = park.grades[park.rank(asked)].coefficient
     return t("salary.f_link", **fields, before=wan(row["performance_pay_mean_unlinked"], lang),
              after=wan(row["performance_pay_mean"], lang), c_after=_coef(row["park_coefficient"]),
              c_before=_coef(before))

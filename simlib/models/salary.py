@@ -33,9 +33,11 @@ operating company) has its own pool, standard amount × its graded staff × its 
 the park rating and the linked rule (000: a committee rated 第二 or lower caps the company at 第二)
 move a unit's money: capping the company from 第一 (1.1) to 第二 (1.0) cuts every company
 person's performance pay by 1.0/1.1.  One zone-wide pool, re-normalised, would cancel a uniform
-park coefficient; Jianshi (003) writes pay as park × department × individual coefficient, which a
-unit pool keeps.  ``exact`` spends each unit's pool in proportion to department × individual
-coefficients; ``standard`` pays standard amount × the three coefficients.  Exempt staff (annual
+park coefficient; Jianshi (003) writes pay as park × department × individual coefficient, which
+pools keep: in ``exact`` mode each department's pool is standard amount × its graded staff × its
+department coefficient × its unit's park coefficient, spent to the yuan in proportion to the
+individual coefficients (so a department's rating moves its money even when it is a unit's only
+department); ``standard`` pays standard amount × the three coefficients.  Exempt staff (annual
 salary, agreement pay, probation: 003 "年薪制、协议工资") are outside the grading and the pools
 and are paid their base pay.
 
@@ -378,9 +380,15 @@ class SalaryResult:
     company_grade: int | None  # after the linked rule
     coefficient: np.ndarray  # (R, m) department × individual (the park coefficient sizes the unit's pool)
     performance_pay: np.ndarray  # (R, n) 万元; 0 for exempt staff
-    pool: np.ndarray  # (R, 2) per unit, 万元
+    pool: np.ndarray  # (R, 2) per unit: the sum of its departments' pools, 万元
     flagged: np.ndarray | None  # (R, m) bottom elimination: flagged at least once
     pair_sample: np.ndarray | None = None  # graded people on whom pairs are counted (None: all)
+
+    @property
+    def pair_rounds(self) -> int:
+        """Rounds pairs are counted in: the first ⌊200,000 / people⌋ (at least one), everyone in them."""
+        people = self.graded.size if self.pair_sample is None else self.pair_sample.size
+        return max(1, min(self.rounds, PAIR_SAMPLE // max(people, 1)))
     misrank_curve: MisrankCurve | None = None
 
     @property
@@ -407,7 +415,8 @@ def simulate(params: Salary, rng: np.random.Generator, inputs: Staff | None = No
 
     Each round draws department effects, true performance and score noise.  Besides the appraisal it
     draws what the summary reports: the misranking curve's scores at a grid of reliabilities, and
-    (above 200,000 rounds × people) the people pairwise measures are counted on.
+    (above 200,000 people) the people pairwise measures are counted on; pairs are counted in the first
+    ⌊200,000 / people⌋ rounds (at least one), everyone in them.
     """
     staff = inputs if inputs is not None else synthetic_staff(params, rng)
     graded = np.flatnonzero(~staff.exempt_mask)
@@ -418,8 +427,8 @@ def simulate(params: Salary, rng: np.random.Generator, inputs: Staff | None = No
     result = appraise_and_pay(params, staff, theta, rng)
     m = graded.size
     sample = None
-    if R * m > PAIR_SAMPLE:
-        sample = np.sort(rng.choice(m, size=max(2, PAIR_SAMPLE // R), replace=False))
+    if m > PAIR_SAMPLE:  # more people than pairs are counted on: a sample of them, the same every round
+        sample = np.sort(rng.choice(m, size=PAIR_SAMPLE, replace=False))
     result = replace(result, pair_sample=sample)
     grid = np.unique(np.round(np.r_[np.linspace(0.3, 0.95, 8), result.model.reliability], 4))
     return replace(result, misrank_curve=misrank_curve(params, result, rng, grid))
@@ -489,10 +498,11 @@ def appraise_and_pay(params: Salary, staff: Staff, theta: np.ndarray, rng: np.ra
     individual = np.array([q.coefficient for q in a.quotas])
     coefficient = individual[grade] * np.take_along_axis(dept_coef, np.broadcast_to(dept, grade.shape), axis=1)
     unit = staff.department_unit[dept]
-    pool = params.pay.standard_amount * np.bincount(unit, minlength=2)[None, :] * park_coef[None, :]
-    pool = np.repeat(pool, R, axis=0)
+    dept_pool = department_pools(params.pay, dept, n_dept, dept_coef, park_coef[staff.department_unit])
+    pool = np.zeros((R, 2))
+    np.add.at(pool.T, staff.department_unit, dept_pool.T)
     performance = np.zeros((R, staff.size))
-    performance[:, graded] = performance_pay(coefficient, unit, park_coef, params.pay)
+    performance[:, graded] = performance_pay(coefficient, dept, dept_pool, park_coef[unit], params.pay)
 
     flagged = None
     if params.elimination is not None:
@@ -502,32 +512,38 @@ def appraise_and_pay(params: Salary, staff: Staff, theta: np.ndarray, rng: np.ra
                         performance, pool, flagged)
 
 
-def performance_pay(coefficient: np.ndarray, unit: np.ndarray, park: np.ndarray, pay: Pay) -> np.ndarray:
-    """Performance pay (万元) for department × individual ``coefficient`` (rounds × people) of people in
-    ``unit`` (0 committee, 1 company).
+def department_pools(pay: Pay, dept: np.ndarray, n_dept: int, dept_coef: np.ndarray,
+                     park: np.ndarray) -> np.ndarray:
+    """Each department's pool a round (rounds × departments, 万元): standard amount × its graded staff
+    × its department coefficient × its unit's park coefficient (``park`` per department)."""
+    return pay.standard_amount * np.bincount(dept, minlength=n_dept)[None, :] * dept_coef * park[None, :]
 
-    Standard mode pays standard amount × park × coefficient.  Exact mode spends each unit's pool,
-    standard amount × its people × its park coefficient, in proportion to the coefficients within the
-    unit, ``pool × c / Σc``: the share is taken first, so coefficients whose sum is tiny (even
-    subnormal) still split the pool exactly instead of overflowing.
+
+def performance_pay(coefficient: np.ndarray, dept: np.ndarray, pools: np.ndarray, park: np.ndarray,
+                    pay: Pay) -> np.ndarray:
+    """Performance pay (万元) for department × individual ``coefficient`` (rounds × people) of people in
+    departments ``dept``, with each department's pool ``pools`` (rounds × departments) and each
+    person's park coefficient ``park``.
+
+    Standard mode pays standard amount × park × coefficient.  Exact mode spends each department's pool
+    in proportion to the coefficients within it (the department coefficient, the same for all of
+    them, sized the pool), ``pool × c / Σc``: the share is taken first, so coefficients whose sum is
+    tiny (even subnormal) still split the pool exactly instead of overflowing.
     """
     if pay.pool_mode == "standard":
-        return coefficient * park[unit] * pay.standard_amount
-    out = np.zeros_like(coefficient, dtype=float)
-    for u in range(2):  # a loop over the two units, vectorised over rounds and people
-        members = unit == u
-        if not members.any():
-            continue
-        c = coefficient[:, members]
-        total = c.sum(axis=1, keepdims=True)
-        pool = pay.standard_amount * members.sum() * park[u]
-        out[:, members] = np.where(total > 0, pool * np.divide(c, total, out=np.zeros_like(c), where=total > 0), 0.0)
-    return out
+        return coefficient * park * pay.standard_amount
+    R = coefficient.shape[0]
+    n_dept = pools.shape[1]
+    cell = (np.arange(R)[:, None] * n_dept + dept[None, :]).ravel()
+    total = np.bincount(cell, weights=coefficient.ravel(), minlength=R * n_dept)[cell]
+    share = np.divide(coefficient.ravel(), total, out=np.zeros(cell.size), where=total > 0)
+    return (pools.ravel()[cell] * share).reshape(coefficient.shape)
 
 
 def park_coefficients(params: Salary) -> tuple[np.ndarray, np.ndarray, int | None]:
     """Park coefficient of the committee's and the company's staff after and before the linked rule,
-    and the company's grade after it.
+    and the company's grade after it (None without a park).  The company is graded ``company_grade``,
+    or like the committee when that is not given.
 
     The linked rule: when the committee is graded at or below ``link_threshold``, the company's grade
     can be no better than ``link_company_best``.
@@ -541,7 +557,7 @@ def park_coefficients(params: Salary) -> tuple[np.ndarray, np.ndarray, int | Non
     company = asked
     if park.link_threshold is not None and committee >= park.rank(park.link_threshold):
         company = max(company, park.rank(park.link_company_best))
-    return coef[[committee, company]], coef[[committee, asked]], (company if park.company_grade is not None else None)
+    return coef[[committee, company]], coef[[committee, asked]], company
 
 
 def bottom_elimination(params: Salary, model: ScoreModel, rule: Rule, theta, first_grade, gid, n_gid, seats,
@@ -730,11 +746,13 @@ def incentive_per_sd(result: SalaryResult, params: Salary) -> np.ndarray:
     if params.pay.pool_mode == "standard":
         extra = delta * result.park_coefficient[unit] * params.pay.standard_amount
     else:
-        sums = np.bincount(np.repeat(np.arange(R), m) * 2 + unit, weights=result.coefficient.ravel(),
-                           minlength=2 * R).reshape(R, 2)
-        cell = np.repeat(np.arange(R), m) * 2 + unit
-        total = sums.ravel()[cell]  # the share is taken first (Σc may be subnormal): pool × Δc / Σc
-        extra = result.pool.ravel()[cell] * np.divide(delta, total, out=np.zeros_like(delta), where=total > 0)
+        n_dept = len(staff.department_names)
+        cell = (np.arange(R)[:, None] * n_dept + dept[None, :]).ravel()
+        total = np.bincount(cell, weights=result.coefficient.ravel(), minlength=R * n_dept)[cell]
+        pools = department_pools(params.pay, dept, n_dept, result.department_coefficient,
+                                 result.park_coefficient[staff.department_unit])
+        # the share is taken first (Σc may be subnormal): pool × Δc / Σc
+        extra = pools.ravel()[cell] * np.divide(delta, total, out=np.zeros_like(delta), where=total > 0)
     return extra.reshape(R, m).mean(axis=1)
 
 
@@ -899,13 +917,15 @@ def per_round(result: SalaryResult, params: Salary) -> dict[str, np.ndarray]:
     top = result.grade == 0
     out["top_quota_precision"] = np.divide((truly_top & top).sum(axis=1), top.sum(axis=1),
                                            out=np.full(R, np.nan), where=top.sum(axis=1) > 0)
-    # pairs, on the sample
+    # pairs: in the first pair_rounds rounds (on a sample of people above 200,000 of them)
+    P = result.pair_rounds
     cols = result.pair_sample if result.pair_sample is not None else slice(None)
-    th, fi, gr, g = theta[:, cols], final[:, cols], -result.grade[:, cols].astype(np.int64), gid[:, cols]
-    rounds = np.broadcast_to(np.arange(R)[:, None], th.shape).ravel()
-    out["misordered_pairs"] = _misordered(pair_counts(th.ravel(), gr.ravel(), g.ravel(), rounds, R))
-    out["misordered_pairs_zone"] = _misordered(pair_counts(th.ravel(), gr.ravel(), rounds, rounds, R))
-    out["kendall_tau"] = _tau(pair_counts(th.ravel(), fi.ravel(), rounds, rounds, R))
+    th, fi = theta[:P, cols], final[:P, cols]
+    gr, g = -result.grade[:P, cols].astype(np.int64), gid[:P, cols]
+    rounds = np.broadcast_to(np.arange(P)[:, None], th.shape).ravel()
+    out["misordered_pairs"] = _misordered(pair_counts(th.ravel(), gr.ravel(), g.ravel(), rounds, P))
+    out["misordered_pairs_zone"] = _misordered(pair_counts(th.ravel(), gr.ravel(), rounds, rounds, P))
+    out["kendall_tau"] = _tau(pair_counts(th.ravel(), fi.ravel(), rounds, rounds, P))
     out["incentive_per_sd"] = incentive_per_sd(result, params)
     out["performance_pay_total"] = result.performance_pay.sum(axis=1)
     if result.flagged is not None:
@@ -1040,7 +1060,7 @@ def misrank_curve(params: Salary, result: SalaryResult, rng: np.random.Generator
     shown beside arccos(√r)/π (a full ranking on a bivariate-normal score), with the share of the top
     grade not truly among the best.  At most 1,000,000 rounds × people are drawn per point."""
     R, m = result.grade.shape
-    rounds = max(1, min(R, 1_000_000 // max(m, 1)))
+    rounds = min(result.pair_rounds, max(1, 1_000_000 // max(m, 1)))
     theta = result.theta[:rounds]
     gid = result.gid[:rounds]
     n_gid = rounds * result.n_groups
@@ -1074,12 +1094,12 @@ def misrank_curve(params: Salary, result: SalaryResult, rng: np.random.Generator
 
 def per_round_misordered(result: SalaryResult) -> np.ndarray:
     """Pairs graded in the wrong order within the scope, one value per round."""
-    R = result.rounds
+    P = result.pair_rounds
     cols = result.pair_sample if result.pair_sample is not None else slice(None)
-    g = result.gid[:, cols]
-    rounds = np.broadcast_to(np.arange(R)[:, None], g.shape).ravel()
-    c = pair_counts(result.theta[:, cols].ravel(), -result.grade[:, cols].astype(np.int64).ravel(), g.ravel(),
-                    rounds, R)
+    g = result.gid[:P, cols]
+    rounds = np.broadcast_to(np.arange(P)[:, None], g.shape).ravel()
+    c = pair_counts(result.theta[:P, cols].ravel(), -result.grade[:P, cols].astype(np.int64).ravel(), g.ravel(),
+                    rounds, P)
     return _misordered(c)
 
 

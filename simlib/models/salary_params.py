@@ -153,6 +153,10 @@ class Appraisal(Section):
                 if method != self.method and key in given and key not in _METHOD_KEYS[self.method]:
                     raise cross_field_error(key, f"used only by method {method!r}, not {self.method!r}; "
                                                  f"remove it or set method: {method}")
+        if self.objective_weight == 0:
+            raise cross_field_error("objective_weight", "with weight 0 the final score is the subjective grade alone, "
+                                                        "and ties within a grade would go by roster position; "
+                                                        "use method: single with the subjective reliability")
         if self.subjective_shares is not None:
             if any(not 0 <= s <= 1 for s in self.subjective_shares):
                 raise cross_field_error("subjective_shares", "shares must be between 0 and 1")
