@@ -191,9 +191,9 @@ LABELS: dict[str, dict[str, str]] = {
     "salary.park_coefficient": {"zh": "园区系数", "en": "Park coefficient"},
     "salary.perf_mean": {"zh": "人均绩效薪酬", "en": "Mean performance pay"},
     "salary.unit_caption": {
-        "zh": "管委会与运营公司：园区考核等次（联动规则前后）、系数与参加考核人员的人均绩效薪酬（各单位独立核算绩效薪酬池）。",
+        "zh": "管委会与运营公司：园区考核等次（联动规则前后）、系数与参加考核人员的人均绩效薪酬（各部门独立核算绩效薪酬池，池额含所属单位的园区系数）。",
         "en": "The committee and the operating company: park grade before and after the linked rule, coefficient, "
-              "and graded staff's mean performance pay (each unit has its own pool).",
+              "and graded staff's mean performance pay (each department has its own pool, sized by its unit's park coefficient).",
     },
     "salary.reliability": {"zh": "最终得分信度（与真实绩效相关系数的平方）",
                            "en": "Reliability of the final score (squared correlation with true performance)"},
@@ -347,19 +347,20 @@ LABELS: dict[str, dict[str, str]] = {
     "salary.rounding_up": {"zh": "向上取整", "en": "rounded up"},
     "salary.rounding_down": {"zh": "向下取整", "en": "rounded down"},
     "salary.m_pay": {
-        "zh": "绩效薪酬：管委会与运营公司各设绩效薪酬池，池额 = 标准额 {standard} × 本单位参加考核人数 × 本单位园区系数（全区一个池再按比例缩放会抵消统一的园区系数，故按单位分池）；{mode}。",
-        "en": "Performance pay: the management committee and the operating company each have a pool of standard amount "
-              "{standard} × the unit's graded staff × its park coefficient (one zone-wide pool, renormalised, would "
+        "zh": "绩效薪酬：每个{group}各设绩效薪酬池，池额 = 标准额 {standard} × 本{group}参加考核人数{dept} × 所属单位（管委会或运营公司）的园区系数（全区一个池再按比例缩放会抵消统一的园区系数，故分池）；{mode}。",
+        "en": "Performance pay: each {group} has a pool of standard amount {standard} × its graded staff{dept} × its "
+              "unit's (committee or operating company) park coefficient (one zone-wide pool, renormalised, would "
               "cancel a uniform park coefficient); {mode}. ",
     },
-    "salary.mode_exact": {"zh": "池内按{group}系数 × 个人系数的比例分配，恰好用完",
-                          "en": "each pool is spent exactly, in proportion to {group} × individual coefficients"},
+    "salary.mode_exact": {"zh": "池内按个人系数的比例分配，恰好用完",
+                          "en": "each pool is spent exactly, in proportion to individual coefficients"},
+    "salary.times_dept": {"zh": " × {group}系数", "en": " × its {group} coefficient"},
     "salary.mode_standard": {"zh": "每人按标准额{park} × {group}系数 × 个人系数直接发放，报告超支或结余",
                              "en": "each person is paid standard amount{park} × {group} × individual coefficient, the over- or under-spend reported"},
     "salary.times_park_short": {"zh": " × 园区系数", "en": " × park"},
     "salary.m_pay_one": {
-        "zh": "绩效薪酬池 = 标准额 {standard} × 参加考核人数；{mode}。",
-        "en": "Performance pay: one pool of standard amount {standard} × graded staff; {mode}. ",
+        "zh": "绩效薪酬：每个{group}各设绩效薪酬池，池额 = 标准额 {standard} × 本{group}参加考核人数{dept}；{mode}。",
+        "en": "Performance pay: each {group} has a pool of standard amount {standard} × its graded staff{dept}; {mode}. ",
     },
     "salary.m_park": {
         "zh": "园区考核：管委会评为“{committee}”（系数 {cc}），运营公司评为“{company}”（系数 {kc}）{link}。",

@@ -664,7 +664,9 @@ def salary_method(run: ScenarioRun) -> list[str]:
     mode = t(f"salary.mode_{sal.pay.pool_mode}", group=group, **(
         {"park": t("salary.times_park_short") if park else ""} if sal.pay.pool_mode == "standard" else {}))
     one_unit = park is None and all(u["unit"] == "committee" for u in m["by_unit"])
-    pay = t("salary.m_pay_one" if one_unit else "salary.m_pay", standard=wan(sal.pay.standard_amount, lang), mode=mode)
+    dept = t("salary.times_dept", group=group) if sal.department_grades else ""
+    pay = t("salary.m_pay_one" if one_unit else "salary.m_pay", standard=wan(sal.pay.standard_amount, lang),
+            group=group, dept=dept, mode=mode)
     if park is not None:
         coef = {g.grade: g.coefficient for g in park.grades}
         company = park.company_grade or park.committee_grade
