@@ -7,6 +7,7 @@
     simlib sweep PARAMS --vary KEY=LO:HI:N [...] [--target METRIC>=VALUE] [--paths N] [--jobs N] [--dask ...]
     simlib sensitivity PARAMS --vary KEY=LO:HI [...] --method sobol|morris --metric NAME [--n N] [...]
     simlib calibrate FILE.csv|FILE.xlsx --series COLUMN [--year-column NAME] [--exclude YEAR ...] [--out FILE]
+    simlib calibrate-funnel FILE.yaml [--out FILE.yaml]
     simlib schema results|scenario
     simlib list [PARAMS...]
 
@@ -159,6 +160,13 @@ def _parser() -> argparse.ArgumentParser:
     cal.add_argument("--out", type=Path, default=None,
                      help="write the YAML growth block here (default: print it)")
     cal.set_defaults(func=cmd_calibrate)
+
+    funnel = sub.add_parser("calibrate-funnel",
+                            help="fit the land funnel's stages after signing to published funnel rates")
+    funnel.add_argument("file", type=Path, help="a YAML file of observations: {months, stage, share[, kind]} items")
+    funnel.add_argument("--out", type=Path, default=None,
+                        help="write the YAML block for land.pipeline.stages here (default: print it)")
+    funnel.set_defaults(func=cmd_calibrate_funnel)
 
     schema = sub.add_parser("schema", help="print a JSON Schema: of results.json, or of a scenario file")
     schema.add_argument("what", choices=("results", "scenario"))
@@ -513,6 +521,77 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     print("\n".join(summary))
     print(f"simlib calibrate: wrote {args.out}")
+    return EXIT_OK
+
+
+def cmd_calibrate_funnel(args: argparse.Namespace) -> int:
+    """Each step after signing (registered, started, producing): its monthly advance and drop-out
+    probabilities fitted to observed funnel rates, every observation's fitted value and residual, and
+    a YAML block of their conversions and mean lags to paste under ``land.pipeline.stages``."""
+    import yaml
+
+    from simlib.scenario.funnel_fit import MISS, STAGES, FunnelFitError, fit, read_funnel, stages_block
+
+    if args.out is not None and args.out.exists() and not args.out.is_file():
+        print(f"simlib calibrate-funnel: --out {args.out}: exists and is not a file", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.out is not None and args.out.resolve() == args.file.resolve():
+        print(f"simlib calibrate-funnel: --out {args.out}: is the input file", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if args.out is not None and not _usable(None, args.out.parent):
+        return EXIT_BAD_INPUT
+    try:
+        data = read_funnel(args.file)
+        result = fit(data)
+    except FunnelFitError as exc:
+        for line in exc.problems:
+            print(line if line.startswith(f"{args.file}: ") else f"{args.file}: {line}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    fixed = sum(len(v) for v in data.fixed.values())
+    n = len(result.observations)
+    how = (f"{result.free} parameter{'s' if result.free != 1 else ''} fitted by weighted least squares"
+           if result.free else "nothing fitted") + (f", {fixed} fixed" if fixed else "")
+    summary = [f"{args.file}: {n} observed rate{'s' if n != 1 else ''}; {how}",
+               f"{'step':<11} {'h':>7} {'d':>7} {'conversion':>10} {'mean lag':>9}"]
+    for s in STAGES:
+        st = result.stages[s]
+        pinned = f"  (fixed: {', '.join(st.fixed)})" if st.fixed else ""
+        summary.append(f"{s:<11} {st.h:7.4f} {st.d:7.4f} {st.conversion:10.4f} {st.lag_months:6.2f} mo{pinned}")
+    width = max(len(f"{o.key} {o.describe()}") for o in result.observations)
+    summary.append(f"{'observation':<{width}} {'share':>7} {'fitted':>7} {'residual':>8}")
+    for o, f, r in zip(result.observations, result.fitted, result.residuals):
+        summary.append(f"{f'{o.key} {o.describe()}':<{width}} {o.share:7.4f} {f:7.4f} {r:+8.4f}")
+    warnings = []
+    worst = result.worst
+    if worst is not None and abs(worst[1]) > MISS:
+        which = "no funnel of this shape reproduces" if result.free else "the fixed funnel does not reproduce"
+        warnings.append(f"{which} these rates within {MISS * 100:.0f} points: it misses "
+                        f"{worst[0].key} ({worst[0].describe()}) by {abs(worst[1]):.3f}")
+    if result.rival is not None:
+        other = ", ".join(f"{s} {c:.3f} over {lag:.1f} mo" for s, (c, lag) in result.rival.items())
+        warnings.append(f"another funnel fits about as well ({other}): the rates do not single one out; "
+                        "fix a lag or add a date")
+    for line in warnings:
+        print(f"simlib calibrate-funnel: warning: {line}", file=sys.stderr)
+    where = f"{args.file}" + (f" ({data.source})" if data.source else "")
+    block = stages_block(result, where)
+    text = "".join(f"# {line}\n" for line in summary)
+    text += "# paste under land.pipeline.stages, beside its signed entry\n"
+    text += yaml.safe_dump(block, allow_unicode=True, sort_keys=False, default_flow_style=False, width=10_000)
+    if args.out is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    from simlib.pipeline.publish import write_text
+
+    try:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        write_text(args.out, text)  # under a temporary name, renamed into place: all or nothing
+    except OSError as exc:
+        print(f"simlib calibrate-funnel: --out {args.out}: cannot be written ({exc.strerror or exc})",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print("\n".join(summary))
+    print(f"simlib calibrate-funnel: wrote {args.out}")
     return EXIT_OK
 
 

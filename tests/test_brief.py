@@ -185,7 +185,7 @@ def test_bad_input_exits_2_starts_no_kernel_and_changes_nothing(good_brief, tmp_
     runtime = tmp_path / "runtime"
     runtime.mkdir()
     bad = tmp_path / "bad.yaml"
-    bad.write_text(QINGZHEN.read_text(encoding="utf-8").replace("value: 0.5\n", "value: 1.5\n"), encoding="utf-8")
+    bad.write_text(QINGZHEN.read_text(encoding="utf-8").replace("value: 0.5\n", "value: 1.5\n", 1), encoding="utf-8")
     proc = simlib("brief", str(bad), "--out", str(out), env={"JUPYTER_RUNTIME_DIR": str(runtime)})
     assert proc.returncode == 2
     assert proc.stderr.splitlines() == [f"{bad}: revenue.sharing.zone_share: must be at most 1.0, got 1.5"]

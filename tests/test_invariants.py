@@ -152,8 +152,9 @@ def check_salary(params: Salary, seed: int) -> salary.SalaryResult:
     return r
 
 
-STOCKS = {"U": (("change",), ("servicing",)), "A": (("servicing", "revitalised"), ("sold",)),
-          "S": (("sold",), ("released_land", "idling")), "I": (("released_land", "idling"), ("revitalised",)),
+STOCKS = {"U": (("change",), ("servicing",)), "A": (("servicing", "revitalised", "reclaimed"), ("sold",)),
+          "S": (("sold",), ("released_land", "leaving_land", "reclaimed")),
+          "I": (("released_land", "leaving_land"), ("revitalised",)),
           "C": (("starts",), ("completed",)), "V": (("completed", "released_m2", "leaving_m2"), ("let",)),
           "O": (("let",), ("released_m2", "leaving_m2"))}
 
@@ -170,9 +171,11 @@ def land_params(draw) -> Land:
         "unserviced_mu": draw(st.floats(0, 2000)), "available_mu": draw(st.floats(0, 500)),
         "sold_mu": draw(st.floats(0, 2000)), "idle_mu": draw(st.floats(0, 300)),
         "servicing_mu_per_year": draw(st.floats(0, 600)), "idle_rate": draw(unit), "revitalise_rate": draw(unit),
+        "idle_exit_share": draw(unit),
         "changes": draw(st.lists(st.builds(dict, year=st.integers(start, start + horizon - 1),
                                            mu=st.floats(-1000, 1000)), max_size=2)),
-        "factories": {"policy": policy, "build_m2_per_year": draw(st.floats(1, 1e5)), "lag_months": lag,
+        "factories": {"policy": policy, "build_m2_per_year": draw(st.none() | st.floats(0, 1e5)) if policy != "fixed"
+                      else draw(st.floats(0, 1e5)), "lag_months": lag,
                       "target_vacancy": draw(st.floats(0, 0.5)), "vacant_m2": draw(st.floats(0, 1e5)),
                       "occupied_m2": draw(st.floats(0, 1e5)), "tenant_exit_rate": draw(unit)},
         "pipeline": {"arrivals_per_year": draw(st.floats(1, 200)), "sign_rate": draw(unit),
@@ -199,3 +202,11 @@ def test_land_stocks_are_conserved_and_never_negative(params, seed):
         scale = max(1.0, float(np.abs(levels).max()), float(np.abs(previous).max()))
         np.testing.assert_allclose(levels - previous, change, atol=1e-7 * scale, err_msg=stock)
         assert levels.min() >= -1e-9 * scale, stock
+    # firms hold exactly the sold land and the occupied space; producing firms hold no more than is sold
+    for stock, held in (("S", "held_mu"), ("O", "held_m2")):
+        scale = max(1.0, float(np.abs(t[stock]).max()))
+        np.testing.assert_allclose(t[stock], t[held], atol=1e-7 * scale, err_msg=stock)
+    assert np.all(t["producing_mu"] <= t["S"] + 1e-7 * max(1.0, float(t["S"].max())))
+    # every project is in exactly one state
+    total = sum(r.states[k] for k in land.PROJECT_STATES)
+    np.testing.assert_allclose(total, r.negotiated.sum(axis=1), rtol=1e-9, atol=1e-6)

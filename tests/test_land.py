@@ -64,9 +64,9 @@ INSTANT = {"stages": {k: {"conversion": 1.0, "lag_months": 1.0} for k in STEPS}}
 
 STOCKS = {  # stock → (inflows, outflows)
     "U": (("change",), ("servicing",)),
-    "A": (("servicing", "revitalised"), ("sold",)),
-    "S": (("sold",), ("released_land", "idling")),
-    "I": (("released_land", "idling"), ("revitalised",)),
+    "A": (("servicing", "revitalised", "reclaimed"), ("sold",)),
+    "S": (("sold",), ("released_land", "leaving_land", "reclaimed")),
+    "I": (("released_land", "leaving_land"), ("revitalised",)),
     "C": (("starts",), ("completed",)),
     "V": (("completed", "released_m2", "leaving_m2"), ("let",)),
     "O": (("let",), ("released_m2", "leaving_m2")),
@@ -121,9 +121,13 @@ def assert_conserved(params: Land, tr: dict[str, np.ndarray]) -> None:
         err = np.abs(x - prev - flow) / scale
         assert err.max() <= 1e-6, (stock, float(err.max()), np.unravel_index(err.argmax(), err.shape))
         assert x.min() >= -1e-9, (stock, float(x.min()))
-    for k in ("servicing", "sold", "released_land", "idling", "revitalised", "completed", "starts", "let",
-              "released_m2", "leaving_m2"):
+    for k in ("servicing", "sold", "released_land", "idling", "leaving_land", "revitalised", "reclaimed",
+              "completed", "starts", "let", "released_m2", "leaving_m2"):
         assert tr[k].min() >= -1e-9, (k, float(tr[k].min()))
+    # sold land is exactly what firms hold, occupied space what tenants hold; producing firms hold no more
+    for stock, held in (("S", "held_mu"), ("O", "held_m2")):
+        np.testing.assert_allclose(tr[stock], tr[held], rtol=1e-9, atol=1e-6 * max(1.0, float(tr[stock].max())))
+    assert np.all(tr["producing_mu"] <= tr["S"] * (1 + 1e-9) + 1e-6)
 
 
 # ---------------------------------------------------------------------------
@@ -153,13 +157,18 @@ def random_params(rng: np.random.Generator, policy: str, negative_change: bool =
             changes.append({"year": year, "km2": float(rng.uniform(-2, 2))})
     if negative_change:
         changes.append({"year": int(rng.integers(start, start + horizon)), "mu": -float(rng.uniform(100, 5000))})
-    build = float(rng.uniform(1, 200_000)) if policy == "fixed" else amount(200_000)
+    build = amount(200_000) if policy == "fixed" or rng.random() < 0.6 else None
+    initial = None
+    if rng.random() < 0.5:
+        initial = {"negotiated": int(rng.integers(0, 30)),
+                   **{k: {"count": int(rng.integers(0, 20))} for k in ("signed", "registered", "started", "producing")
+                      if rng.random() < 0.7}}
     data = {
         "start_year": start, "horizon_years": horizon, "paths": int(rng.integers(1, 16)),
         "unserviced_mu": amount(3000), "available_mu": amount(1000), "sold_mu": amount(3000),
         "idle_mu": amount(500), "servicing_mu_per_year": amount(2000),
         "idle_rate": rate(), "revitalise_rate": rate(), "price_wan_per_mu": amount(100),
-        "changes": changes,
+        "idle_exit_share": rate(), "changes": changes,
         "factories": {"policy": policy, "build_m2_per_year": build, "lag_months": lag,
                       "target_vacancy": float(rng.uniform(0, 0.5)), "vacant_m2": amount(100_000),
                       "occupied_m2": amount(300_000), "tenant_exit_rate": rate()},
@@ -173,6 +182,12 @@ def random_params(rng: np.random.Generator, policy: str, negative_change: bool =
                           if rng.random() < 0.5 else None),
         "max_wait_months": max_wait,
     }
+    if initial is not None:  # sold land and occupied space must cover what the initial stocks hold
+        data["initial"] = initial
+        held = Land.model_validate({**data, "sold_mu": 1e8, "factories": {**data["factories"], "occupied_m2": 1e10}}
+                                   ).initial_held()
+        data["sold_mu"] += held[0]
+        data["factories"]["occupied_m2"] += held[1]
     return Land.model_validate(data)
 
 
@@ -185,9 +200,12 @@ def test_stocks_conserved_random_inputs(policy: str, seed: int) -> None:
     assert_conserved(params, result.trace)
     # year-end stocks in the result are the December values of the trace
     dec = slice(11, None, 12)
-    for name, key in (("unserviced_mu", "U"), ("available_mu", "A"), ("sold_mu", "S"), ("idle_mu", "I"),
+    for name, key in (("unserviced_mu", "U"), ("available_mu", "A"), ("sold_mu", "S"), ("idle_held_mu", "I_held"),
                       ("vacant_m2", "V"), ("occupied_m2", "O"), ("under_construction_m2", "C")):
         np.testing.assert_allclose(getattr(result, name), result.trace[key][dec].T, rtol=1e-12, atol=1e-9)
+    # idle land: vacated, or held by idle firms
+    np.testing.assert_allclose(result.idle_mu, (result.trace["I"] + result.trace["I_held"])[dec].T, rtol=1e-12,
+                               atol=1e-9)
     np.testing.assert_allclose(result.land_sold, result.trace["sold"].reshape(-1, 12, params.paths).sum(1).T,
                                rtol=1e-9, atol=1e-9)
 
@@ -207,7 +225,7 @@ def test_stocks_conserved_with_scarcity_and_negative_change(policy: str) -> None
     params = make(horizon_years=6, available_mu=50.0, unserviced_mu=300.0, servicing_mu_per_year=120.0,
                   changes=[{"year": 2026, "mu": -10_000.0}, {"year": 2028, "km2": 0.5},
                            {"year": 2029, "mu": -200.0}],
-                  factories={"policy": policy, "build_m2_per_year": 20_000.0 if policy != "to_suit" else 0.0,
+                  factories={"policy": policy, "build_m2_per_year": 20_000.0 if policy != "to_suit" else None,
                              "lag_months": 4, "vacant_m2": 0.0},
                   pipeline={"arrivals_per_year": 120.0}, max_wait_months=6)
     result = run(params, seed=3)
@@ -439,8 +457,8 @@ def test_to_suit_hand_computed() -> None:
     let to it exactly lag_months later; nobody is lost when max_wait_months = lag_months."""
     params = make(horizon_years=3, paths=5, projects={"land_share": 0.0}, pipeline={"arrivals_per_year": 30.0,
                                                                                      **INSTANT},
-                  factories={"policy": "to_suit", "lag_months": 4, "vacant_m2": 0.0, "occupied_m2": 0.0,
-                             "tenant_exit_rate": 0.0}, max_wait_months=4)
+                  factories={"policy": "to_suit", "build_m2_per_year": None, "lag_months": 4, "vacant_m2": 0.0,
+                             "occupied_m2": 0.0, "tenant_exit_rate": 0.0}, max_wait_months=4)
     result = run(params, seed=17)
     tr = result.trace
     assert tr["starts"].sum() > 0
@@ -456,13 +474,15 @@ def test_to_suit_hand_computed() -> None:
 def test_to_suit_never_loses_factory_projects(seed: int) -> None:
     rng = np.random.default_rng([seed, 5])
     params = random_params(rng, "to_suit")
+    params = params.model_copy(update={"factories": params.factories.model_copy(update={"build_m2_per_year": None})})
     result = simulate(params, rng)
     assert result.lost_by_type[:, FACTORY].sum() <= 1e-9 * max(1.0, result.queued_by_type[:, FACTORY].sum())
 
 
 @pytest.mark.parametrize("cap, expected", [
-    (0.0, lambda n: 20_000.0 * 0.2 ** n),  # unlimited: the gap closes geometrically
+    (None, lambda n: 20_000.0 * 0.2 ** n),  # unlimited: the gap closes geometrically
     (6_000.0, lambda n: np.full(n.shape, 500.0)),  # capped at 500 m² a month
+    (0.0, lambda n: np.zeros(n.shape)),  # a programme of 0 builds nothing
 ])
 def test_target_vacancy_hand_computed(cap: float, expected) -> None:
     """No factory demand, 100,000 m² occupied, target vacancy 0.2: the space vacant or being built, X,
@@ -475,13 +495,14 @@ def test_target_vacancy_hand_computed(cap: float, expected) -> None:
     n = np.arange(36)
     np.testing.assert_allclose(tr["starts"][:, 0], expected(n), rtol=1e-9, atol=1e-9)
     np.testing.assert_allclose(tr["completed"][2:, 0], tr["starts"][:-2, 0], rtol=1e-12)
-    if cap == 0.0:
+    if cap is None:
         occupancy = tr["O"][-1] / (tr["O"][-1] + tr["V"][-1])
         np.testing.assert_allclose(occupancy, 0.8, rtol=1e-9)
 
 
 def test_idling_and_revitalisation_hand_computed() -> None:
-    """No land demand: sold land idles at idle_rate / 12 a month, idle land returns at revitalise_rate / 12."""
+    """No land demand: existing firms' land idles at idle_rate / 12 a month and they leave (the default
+    idle_exit_share 1), vacated land returns at revitalise_rate / 12."""
     params = make(horizon_years=2, paths=2, unserviced_mu=0.0, available_mu=0.0, servicing_mu_per_year=0.0,
                   sold_mu=1200.0, idle_mu=300.0, idle_rate=0.12, revitalise_rate=0.24,
                   projects={"land_share": 0.0})
@@ -632,7 +653,7 @@ def test_base_is_valid() -> None:
     pytest.param({"horizon_years": 0}, id="horizon-0"),
     pytest.param({"paths": 0}, id="paths-0"),
     pytest.param({"factories": {"policy": "build_everything"}}, id="unknown-policy"),
-    pytest.param({"factories": {"policy": "fixed", "build_m2_per_year": 0.0}}, id="fixed-without-programme"),
+    pytest.param({"factories": {"policy": "fixed", "build_m2_per_year": None}}, id="fixed-without-programme"),
     pytest.param({"factories": {"policy": "to_suit", "lag_months": 9}, "max_wait_months": 6},
                  id="to-suit-wait-below-lag"),
     pytest.param({"idle_rate": 1.5}, id="idle-rate-above-1"),
@@ -762,7 +783,7 @@ def _lost_share(params: Land, seed: int, lever: str, rate: float) -> float:
 
 
 REVERSE_BASE = dict(horizon_years=6, paths=40, max_wait_months=6, pipeline={"arrivals_per_year": 40.0},
-                    factories={"policy": "target_vacancy", "build_m2_per_year": 0.0, "lag_months": 6,
+                    factories={"policy": "target_vacancy", "build_m2_per_year": None, "lag_months": 6,
                                "vacant_m2": 0.0, "occupied_m2": 0.0, "tenant_exit_rate": 0.0})
 
 
@@ -820,7 +841,7 @@ def test_same_seed_same_arrays_different_seed_different(policy: str) -> None:
 
 
 def test_plot_ratio_screen_needs_plot_ratio_draws() -> None:
-    with pytest.raises(ValidationError, match="plot-ratio screen needs projects.plot_ratio"):
+    with pytest.raises(ValidationError, match="the screen uses plot ratio: give projects.plot_ratio"):
         make(standard_land={"min_plot_ratio": 1.0})
 
 

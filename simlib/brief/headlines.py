@@ -41,5 +41,8 @@ def headlines(metrics: Mapping[str, Metrics], limit: int | None = None) -> list[
         for section, queue in queues.items():
             if queue and (limit is None or len(picked) < limit):
                 h = queue.pop(0)
-                picked.append((section, h, h.value(metrics[section])))
+                value = h.value(metrics[section])
+                if value is None and h.omit_when_none:
+                    continue
+                picked.append((section, h, value))
     return picked

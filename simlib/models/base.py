@@ -65,6 +65,7 @@ class Headline:
     value: Callable[[Any], float | None]
     kind: Literal["money", "wan", "percent", "ratio"]
     metric: str | None = None  # the scalar explore metric it is (name within the section), if one
+    omit_when_none: bool = False  # left out (not shown as "—") when the scenario has no such figure
 
 
 @dataclass(frozen=True)

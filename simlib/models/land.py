@@ -3,10 +3,21 @@
 Stocks, each path a row:
 
 - industrial land in mu (亩): unserviced → (servicing) → available → (sale) →
-  sold → (idling) → idle → (revitalisation, 盘活) → available; one-off boundary
-  or re-zoning changes add to (or take from) the unserviced stock;
+  sold, i.e. held by a firm → idle, i.e. no firm produces on it → (revitalisation,
+  盘活) → available; one-off boundary or re-zoning changes add to (or take from)
+  the unserviced stock.  Sold land is held by existing firms (``sold_mu`` less the
+  initial stocks' land), by projects given land but not yet producing, by producing
+  firms and by idle firms; every mu is in exactly one of these stocks;
 - standard-factory floor space in m²: under construction → (after
   ``lag_months``) vacant → (letting) → occupied → (tenants leaving) → vacant.
+
+Firms on land fall idle at ``idle_rate`` a year (of the land in production): a share
+``idle_exit_share`` of them leave, giving their land up to the idle stock, and the rest
+stay, holding their land with no output; either way their tax stops.  Revitalisation
+takes ``revitalise_rate`` a year of the land no firm produces on (the vacated idle land
+and the idle firms' land, whose firms then leave) back to available.  Tenants leave at
+``tenant_exit_rate`` a year, taking their tax with them.  So no mu is sold twice and no
+firm produces on land it has lost.
 
 Demand comes from a funnel: negotiated → signed → registered → construction
 started → producing.  Arrivals of newly negotiated projects are Poisson; each
@@ -15,7 +26,9 @@ probability d, so a stage converts h/(h + d) of its entrants after a mean
 1/(h + d) months.  At signing each project draws whether it needs land or
 factory space, how much, its investment and its tax at capacity; land projects
 below the standard-land screen (标准地) are turned away.  A registered project
-queues for space, oldest first, and is lost after ``max_wait_months``.
+queues for space, oldest first, and is lost after ``max_wait_months``.  The pipeline
+can start where the zone is: ``initial`` gives the projects in negotiation, signed,
+registered (given space, construction not started), started and producing at the start.
 
 Projects are counted, not listed: a stage holds a count and the sums of its
 projects' space and tax, and when k of its n projects move on they carry k/n of
@@ -35,12 +48,15 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from simlib.models import land_screen
 from simlib.models.base import Fan, Headline, Metrics, Model, Section, cross_field_error, fan
+from simlib.models.land_screen import StandardLand
 
 
 # -- parameters: the scenario's `land` section ------------------------------
 
 KM2_TO_MU = 1500.0  # 1 km² = 1500 mu (亩)
+LAND, FACTORY = 0, 1  # project types: the second axis of every by-type array
 
 
 class LandChange(Section):
@@ -70,8 +86,12 @@ class Lognormal(Section):
 
 
 class Factories(Section):
+    """Standard-factory supply.  ``build_m2_per_year`` is the programme, m² a year: ``fixed`` starts
+    exactly that (0 is a moratorium); ``to_suit`` and ``target_vacancy`` start what their rule asks
+    but at most that a year, ``null`` (the default) meaning no limit and 0 meaning build nothing."""
+
     policy: Literal["fixed", "to_suit", "target_vacancy"]
-    build_m2_per_year: float = Field(default=0.0, ge=0, le=1e9)
+    build_m2_per_year: float | None = Field(default=None, ge=0, le=1e9)
     lag_months: int = Field(ge=1, le=60)
     target_vacancy: float = Field(default=0.15, ge=0, lt=1)
     vacant_m2: float = Field(default=0.0, ge=0, le=1e10)
@@ -141,26 +161,47 @@ class Pipeline(Section):
 
 
 class Projects(Section):
+    """What a newly signed project draws: its type, space, investment, tax and (when a screen needs
+    them) output, plot ratio and building coverage, each independently."""
+
     land_share: float = Field(ge=0, le=1)  # the rest need standard-factory space
     land_mu: Lognormal
     factory_m2: Lognormal
     investment: Lognormal  # 亿元 a project
     tax_at_capacity: Lognormal  # 亿元 a year a project
+    output_at_capacity: Lognormal | None = None  # 亿元 a year a project
     plot_ratio: Lognormal | None = None
+    coverage: Lognormal | None = None  # building coverage (建筑密度), a share; draws above 1 are cut to 1
 
 
-class StandardLand(Section):
-    """The standard-land screen (标准地): land projects below any of these are turned away at signing."""
+class InitialStage(Section):
+    """Projects in one stage at the start: how many, and (by default from ``projects``' means) the
+    share needing land, the land (mu) and floor space (m²) they hold or will need, and their tax at
+    capacity (亿元 a year, all of them together)."""
 
-    min_investment_wan_per_mu: float | None = Field(default=None, ge=0, le=1e7)
-    min_plot_ratio: float | None = Field(default=None, ge=0, le=20)
-    min_tax_wan_per_mu: float | None = Field(default=None, ge=0, le=1e6)
+    count: int = Field(ge=0, le=1_000_000)
+    land_share: float | None = Field(default=None, ge=0, le=1)
+    mu: float | None = Field(default=None, ge=0, le=1e8)
+    m2: float | None = Field(default=None, ge=0, le=1e10)
+    tax: float | None = Field(default=None, ge=0, le=1e6)
+
+
+class Initial(Section):
+    """The pipeline at the start.  ``registered`` projects have been given space (land sold to them,
+    factory space let) but not started building; their land and space, and those of ``started`` and
+    ``producing``, are part of ``sold_mu`` and ``factories.occupied_m2``."""
+
+    negotiated: int = Field(default=0, ge=0, le=1_000_000)
+    signed: InitialStage | None = None
+    registered: InitialStage | None = None
+    started: InitialStage | None = None
+    producing: InitialStage | None = None
 
 
 class Reverse(Section):
     """The reverse question: the smallest programme that keeps the lost share under ``target``."""
 
-    lever: Literal["build_m2_per_year", "servicing_mu_per_year"] = "build_m2_per_year"
+    lever: Literal["auto", "build_m2_per_year", "servicing_mu_per_year"] = "auto"  # auto: the binding one
     target: float = Field(default=0.1, gt=0, lt=1)
     paths: int = Field(default=200, ge=10, le=100_000)
 
@@ -174,14 +215,16 @@ class Land(Section):
     sold_mu: float = Field(default=0.0, ge=0, le=1e8)
     idle_mu: float = Field(default=0.0, ge=0, le=1e8)
     servicing_mu_per_year: float = Field(ge=0, le=1e7)
-    idle_rate: float = Field(default=0.0, ge=0, le=1)
-    revitalise_rate: float = Field(default=0.0, ge=0, le=1)
+    idle_rate: float = Field(default=0.0, ge=0, le=1)  # of the land in production, a year
+    idle_exit_share: float = Field(default=1.0, ge=0, le=1)  # of the firms falling idle, those who leave
+    revitalise_rate: float = Field(default=0.0, ge=0, le=1)  # of the land no firm produces on, a year
     price_wan_per_mu: float = Field(default=0.0, ge=0, le=1e6)
     changes: list[LandChange] = Field(default_factory=list)
     factories: Factories
     pipeline: Pipeline
     projects: Projects
     standard_land: StandardLand | None = None
+    initial: Initial | None = None
     max_wait_months: int = Field(ge=0, le=120)
     reverse: Reverse | None = None
 
@@ -189,19 +232,50 @@ class Land(Section):
     def months(self) -> int:
         return 12 * self.horizon_years
 
+    def initial_cohort(self, stage: str) -> Cohorts:
+        """The initial stock of one stage (1 path) as count, need and tax by type (land, factory)."""
+        spec = getattr(self.initial, stage) if self.initial is not None else None
+        if spec is None:
+            return Cohorts.empty(1)
+        p = self.projects
+        share = p.land_share if spec.land_share is None else spec.land_share
+        count = np.array([[spec.count * share, spec.count * (1 - share)]])
+        mu = count[0, LAND] * p.land_mu.mean if spec.mu is None else spec.mu
+        m2 = count[0, FACTORY] * p.factory_m2.mean if spec.m2 is None else spec.m2
+        tax = spec.count * p.tax_at_capacity.mean if spec.tax is None else spec.tax
+        split = count / spec.count if spec.count > 0 else np.zeros((1, 2))
+        return Cohorts(count, np.array([[mu, m2]]), tax * split)
+
+    def initial_held(self) -> np.ndarray:
+        """Land (mu) and floor space (m²) held at the start by the initial registered, started and
+        producing projects, shape (2,)."""
+        return sum((self.initial_cohort(k).need[0] for k in HOLDING), np.zeros(2))
+
     @model_validator(mode="after")
     def _consistent(self) -> Land:
         end = self.start_year + self.horizon_years - 1
         for i, ch in enumerate(self.changes):
             if not self.start_year <= ch.year <= end:
                 raise cross_field_error(f"changes[{i}].year", f"must lie in {self.start_year}..{end}, got {ch.year}")
-        screen = self.standard_land
-        if screen is not None and screen.min_plot_ratio is not None and self.projects.plot_ratio is None:
-            raise cross_field_error("standard_land.min_plot_ratio",
-                                    "a plot-ratio screen needs projects.plot_ratio to draw from")
+        if self.standard_land is not None:
+            draws = {"output": "output_at_capacity", "plot_ratio": "plot_ratio", "coverage": "coverage"}
+            for need in sorted(land_screen.needs(self.standard_land)):
+                if getattr(self.projects, draws[need]) is None:
+                    raise cross_field_error("standard_land", f"the screen uses {need.replace('_', ' ')}: give "
+                                                             f"projects.{draws[need]} to draw it from")
         f = self.factories
-        if f.policy == "fixed" and f.build_m2_per_year <= 0:
-            raise cross_field_error("factories.build_m2_per_year", "the fixed policy needs a programme above 0")
+        if f.policy == "fixed" and f.build_m2_per_year is None:
+            raise cross_field_error("factories.build_m2_per_year",
+                                    "the fixed policy needs a programme (0 builds nothing more)")
+        held = self.initial_held()
+        if held[LAND] > self.sold_mu * (1 + 1e-9):
+            raise cross_field_error("sold_mu", f"the initial registered, started and producing projects hold "
+                                               f"{held[LAND]:,.0f} mu: sold land must be at least that, got "
+                                               f"{self.sold_mu:,.0f} (the rest is held by firms outside the pipeline)")
+        if held[FACTORY] > f.occupied_m2 * (1 + 1e-9):
+            raise cross_field_error("factories.occupied_m2", f"the initial registered, started and producing "
+                                                             f"projects occupy {held[FACTORY]:,.0f} m²: occupied "
+                                                             f"space must be at least that, got {f.occupied_m2:,.0f}")
         if f.policy == "to_suit" and self.max_wait_months < f.lag_months:
             raise cross_field_error("max_wait_months", f"build-to-suit tenants wait for construction: must be at "
                                                        f"least factories.lag_months ({f.lag_months}), got "
@@ -215,8 +289,8 @@ class Land(Section):
 # -- the model ------------------------------------------------------------
 
 
-LAND, FACTORY = 0, 1
 STEPS = ("signed", "registered", "started", "producing")
+HOLDING = ("registered", "started", "producing")  # initial stages that hold space
 
 
 def _rates(conversion: float, lag: float) -> tuple[float, float]:
@@ -265,8 +339,9 @@ class LandResult:
     under_construction_m2: np.ndarray
     unserviced_mu: np.ndarray
     available_mu: np.ndarray
-    sold_mu: np.ndarray
-    idle_mu: np.ndarray
+    sold_mu: np.ndarray  # held by firms (existing, in the pipeline, producing or idle)
+    idle_mu: np.ndarray  # no firm produces on it: vacated, or held by an idle firm
+    idle_held_mu: np.ndarray  # the part held by idle firms
     entered: dict  # step name → projects entering the step in each year (paths × years)
     negotiated: np.ndarray
     screened_out: np.ndarray
@@ -275,10 +350,13 @@ class LandResult:
     queued_by_type: np.ndarray  # paths × 2, projects that ever queued for space
     served_by_type: np.ndarray  # paths × 2, projects given space
     served: np.ndarray  # projects given space, per year
-    wait_months: np.ndarray  # sum of months waited by those served, per year
+    wait_months: np.ndarray  # months waited by those served and by the lost (until they gave up), per year
+    states: dict  # every project's state at the end, paths: negotiating … exited (see PROJECT_STATES)
+    screened_by_condition: np.ndarray  # paths × conditions: projects each screen condition turned away
     producing_tax: np.ndarray  # 亿元 a year at capacity of producing projects, end of year
     producing_land_tax: np.ndarray  # the same, land projects only
     producing_mu: np.ndarray  # land held by producing land projects, mu, end of year
+    exited: np.ndarray  # firms that left after falling idle or tenants that left, per year
     land_sold: np.ndarray  # mu sold in the year
     land_sale_revenue: np.ndarray  # 亿元 in the year
     exhausted_month: np.ndarray  # first month with no land left to sell or service (-1: never)
@@ -313,12 +391,16 @@ def _months(params: Land, rng: np.random.Generator, trace: bool = False,
         servicing, change = _service_land(st, setup, m)
         got, land_sold = _serve_queue(st, setup, m, y, registering)
         released = _advance_after_space(st, setup, got, y)
-        idling, revitalised, leaving_m2 = _idle_and_revitalise(st, setup)
+        moves = _idle_and_revitalise(st, setup, y)
         if trace:
             _record_month(tr, U=st.U, A=st.A, S=st.S, I=st.I, V=st.V, O=st.O, C=st.building.sum(axis=1),
                           servicing=servicing, change=change, sold=land_sold, released_land=released[:, LAND],
-                          idling=idling, revitalised=revitalised, completed=completed, starts=starts,
-                          let=got.need[:, FACTORY], released_m2=released[:, FACTORY], leaving_m2=leaving_m2)
+                          completed=completed, starts=starts, let=got.need[:, FACTORY],
+                          released_m2=released[:, FACTORY], queue=st.q_count.sum(axis=(1, 2)),
+                          registering=registering.count.sum(axis=1),
+                          producing_mu=st.producing.need[:, LAND], held_mu=st.held()[:, LAND],
+                          I_held=st.idle.need[:, LAND] + st.E_idle,
+                          held_m2=st.held()[:, FACTORY], **moves)
         if m % 12 == 11:
             _record_year(st, y)
     return st.result(params, trace={k: np.array(v) for k, v in tr.items()})
@@ -333,6 +415,7 @@ class _Setup:
     ages: np.ndarray  # months waited so far, one per queue column (0 .. max_wait_months)
     changes: np.ndarray  # one-off change to the unserviced land in each month, mu (months,)
     mean_land_need: float  # mu: less land than this left to sell or service counts as run out
+    conditions: int  # the screen's conditions (for the turned-away counts)
 
     @classmethod
     def of(cls, params: Land) -> _Setup:
@@ -340,8 +423,15 @@ class _Setup:
         changes = np.zeros(params.months)
         for ch in params.changes:
             changes[12 * (ch.year - params.start_year)] += ch.in_mu
+        screen = params.standard_land
         return cls(params, {k: _rates(*conv[k]) for k in STEPS}, np.arange(params.max_wait_months + 1),
-                   changes, params.projects.land_mu.mean)
+                   changes, params.projects.land_mu.mean,
+                   len(land_screen.conditions(screen)) if screen is not None else 0)
+
+
+#: Where a project can be at the end: the five stages, the queue, idle, and the ways out.
+PROJECT_STATES = ("negotiating", "signed", "queued", "registered", "started", "producing", "idle",
+                  "screened_out", "dropped_before_space", "lost", "dropped_after_space", "exited")
 
 
 @dataclass
@@ -350,13 +440,19 @@ class _State:
 
     Land in mu, floor space in m².  The queue for space holds count, need and tax by path, type
     (land, factory) and months waited so far (last column = oldest).  ``yearly`` and ``entered``
-    hold P × years outputs; the ``*_by_type`` totals are P × 2.
+    hold P × years outputs; the ``*_by_type`` totals are P × 2.  Sold land ``S`` is held by existing
+    firms ``E`` and existing idle firms ``E_idle`` (outside the pipeline: no count, no tax), and by
+    the projects in ``served``, ``started``, ``producing`` and ``idle``; occupied space ``O`` by
+    existing tenants ``E_m2`` and the factory projects in ``served``, ``started`` and ``producing``.
     """
 
     U: np.ndarray  # unserviced land (P,)
     A: np.ndarray  # available land
-    S: np.ndarray  # sold land
-    I: np.ndarray  # idle land
+    S: np.ndarray  # sold land, held by a firm
+    I: np.ndarray  # idle land no firm holds (vacated)
+    E: np.ndarray  # land of existing producing firms outside the pipeline
+    E_idle: np.ndarray  # land of existing firms fallen idle that stayed
+    E_m2: np.ndarray  # space of existing tenants outside the pipeline
     V: np.ndarray  # vacant floor space
     O: np.ndarray  # occupied floor space
     building: np.ndarray  # P × lag_months: ring buffer of construction starts by month slot
@@ -368,30 +464,46 @@ class _State:
     served: Cohorts  # given space, construction not yet started
     started: Cohorts
     producing: Cohorts
+    idle: Cohorts  # land firms fallen idle that stayed: they hold their land, their tax stopped
+    gone: dict  # "screened_out", "dropped_before_space", "lost", "dropped_after_space", "exited": P
     yearly: dict  # name → P × years
     entered: dict  # step name → projects entering the step, P × years
     lost_by_type: np.ndarray
     queued_by_type: np.ndarray
     served_by_type: np.ndarray
+    screened_by_condition: np.ndarray  # P × conditions
     exhausted: np.ndarray  # first month with no land left to sell or service (-1: not yet), (P,)
     scratch: np.ndarray  # 3 × the queue's shape: working space for serving the queue
 
     @classmethod
     def initial(cls, params: Land) -> _State:
         P, f, wait_cols = params.paths, params.factories, params.max_wait_months + 1
+        setup_conditions = (len(land_screen.conditions(params.standard_land))
+                            if params.standard_land is not None else 0)
 
         def yearly() -> np.ndarray:
             return np.zeros((P, params.horizon_years))
 
+        def stage(name: str) -> Cohorts:
+            c = params.initial_cohort(name)
+            return Cohorts(*(np.repeat(x, P, axis=0) for x in (c.count, c.need, c.tax)))
+
+        held = params.initial_held()
+        negotiating = params.initial.negotiated if params.initial is not None else 0
         return cls(
             U=np.full(P, params.unserviced_mu), A=np.full(P, params.available_mu), S=np.full(P, params.sold_mu),
-            I=np.full(P, params.idle_mu), V=np.full(P, f.vacant_m2), O=np.full(P, f.occupied_m2),
-            building=np.zeros((P, f.lag_months)), negotiated=np.zeros(P, np.int64), signed=Cohorts.empty(P),
+            I=np.full(P, params.idle_mu), E=np.full(P, max(params.sold_mu - held[LAND], 0.0)),
+            E_idle=np.zeros(P), E_m2=np.full(P, max(f.occupied_m2 - held[FACTORY], 0.0)),
+            V=np.full(P, f.vacant_m2), O=np.full(P, f.occupied_m2),
+            building=np.zeros((P, f.lag_months)), negotiated=np.full(P, negotiating, np.int64),
+            signed=stage("signed"),
             q_count=np.zeros((P, 2, wait_cols)), q_need=np.zeros((P, 2, wait_cols)),
             q_tax=np.zeros((P, 2, wait_cols)),
-            served=Cohorts.empty(P), started=Cohorts.empty(P), producing=Cohorts.empty(P),
+            served=stage("registered"), started=stage("started"), producing=stage("producing"),
+            idle=Cohorts.empty(P), gone={k: np.zeros(P) for k in PROJECT_STATES[7:]},
             yearly={k: yearly() for k in YEARLY}, entered={k: yearly() for k in STEPS},
             lost_by_type=np.zeros((P, 2)), queued_by_type=np.zeros((P, 2)), served_by_type=np.zeros((P, 2)),
+            screened_by_condition=np.zeros((P, setup_conditions)),
             exhausted=np.full(P, -1), scratch=np.empty((3, P, 2, wait_cols)),
         )
 
@@ -399,23 +511,40 @@ class _State:
     def paths(self) -> int:
         return self.U.size
 
+    def held(self) -> np.ndarray:
+        """Land (mu) and space (m²) held by firms, P × 2: what ``S`` and ``O`` must equal."""
+        out = self.served.need + self.started.need + self.producing.need + self.idle.need
+        out[:, LAND] += self.E + self.E_idle
+        out[:, FACTORY] += self.E_m2
+        return out
+
+    def states(self) -> dict[str, np.ndarray]:
+        """Projects in each of ``PROJECT_STATES`` (P,): together, every project ever negotiated or
+        in the initial stocks, each once."""
+        return {"negotiating": self.negotiated.astype(float), "signed": self.signed.count.sum(axis=1),
+                "queued": self.q_count.sum(axis=(1, 2)), "registered": self.served.count.sum(axis=1),
+                "started": self.started.count.sum(axis=1), "producing": self.producing.count.sum(axis=1),
+                "idle": self.idle.count.sum(axis=1), **self.gone}
+
     def result(self, params: Land, trace: dict) -> LandResult:
         out = self.yearly
         return LandResult(
             years=params.start_year + np.arange(params.horizon_years),
             occupied_m2=out["occupied"], vacant_m2=out["vacant"], under_construction_m2=out["building"],
             unserviced_mu=out["U"], available_mu=out["A"], sold_mu=out["S"], idle_mu=out["I"],
+            idle_held_mu=out["I_held"],
             entered=self.entered, negotiated=out["negotiated"], screened_out=out["screened"], lost=out["lost"],
             lost_by_type=self.lost_by_type, queued_by_type=self.queued_by_type,
             served_by_type=self.served_by_type, served=out["served"], wait_months=out["wait"],
+            states=self.states(), screened_by_condition=self.screened_by_condition,
             producing_tax=out["tax"], producing_land_tax=out["tax_land"], producing_mu=out["mu_producing"],
-            land_sold=out["sold"], land_sale_revenue=out["revenue"], exhausted_month=self.exhausted,
-            trace=trace,
+            exited=out["exited"], land_sold=out["sold"], land_sale_revenue=out["revenue"],
+            exhausted_month=self.exhausted, trace=trace,
         )
 
 
-YEARLY = ("occupied", "vacant", "building", "U", "A", "S", "I", "negotiated", "screened", "lost", "served", "wait",
-          "tax", "tax_land", "mu_producing", "sold", "revenue")
+YEARLY = ("occupied", "vacant", "building", "U", "A", "S", "I", "I_held", "negotiated", "screened", "lost", "served",
+          "wait", "tax", "tax_land", "mu_producing", "sold", "revenue", "exited")
 
 
 # -- the monthly steps, in the order they run ---------------------------------------------------
@@ -439,20 +568,28 @@ class _Funnel:
     yearly: dict  # "negotiated", "screened": P × years
     entered: dict  # "signed", "registered": P × years
     queued_by_type: np.ndarray  # P × 2
+    negotiated: np.ndarray  # P: still negotiating at the end
+    signed: Cohorts  # still signed at the end
+    gone: dict  # "screened_out", "dropped_before_space": P
+    screened_by_condition: np.ndarray
 
     @classmethod
     def record(cls, params: Land, rng: np.random.Generator) -> _Funnel:
         st = _State.initial(params)
         registrations = list(_funnel(st, _Setup.of(params), rng))
         return cls(registrations, {k: st.yearly[k] for k in ("negotiated", "screened")},
-                   {k: st.entered[k] for k in ("signed", "registered")}, st.queued_by_type)
+                   {k: st.entered[k] for k in ("signed", "registered")}, st.queued_by_type, st.negotiated,
+                   st.signed, {k: st.gone[k] for k in ("screened_out", "dropped_before_space")}, st.screened_by_condition)
 
     def replay(self, st: _State) -> list:
         """Write the funnel's outputs into a fresh state; return the registrations to feed it."""
-        for target, source in ((st.yearly, self.yearly), (st.entered, self.entered)):
+        for target, source in ((st.yearly, self.yearly), (st.entered, self.entered), (st.gone, self.gone)):
             for k, v in source.items():
                 target[k][...] = v
         st.queued_by_type[...] = self.queued_by_type
+        st.negotiated[...] = self.negotiated
+        st.signed = Cohorts(self.signed.count.copy(), self.signed.need.copy(), self.signed.tax.copy())
+        st.screened_by_condition[...] = self.screened_by_condition
         return self.registrations
 
 
@@ -466,8 +603,12 @@ def _negotiate_and_sign(st: _State, setup: _Setup, y: int, rng: np.random.Genera
     adv = rng.binomial(st.negotiated, h_neg)
     drop = rng.binomial(st.negotiated - adv, d_neg / (1.0 - h_neg)) if h_neg < 1 else 0
     st.negotiated += arrivals - adv - drop
-    new = _sign(adv, params.projects, params.standard_land, rng)
-    st.yearly["screened"][:, y] += adv - new.count.sum(axis=1)
+    st.gone["dropped_before_space"] += drop
+    new, turned_away = _sign(adv, params.projects, params.standard_land, rng)
+    screened = adv - new.count.sum(axis=1)
+    st.yearly["screened"][:, y] += screened
+    st.gone["screened_out"] += screened
+    st.screened_by_condition += turned_away
     st.entered["signed"][:, y] += new.count.sum(axis=1)
     return new
 
@@ -483,7 +624,7 @@ def _register(st: _State, setup: _Setup, new: Cohorts, y: int, rng: np.random.Ge
         share_adv = np.where(n > 0, adv / np.maximum(n, 1), 0.0)
         share_drop = np.where(n > 0, drop / np.maximum(n - adv, 1), 0.0)
     registering = st.signed.take(share_adv)
-    st.signed.take(share_drop)
+    st.gone["dropped_before_space"] += st.signed.take(share_drop).count.sum(axis=1)
     st.signed.add(new)
     st.entered["registered"][:, y] += registering.count.sum(axis=1)
     st.queued_by_type += registering.count
@@ -492,23 +633,23 @@ def _register(st: _State, setup: _Setup, new: Cohorts, y: int, rng: np.random.Ge
 
 def _build_factories(st: _State, setup: _Setup, m: int, registering: Cohorts) -> tuple[np.ndarray, np.ndarray]:
     """Construction started ``lag_months`` ago completes into vacant space; this month's starts follow
-    the factory policy.  Returns (completed, starts) in m² (P,)."""
+    the factory policy, never above the programme (``build_m2_per_year`` / 12; ``None``: no limit).
+    Returns (completed, starts) in m² (P,)."""
     f = setup.params.factories
     slot = m % f.lag_months
     completed = st.building[:, slot].copy()
     st.V += completed
     if f.policy == "fixed":
         starts = np.full(st.paths, f.build_m2_per_year / 12.0)
-    elif f.policy == "to_suit":  # build what the waiting tenants need beyond the empty and coming space
-        waiting = st.q_need[:, FACTORY].sum(axis=1) + registering.need[:, FACTORY]
-        pipeline_m2 = st.building.sum(axis=1) - completed
-        starts = np.maximum(waiting - st.V - pipeline_m2, 0.0)
     else:
         waiting = st.q_need[:, FACTORY].sum(axis=1) + registering.need[:, FACTORY]
         pipeline_m2 = st.building.sum(axis=1) - completed
-        gap = f.target_vacancy * (st.O + st.V + pipeline_m2) + waiting - st.V - pipeline_m2
+        if f.policy == "to_suit":  # what the waiting tenants need beyond the empty and coming space
+            gap = waiting - st.V - pipeline_m2
+        else:  # and keep target_vacancy of the built and coming space empty
+            gap = f.target_vacancy * (st.O + st.V + pipeline_m2) + waiting - st.V - pipeline_m2
         starts = np.maximum(gap, 0.0)
-        if f.build_m2_per_year > 0:
+        if f.build_m2_per_year is not None:
             starts = np.minimum(starts, f.build_m2_per_year / 12.0)
     st.building[:, slot] = starts
     return completed, starts
@@ -527,8 +668,9 @@ def _service_land(st: _State, setup: _Setup, m: int) -> tuple[np.ndarray, np.nda
 
 def _serve_queue(st: _State, setup: _Setup, m: int, y: int, registering: Cohorts) -> tuple[Cohorts, np.ndarray]:
     """The registering projects join the queue; available land and vacant space go to the queue oldest
-    first (a cohort can be served in part); then everyone waits a month more and the oldest unserved
-    are lost.  Returns (the projects given space, mu of land sold (P,))."""
+    first (a cohort can be served in part); then the oldest unserved are lost and everyone else waits
+    a month more.  A project served at age a waited a months; a lost one waited ``max_wait_months``
+    (it gave up then).  Returns (the projects given space, mu of land sold (P,))."""
     params = setup.params
     q_count, q_need, q_tax = st.q_count, st.q_need, st.q_tax
     q_count[:, :, 0] += registering.count
@@ -566,10 +708,11 @@ def _serve_queue(st: _State, setup: _Setup, m: int, y: int, registering: Cohorts
     out["sold"][:, y] += land_sold
     out["revenue"][:, y] += land_sold * params.price_wan_per_mu / 1e4
     out["served"][:, y] += got.count.sum(axis=1)
-    out["wait"][:, y] += waited.sum(axis=1)
     gone = q_count[:, :, -1].copy()  # waited max_wait_months and still unserved: lost
     st.lost_by_type += gone
+    st.gone["lost"] += gone.sum(axis=1)
     out["lost"][:, y] += gone.sum(axis=1)
+    out["wait"][:, y] += waited.sum(axis=1) + gone.sum(axis=1) * params.max_wait_months
     for q in (q_count, q_need, q_tax):  # everyone waits one month more
         np.copyto(a, q)
         q[:, :, 1:] = a[:, :, :-1]
@@ -589,35 +732,66 @@ def _advance_after_space(st: _State, setup: _Setup, got: Cohorts, y: int) -> np.
         moving = stage.take(np.full((P, 2), h))
         leaving = stage.take(np.full((P, 2), d / (1.0 - h)) if h < 1 else np.zeros((P, 2)))
         released += leaving.need
+        st.gone["dropped_after_space"] += leaving.count.sum(axis=1)
         st.entered[step][:, y] += moving.count.sum(axis=1)
         moves.append(moving)
     st.started.add(moves[0])
     st.producing.add(moves[1])
     st.served.add(got)
-    # space handed back; never more than the stock holds (idling and tenants leaving also draw on it)
-    released[:, LAND] = np.minimum(released[:, LAND], st.S)
+    _hand_back(st, released)
+    return released
+
+
+def _hand_back(st: _State, released: np.ndarray) -> None:
+    """Space given up by firms: land from sold to idle (vacated), floor space from occupied to vacant."""
+    released[:, LAND] = np.minimum(released[:, LAND], st.S)  # float guard: never more than the stock
     released[:, FACTORY] = np.minimum(released[:, FACTORY], st.O)
     st.S -= released[:, LAND]
     st.I += released[:, LAND]
     st.O -= released[:, FACTORY]
     st.V += released[:, FACTORY]
-    return released
 
 
-def _idle_and_revitalise(st: _State, setup: _Setup) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sold land falls idle and idle land is revitalised (盘活) back to available, at yearly rates
-    spread over the months; tenants leave occupied space.  Returns (idling mu, revitalised mu,
-    leaving m²), each (P,)."""
+def _idle_and_revitalise(st: _State, setup: _Setup, y: int) -> dict[str, np.ndarray]:
+    """Firms fall idle and idle land is revitalised (盘活), at yearly rates spread over the months;
+    tenants leave.  Of the land firms falling idle (producing projects and existing firms), a share
+    ``idle_exit_share`` leave, vacating their land; the rest stay idle on it.  Revitalisation takes
+    the same share of the vacated land and of the idle firms' land (those firms leave) back to
+    available.  Leaving tenants vacate their space.  Whoever leaves takes their tax.  Returns the
+    month's flows (mu or m², each P): idling, leaving_land, revitalised (vacated land back),
+    reclaimed (idle firms' land back), leaving_m2."""
     params = setup.params
-    idling = st.S * (params.idle_rate / 12.0)
-    revitalised = st.I * (params.revitalise_rate / 12.0)
-    leaving_m2 = st.O * (params.factories.tenant_exit_rate / 12.0)
-    st.S -= idling
-    st.I += idling - revitalised
-    st.A += revitalised
+    P = st.paths
+    idle, exit_share, revive = params.idle_rate / 12.0, params.idle_exit_share, params.revitalise_rate / 12.0
+    tenants = params.factories.tenant_exit_rate / 12.0
+    # revitalisation acts on the land no firm produced on at the start of the month
+    revitalised = st.I * revive
+    reclaimed_firms = st.idle.take(np.full((P, 2), revive))
+    reclaimed_existing = st.E_idle * revive
+    # producing land firms fall idle; producing tenants leave
+    falling = st.producing.take(np.column_stack([np.full(P, idle), np.full(P, tenants)]))
+    leaving = Cohorts(falling.count * exit_share, falling.need * exit_share, falling.tax * exit_share)
+    leaving.count[:, FACTORY], leaving.need[:, FACTORY] = falling.count[:, FACTORY], falling.need[:, FACTORY]
+    staying = Cohorts(falling.count - leaving.count, falling.need - leaving.need, falling.tax - leaving.tax)
+    st.idle.add(staying)
+    existing_idling = st.E * idle
+    existing_leaving_m2 = st.E_m2 * tenants
+    st.E -= existing_idling
+    st.E_idle += existing_idling * (1.0 - exit_share) - reclaimed_existing
+    st.E_m2 -= existing_leaving_m2
+    leaving_land = leaving.need[:, LAND] + existing_idling * exit_share
+    reclaimed = reclaimed_firms.need[:, LAND] + reclaimed_existing
+    leaving_m2 = leaving.need[:, FACTORY] + existing_leaving_m2
+    st.S -= leaving_land + reclaimed
+    st.I += leaving_land - revitalised
+    st.A += revitalised + reclaimed
     st.O -= leaving_m2
     st.V += leaving_m2
-    return idling, revitalised, leaving_m2
+    exited = leaving.count.sum(axis=1) + reclaimed_firms.count.sum(axis=1)
+    st.gone["exited"] += exited
+    st.yearly["exited"][:, y] += exited
+    return {"idling": falling.need[:, LAND] + existing_idling, "leaving_land": leaving_land,
+            "revitalised": revitalised, "reclaimed": reclaimed, "leaving_m2": leaving_m2}
 
 
 def _record_month(tr: dict[str, list], **values: np.ndarray) -> None:
@@ -631,14 +805,19 @@ def _record_year(st: _State, y: int) -> None:
     out = st.yearly
     out["occupied"][:, y], out["vacant"][:, y] = st.O, st.V
     out["building"][:, y] = st.building.sum(axis=1)
-    out["U"][:, y], out["A"][:, y], out["S"][:, y], out["I"][:, y] = st.U, st.A, st.S, st.I
+    held_idle = st.idle.need[:, LAND] + st.E_idle
+    out["U"][:, y], out["A"][:, y], out["S"][:, y] = st.U, st.A, st.S
+    out["I"][:, y], out["I_held"][:, y] = st.I + held_idle, held_idle
     out["tax"][:, y] = st.producing.tax.sum(axis=1)
     out["tax_land"][:, y] = st.producing.tax[:, LAND]
     out["mu_producing"][:, y] = st.producing.need[:, LAND]
 
 
-def _sign(count: np.ndarray, proj, screen, rng: np.random.Generator) -> Cohorts:
-    """Draw the newly signed projects' needs; land projects below the standard-land screen are turned away."""
+def _sign(count: np.ndarray, proj: Projects, screen: StandardLand | None,
+          rng: np.random.Generator) -> tuple[Cohorts, np.ndarray]:
+    """Draw the newly signed projects (``count`` per path): type, space, investment, tax and what the
+    screen reads; the standard-land screen turns away those that fail it.  Returns the projects kept
+    and the turned-away count per screen condition, P × conditions."""
     P = count.size
     total = int(count.sum())
     path = np.repeat(np.arange(P), count)
@@ -647,16 +826,19 @@ def _sign(count: np.ndarray, proj, screen, rng: np.random.Generator) -> Cohorts:
     m2 = _lognormal(rng, proj.factory_m2, total)
     invest = _lognormal(rng, proj.investment, total)
     tax = _lognormal(rng, proj.tax_at_capacity, total)
-    ratio = _lognormal(rng, proj.plot_ratio, total) if proj.plot_ratio is not None else None
     keep = np.ones(total, bool)
+    per_condition = np.zeros((P, 0))
     if screen is not None:
-        land = ~is_factory
-        if screen.min_investment_wan_per_mu is not None:
-            keep &= ~land | (invest * 1e4 / mu >= screen.min_investment_wan_per_mu)
-        if screen.min_tax_wan_per_mu is not None:
-            keep &= ~land | (tax * 1e4 / mu >= screen.min_tax_wan_per_mu)
-        if screen.min_plot_ratio is not None and ratio is not None:
-            keep &= ~land | (ratio >= screen.min_plot_ratio)
+        optional = {k: _lognormal(rng, spec, total) if spec is not None else None
+                    for k, spec in (("output", proj.output_at_capacity), ("plot_ratio", proj.plot_ratio),
+                                    ("coverage", proj.coverage))}
+        if optional["coverage"] is not None:
+            np.minimum(optional["coverage"], 1.0, out=optional["coverage"])
+        draws = land_screen.Draws(is_factory=is_factory, industry=land_screen.draw_industry(screen, rng, total),
+                                  mu=mu, m2=m2, investment=invest, tax=tax, **optional)
+        keep, failed = land_screen.failures(screen, draws)
+        per_condition = np.stack([np.bincount(path, weights=f, minlength=P) for f in failed.T], axis=1) \
+            if failed.shape[1] else np.zeros((P, 0))
     kind = is_factory.astype(np.int64)
     index = (path * 2 + kind)[keep]
     need = np.where(is_factory, m2, mu)[keep]
@@ -664,7 +846,8 @@ def _sign(count: np.ndarray, proj, screen, rng: np.random.Generator) -> Cohorts:
     def per(weights) -> np.ndarray:
         return np.bincount(index, weights=weights, minlength=2 * P).reshape(P, 2)
 
-    return Cohorts(per(None).astype(float), per(need), per(tax[keep]))
+    return Cohorts(per(None).astype(float), per(need), per(tax[keep])), per_condition
+
 
 
 class Funnel(Metrics):
@@ -675,14 +858,27 @@ class Funnel(Metrics):
 
 
 class ReverseAnswer(Metrics):
-    """The smallest programme (m² or mu a year) keeping the lost share under ``target``; null when
-    even four times the demand does not."""
+    """The smallest programme (m² or mu a year) keeping the lost share of the lever's project type
+    under ``target``; null when even four times the demand does not.  ``current`` is the scenario's
+    own programme (null: no limit) and ``lost_share_current`` the lost share it gives."""
 
     lever: str
     target: float
     rate: float | None
     paths: int
     lost_share_at_rate: float | None
+    current: float | None = None
+    lost_share_current: float | None = None
+
+
+class ScreenCount(Metrics):
+    """Projects one condition of the standard-land screen turned away over the horizon (mean over
+    paths; a project failing several conditions counts under each)."""
+
+    key: str
+    label_zh: str
+    label_en: str
+    turned_away: float
 
 
 class LandMetrics(Metrics):
@@ -698,20 +894,27 @@ class LandMetrics(Metrics):
     land_unserviced_mu: list[float]
     land_sold_mu_total: list[float]
     land_idle_mu: list[float]
+    land_idle_held_mu: list[float]  # the part of idle land held by idle firms
     signed: list[float]
+    started: list[float]
     producing: list[float]
+    exited: list[float]  # firms that left after falling idle, and tenants that left
     lost_for_space: list[float]
-    lost_share: float
+    lost_share: float  # of the projects that queued for space: lost
     lost_share_land: float
     lost_share_factory: float
+    still_waiting_share: float  # of the projects that queued: still waiting at the end
+    unserved_share: float  # lost or still waiting
     still_waiting_at_end: float
-    mean_wait_months: list[float | None]
+    mean_wait_months: list[float | None]  # of those served and lost in the year (the lost until they gave up)
     mean_wait_months_total: float | None
+    projects_at_end: dict[str, float]  # every project by its state at the end (PROJECT_STATES)
     tax_per_mu: list[float]  # 万元 a mu a year
     producing_tax: list[float]  # 亿元 a year
     land_sale_revenue: list[float]  # 亿元
     screened_out_total: float
-    p_land_exhausted: float
+    screened_by_condition: list[ScreenCount]
+    p_land_exhausted: float | None  # null when no project needs land
     land_exhausted_year_median: int | None
     funnel: Funnel
     fan: dict[str, Fan]  # occupancy_rate, vacant_m2, land_left_mu
@@ -725,15 +928,15 @@ def summarize(result: LandResult, params: Land) -> LandMetrics:
         return a.mean(axis=0).tolist()
 
     built = result.occupied_m2 + result.vacant_m2
+    ended = result.served + result.lost  # waits that ended in the year: served, or gave up
     with np.errstate(invalid="ignore", divide="ignore"):
         occupancy = np.where(built > 0, result.occupied_m2 / np.where(built > 0, built, 1.0), np.nan)
-        wait = result.wait_months.sum(axis=0) / result.served.sum(axis=0)
+        wait = result.wait_months.sum(axis=0) / ended.sum(axis=0)
         # 万元 a mu a year: land projects in production, their tax over the land they hold
         tax_per_mu = np.divide(result.producing_land_tax * 1e4, result.producing_mu,
                                out=np.zeros_like(result.producing_mu), where=result.producing_mu > 0)
-    # of the projects whose wait ended (served or lost); those still queuing at the horizon are neither
-    decided = result.lost_by_type + result.served_by_type
-    served = result.served.sum()
+    queued = result.queued_by_type
+    waiting = queued - result.lost_by_type - result.served_by_type
     exhausted = result.exhausted_month >= 0
     conv = params.pipeline.conversions()
     # expected counts with unlimited space and time: arrivals × conversions (× the screen's pass rate)
@@ -747,6 +950,10 @@ def summarize(result: LandResult, params: Land) -> LandMetrics:
         expected[step] = running
     simulated = {"negotiated": float(result.negotiated.sum(axis=1).mean()),
                  **{k: float(v.sum(axis=1).mean()) for k, v in result.entered.items()}}
+    screen = params.standard_land
+    counts = result.screened_by_condition.mean(axis=0)
+    by_condition = [ScreenCount(key=c.key, label_zh=c.label_zh, label_en=c.label_en, turned_away=float(n))
+                    for c, n in zip(land_screen.conditions(screen) if screen is not None else [], counts)]
     return LandMetrics(**{
         "years": result.years.tolist(),
         "paths": int(result.occupied_m2.shape[0]),
@@ -759,26 +966,38 @@ def summarize(result: LandResult, params: Land) -> LandMetrics:
         "land_unserviced_mu": mean(result.unserviced_mu),
         "land_sold_mu_total": mean(result.sold_mu),
         "land_idle_mu": mean(result.idle_mu),
+        "land_idle_held_mu": mean(result.idle_held_mu),
         "signed": mean(result.entered["signed"]),
+        "started": mean(result.entered["started"]),
         "producing": mean(result.entered["producing"]),
+        "exited": mean(result.exited),
         "lost_for_space": mean(result.lost),
-        "lost_share": _share(result.lost_by_type, decided),
-        "lost_share_land": _share(result.lost_by_type[:, LAND], decided[:, LAND]),
-        "lost_share_factory": _share(result.lost_by_type[:, FACTORY], decided[:, FACTORY]),
-        "still_waiting_at_end": float((result.queued_by_type - decided).sum(axis=1).mean()),
+        "lost_share": _share(result.lost_by_type, queued),
+        "lost_share_land": _share(result.lost_by_type[:, LAND], queued[:, LAND]),
+        "lost_share_factory": _share(result.lost_by_type[:, FACTORY], queued[:, FACTORY]),
+        "still_waiting_share": _share(waiting, queued),
+        "unserved_share": _share(result.lost_by_type + waiting, queued),
+        "still_waiting_at_end": float(waiting.sum(axis=1).mean()),
         "mean_wait_months": [None if np.isnan(x) else float(x) for x in wait],
-        "mean_wait_months_total": float(result.wait_months.sum() / served) if served > 0 else None,
+        "mean_wait_months_total": float(result.wait_months.sum() / ended.sum()) if ended.sum() > 0 else None,
+        "projects_at_end": {k: float(v.mean()) for k, v in result.states.items()},
         "tax_per_mu": mean(tax_per_mu),
         "producing_tax": mean(result.producing_tax),
         "land_sale_revenue": mean(result.land_sale_revenue),
         "screened_out_total": float(result.screened_out.sum(axis=1).mean()),
-        "p_land_exhausted": float(exhausted.mean()),
-        "land_exhausted_year_median": _median_year(result.exhausted_month, params),
+        "screened_by_condition": by_condition,
+        "p_land_exhausted": float(exhausted.mean()) if _needs_land(params) else None,
+        "land_exhausted_year_median": _median_year(result.exhausted_month, params) if _needs_land(params) else None,
         "funnel": {"expected": expected, "simulated": simulated},
         "fan": {"occupancy_rate": fan(np.nan_to_num(occupancy, nan=0.0)), "vacant_m2": fan(result.vacant_m2),
                 "land_left_mu": fan(result.available_mu + result.unserviced_mu)},
         "reverse": result.reverse,
     })
+
+
+def _needs_land(params: Land) -> bool:
+    """Whether any project needs land: new ones, or the initial signed ones still to be given it."""
+    return params.projects.land_share > 0 or params.initial_cohort("signed").count[0, LAND] > 0
 
 
 def _median_year(exhausted_month: np.ndarray, params: Land) -> int | None:
@@ -808,16 +1027,27 @@ def smallest_programme(params: Land, seed: int) -> ReverseAnswer:
     what any bracketing root finder does, and it needs no library.  The random
     part of the model, the funnel up to registration, is drawn once and
     replayed for every rate, and a rate already tried is not run again.
+
+    Lever ``auto`` solves for the one that binds: in a run of the scenario as it is (same seed and
+    paths), land servicing when land projects lose the larger share, else the factory programme
+    (always the factory programme when no project needs land).
     """
     rev = params.reverse
-    factory = rev.lever == "build_m2_per_year"
+    own = params.model_copy(update={"paths": min(params.paths, rev.paths), "reverse": None})
+    funnel = _Funnel.record(own, np.random.default_rng(seed))
+    # the funnel (all the random draws) does not depend on the lever: draw it once, replay it for every rate
+    as_is = _months(own, np.random.default_rng(seed), funnel=funnel)
+    lost_as_is = [_share(as_is.lost_by_type[:, k], as_is.queued_by_type[:, k]) for k in (LAND, FACTORY)]
+    lever = rev.lever
+    if lever == "auto":
+        land_binds = _needs_land(params) and lost_as_is[LAND] >= lost_as_is[FACTORY]
+        lever = "servicing_mu_per_year" if land_binds else "build_m2_per_year"
+    factory = lever == "build_m2_per_year"
     kind = FACTORY if factory else LAND
-    base = params.model_copy(update={"paths": min(params.paths, rev.paths), "reverse": None})
+    current = params.factories.build_m2_per_year if factory else params.servicing_mu_per_year
+    base = own
     if factory:
         base = base.model_copy(update={"factories": base.factories.model_copy(update={"policy": "fixed"})})
-
-    # the funnel (all the random draws) does not depend on the lever: draw it once, replay it for every rate
-    funnel = _Funnel.record(base, np.random.default_rng(seed))
     known: dict[float, float] = {}  # the answer's own lost share is a rate already tried
 
     def lost_share(rate: float) -> float:
@@ -829,8 +1059,7 @@ def smallest_programme(params: Land, seed: int) -> ReverseAnswer:
         else:
             p = base.model_copy(update={"servicing_mu_per_year": rate})
         result = _months(p, np.random.default_rng(seed), funnel=funnel)
-        decided = result.lost_by_type[:, kind] + result.served_by_type[:, kind]
-        known[rate] = _share(result.lost_by_type[:, kind], decided)
+        known[rate] = _share(result.lost_by_type[:, kind], result.queued_by_type[:, kind])
         return known[rate]
 
     proj, pipe = params.projects, params.pipeline
@@ -850,8 +1079,9 @@ def smallest_programme(params: Land, seed: int) -> ReverseAnswer:
             mid = 0.5 * (lo + hi)
             lo, hi = (mid, hi) if lost_share(mid) > rev.target else (lo, mid)
         rate = hi
-    return ReverseAnswer(lever=rev.lever, target=rev.target, rate=rate, paths=base.paths,
-                         lost_share_at_rate=lost_share(rate) if rate is not None else None)
+    return ReverseAnswer(lever=lever, target=rev.target, rate=rate, paths=base.paths,
+                         lost_share_at_rate=lost_share(rate) if rate is not None else None,
+                         current=current, lost_share_current=lost_as_is[kind])
 
 
 def _last(values: list) -> float | None:
@@ -872,6 +1102,6 @@ MODEL = Model(
         Headline({"zh": "期末厂房出租率", "en": "Factory occupancy at the end"},
                  lambda m: _last(m.occupancy_rate), "percent"),
         Headline({"zh": "期内用地耗尽概率", "en": "P(land runs out in the horizon)"},
-                 lambda m: m.p_land_exhausted, "percent", "p_land_exhausted"),
+                 lambda m: m.p_land_exhausted, "percent", "p_land_exhausted", omit_when_none=True),
     ),
 )
