@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 from IPython.display import HTML
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator, StrMethodFormatter
 
 from simlib import models
 from simlib.brief import labels
@@ -485,6 +486,17 @@ def salary_section(run: ScenarioRun) -> HTML:
                  grades=grades, units=units, posts=posts)
 
 
+def _land_count(x: float) -> str:
+    """A mean count of projects or firms: whole from ten on (849), else to a tenth (5.3)."""
+    return f"{x:,.0f}" if abs(x) >= 9.95 else f"{x:.1f}"
+
+
+def _land_rate(lever: str, value: float, lang: str) -> str:
+    """A programme a year: floor space (m²) for the factory lever, mu for land servicing."""
+    shown = labels.m2(value, lang) if lever == "build_m2_per_year" else f"{value:,.0f}"
+    return labels.t(f"land.rate.{lever}", lang, value=shown)
+
+
 def land_findings(run: ScenarioRun) -> list[str]:
     lang = _lang(run)
     m = run.data["land"]
@@ -492,32 +504,103 @@ def land_findings(run: ScenarioRun) -> list[str]:
     t = lambda key, **kw: labels.t(key, lang, **kw)  # noqa: E731
     years = m["years"]
     occ = [(y, x) for y, x in zip(years, m["occupancy_rate"]) if x is not None]
-    out = [t("land.f_supply", y0=years[0], y1=years[-1], signed=f"{sum(m['signed']):.0f}",
-             producing=f"{sum(m['producing']):.0f}", lost=percent(m["lost_share"]),
+    out = [t("land.f_supply", y0=years[0], y1=years[-1], signed=_land_count(sum(m["signed"])),
+             producing=_land_count(sum(m["producing"])), lost=percent(m["lost_share"]),
              lost_land=percent(m["lost_share_land"]), lost_factory=percent(m["lost_share_factory"]),
-             wait=f"{m['mean_wait_months_total']:.1f}" if m["mean_wait_months_total"] is not None else "—")]
+             waiting=percent(m["still_waiting_share"]), unserved=percent(m["unserved_share"]),
+             wait=f"{m['mean_wait_months_total']:.1f}" if m["mean_wait_months_total"] is not None else "—",
+             max_wait=p.max_wait_months)]
+    if p.initial is not None:  # the first year's starts and completions include the pipeline already there
+        stages = [t(f"land.initial.{k}", n=f"{n:,}") for k, n in _land_initial_counts(p.initial) if n > 0]
+        if stages:
+            out.append(t("land.f_first_year", y0=years[0], started=_land_count(m["started"][0]),
+                         producing=_land_count(m["producing"][0]), stages=t("land.list_sep").join(stages)))
     if occ:
         out.append(t("land.f_vacancy", y0=occ[0][0], y1=occ[-1][0], occ0=percent(occ[0][1]), occ1=percent(occ[-1][1]),
                      vacant=labels.m2(m["vacant_m2"][-1], lang)))
-    when = (t("land.f_exhausted_when", year=m["land_exhausted_year_median"])
-            if m["land_exhausted_year_median"] is not None else "")
-    out.append(t("land.f_exhausted", p=percent(m["p_land_exhausted"]), when=when,
-                 left=f"{m['land_available_mu'][-1]:,.0f}"))
+    if m["p_land_exhausted"] is not None:  # None: no project needs land (a factory-only park)
+        when = (t("land.f_exhausted_when", year=m["land_exhausted_year_median"])
+                if m["land_exhausted_year_median"] is not None else "")
+        out.append(t("land.f_exhausted", p=percent(m["p_land_exhausted"]), when=when,
+                     left=f"{m['land_available_mu'][-1]:,.0f}"))
+    idle, exited = m["land_idle_mu"][-1], sum(m["exited"])
+    if idle > 0 or exited > 0:
+        out.append(t("land.f_idle", idle=f"{idle:,.0f}", held=f"{m['land_idle_held_mu'][-1]:,.0f}",
+                     exited=_land_count(exited), y0=years[0], y1=years[-1]))
     if p.standard_land is not None:
-        out.append(t("land.f_screen", n=f"{m['screened_out_total']:.1f}"))
+        items = t("land.screen_sep").join(
+            t("land.screen_item", condition=c[f"label_{lang}"], n=_land_count(c["turned_away"]))
+            for c in m["screened_by_condition"])
+        out.append(t("land.f_screen", n=_land_count(m["screened_out_total"]), items=items or "—"))
     rev = m.get("reverse")
     if rev is not None:
-        lever, what = t(f"land.lever.{rev['lever']}"), t(f"land.what.{rev['lever']}")
-        if rev["rate"] is None:
-            out.append(t("land.f_reverse_none", lever=lever, what=what, target=percent(rev["target"])))
-        elif rev["rate"] == 0:
-            out.append(t("land.f_reverse_zero", lever=lever, what=what, target=percent(rev["target"])))
+        lever = rev["lever"]
+        name, what = t(f"land.lever.{lever}"), t(f"land.what.{lever}")
+        if rev.get("current") is None:
+            current = t("land.no_limit")
+        elif lever == "build_m2_per_year" and p.factories.policy != "fixed":  # the policy's cap
+            current = t("land.current_cap", rate=_land_rate(lever, rev["current"], lang),
+                        policy=t(f"land.policy.{p.factories.policy}"))
         else:
-            rate = t(f"land.rate.{rev['lever']}", value=labels.m2(rev["rate"], lang)
-                     if rev["lever"] == "build_m2_per_year" else f"{rev['rate']:,.0f}")
-            out.append(t("land.f_reverse", what=what, target=percent(rev["target"]), lever=lever, rate=rate,
+            current = _land_rate(lever, rev["current"], lang)
+        now = _pct(rev.get("lost_share_current"))
+        common = dict(lever=name, what=what, target=percent(rev["target"]), current=current, now=now)
+        if rev["rate"] is None:
+            out.append(t("land.f_reverse_none", **common))
+        elif rev["rate"] == 0:
+            out.append(t("land.f_reverse_zero", **common))
+        else:
+            out.append(t("land.f_reverse", **common, rate=_land_rate(lever, rev["rate"], lang),
                          paths=rev["paths"], at=percent(rev["lost_share_at_rate"])))
     return out
+
+
+def _land_initial_counts(initial) -> list[tuple[str, int]]:
+    """(stage, projects in it at the start) along the funnel, from the scenario's ``land.initial``."""
+    stages = ("signed", "registered", "started", "producing")
+    return [("negotiated", initial.negotiated)] + [
+        (k, getattr(initial, k).count if getattr(initial, k) is not None else 0) for k in stages]
+
+
+def _land_year_axis(ax) -> None:
+    """Whole years on a yearly axis: integer ticks (never 2025.5), shown as plain years."""
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(StrMethodFormatter("{x:.0f}"))
+
+
+def _land_figure(m: dict, lang: str) -> Figure:
+    """The land section's four panels: occupancy, vacant space and land left as fans over whole years,
+    and the funnel.  Call it inside :func:`simlib.brief.charts.style`."""
+    t = lambda key, **kw: labels.t(key, lang, **kw)  # noqa: E731
+    years = m["years"]
+    fig = Figure(figsize=(10, 7))
+    axes = fig.subplots(2, 2)
+    panels = (("occupancy_rate", t("land.occupancy"), 100.0, "%"),
+              ("vacant_m2", t("land.vacant"), 1e-4, t("land.m2_unit")),
+              ("land_left_mu", t("land.left"), 1.0, t("land.mu_unit")))
+    for ax, (key, title, scale, unit) in zip(axes.flat, panels):
+        fan_chart(ax, years, m["fan"][key], lang, scale)
+        if key == "land_left_mu" and m["p_land_exhausted"] is not None:
+            title = f"{title}\n{t('land.p_exhausted', p=percent(m['p_land_exhausted']))}"
+        ax.set_title(title)
+        ax.set_ylabel(unit)
+        ax.set_ylim(0, None)
+        _land_year_axis(ax)
+        ax.grid(alpha=0.3)
+    axes[0, 0].legend(frameon=False, fontsize=8)
+    ax = axes[1, 1]
+    steps = ("negotiated", "signed", "registered", "started", "producing")
+    x = np.arange(len(steps))
+    ax.bar(x - 0.2, [m["funnel"]["expected"][s] for s in steps], 0.4, color="#bdbdbd",
+           label=t("land.expected"))
+    ax.bar(x + 0.2, [m["funnel"]["simulated"][s] for s in steps], 0.4, color="#08306b",
+           label=t("land.simulated"))
+    ax.set_xticks(x, [t(f"land.stage.{s}") for s in steps])
+    ax.set_title(t("land.funnel", y0=years[0], y1=years[-1]))
+    ax.legend(frameon=False, fontsize=8)
+    ax.grid(alpha=0.3, axis="y")
+    fig.tight_layout()
+    return fig
 
 
 def land_section(run: ScenarioRun) -> HTML:
@@ -526,46 +609,24 @@ def land_section(run: ScenarioRun) -> HTML:
     t = lambda key, **kw: labels.t(key, lang, **kw)  # noqa: E731
     years = m["years"]
     with style():
-        fig = Figure(figsize=(10, 7))
-        axes = fig.subplots(2, 2)
-        panels = (("occupancy_rate", t("land.occupancy"), 100.0, "%"),
-                  ("vacant_m2", t("land.vacant"), 1e-4, t("land.m2_unit")),
-                  ("land_left_mu", t("land.left"), 1.0, t("land.mu_unit")))
-        for ax, (key, title, scale, unit) in zip(axes.flat, panels):
-            fan_chart(ax, years, m["fan"][key], lang, scale)
-            ax.set_title(title if key != "land_left_mu"
-                         else f"{title}\n{t('land.p_exhausted', p=percent(m['p_land_exhausted']))}")
-            ax.set_ylabel(unit)
-            ax.set_ylim(0, None)
-            ax.grid(alpha=0.3)
-        axes[0, 0].legend(frameon=False, fontsize=8)
-        ax = axes[1, 1]
-        steps = ("negotiated", "signed", "registered", "started", "producing")
-        x = np.arange(len(steps))
-        ax.bar(x - 0.2, [m["funnel"]["expected"][s] for s in steps], 0.4, color="#bdbdbd",
-               label=t("land.expected"))
-        ax.bar(x + 0.2, [m["funnel"]["simulated"][s] for s in steps], 0.4, color="#08306b",
-               label=t("land.simulated"))
-        ax.set_xticks(x, [t(f"land.stage.{s}") for s in steps])
-        ax.set_title(t("land.funnel", y0=years[0], y1=years[-1]))
-        ax.legend(frameon=False, fontsize=8)
-        ax.grid(alpha=0.3, axis="y")
-        fig.tight_layout()
-        chart = figure_uri(fig)
+        chart = figure_uri(_land_figure(m, lang))
 
     def num(x, fmt: str) -> str:
         return "—" if x is None else format(x, fmt)
 
-    rows = [(y, num(s, ".1f"), num(pr, ".1f"), num(lost, ".2f"), num(w, ".1f"), num(occ * 100 if occ is not None
-             else None, ".1f") + ("%" if occ is not None else ""), num(v / 1e4, ",.1f"), num(a, ",.0f"),
-             num(tpm, ".2f"), num(rev, ".2f"))
-            for y, s, pr, lost, w, occ, v, a, tpm, rev in zip(
-                years, m["signed"], m["producing"], m["lost_for_space"], m["mean_wait_months"],
-                m["occupancy_rate"], m["vacant_m2"], m["land_available_mu"], m["tax_per_mu"],
-                m["land_sale_revenue"])]
-    headers = [t("land.year"), t("land.signed"), t("land.producing"), t("land.lost"), t("land.wait"),
-               t("land.occupancy"), f"{t('land.vacant')} ({t('land.m2_unit')})", t("land.available"),
-               t("land.tax_per_mu"), t("land.revenue")]
+    def occupancy(x) -> str:
+        return "—" if x is None else f"{x * 100:.1f}%"
+
+    rows = [(y, num(s, ".1f"), num(st, ".1f"), num(pr, ".1f"), num(lost, ".2f"), num(w, ".1f"), occupancy(occ),
+             num(v / 1e4, ",.1f"), num(a, ",.0f"), num(idle, ",.0f"), num(ex, ".1f"), num(tpm, ".2f"),
+             num(rev, ".2f"))
+            for y, s, st, pr, lost, w, occ, v, a, idle, ex, tpm, rev in zip(
+                years, m["signed"], m["started"], m["producing"], m["lost_for_space"], m["mean_wait_months"],
+                m["occupancy_rate"], m["vacant_m2"], m["land_available_mu"], m["land_idle_mu"], m["exited"],
+                m["tax_per_mu"], m["land_sale_revenue"])]
+    headers = [t("land.year"), t("land.signed"), t("land.started"), t("land.producing"), t("land.lost"),
+               t("land.wait"), t("land.occupancy"), f"{t('land.vacant')} ({t('land.m2_unit')})", t("land.available"),
+               t("land.idle"), t("land.exited"), t("land.tax_per_mu"), t("land.revenue")]
     return _html("zone/land.html.j2", title=t("land.title"), chart=chart, alt=t("land.title"),
                  headers=headers, rows=rows, table_caption=t("land.table_caption"))
 
@@ -683,8 +744,17 @@ def salary_method(run: ScenarioRun) -> list[str]:
 def land_method(run: ScenarioRun) -> list[str]:
     lang = _lang(run)
     ld = run.scenario.params.land
+    f = ld.factories
+    # the programme: exactly what starts a year under `fixed`, a cap under the other policies
+    if f.build_m2_per_year is None:
+        programme = labels.t("land.programme.no_limit", lang)
+    elif f.build_m2_per_year == 0:
+        programme = labels.t("land.programme.zero", lang)
+    else:
+        programme = labels.t("land.programme.fixed" if f.policy == "fixed" else "land.programme.cap", lang,
+                             rate=_land_rate("build_m2_per_year", f.build_m2_per_year, lang))
     return [labels.t("land.method", lang, paths=f"{ld.paths:,}", years=ld.horizon_years,
-                     lag=ld.factories.lag_months, policy=labels.t(f"land.policy.{ld.factories.policy}", lang),
+                     lag=f.lag_months, policy=labels.t(f"land.policy.{f.policy}", lang), programme=programme,
                      arrivals=f"{ld.pipeline.arrivals_per_year:g}", wait=ld.max_wait_months)]
 
 
