@@ -75,6 +75,13 @@ land vectorised ÷ per-path loop (per path)
     time (50 paths).  Target: at most 0.02, i.e. at least 50× faster.  The
     10,000-path wall time is shown for information (the issue asks for a few
     seconds at most).
+
+land with initial stocks and the full screen ÷ neither
+    The same 10,000 × 120 run with initial stocks in every stage and a
+    standard-land screen with every kind of condition (bounds, an either/or
+    group, a total-investment floor, two industries, a tenant screen; it draws
+    output, plot ratio and coverage too), divided by the run with no initial
+    stocks and no screen.  What the richer pipeline costs.  Target: at most 1.5.
 """
 
 from __future__ import annotations
