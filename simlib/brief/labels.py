@@ -454,6 +454,11 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "即使{lever}为零，{what}流失率也低于 {target}（本情景现有设定：{current}，{what}流失率 {now}）。",
         "en": "Even with no {lever}, the lost share of {what} stays under {target} (the scenario as it is has {current}, and loses {now} of {what}).",
     },
+    "land.f_reverse_none_land": {
+        "zh": "土地总量本身在期内耗尽：平整再快也无济于事，需要新增用地（用地指标、调区扩区）或盘活存量。",
+        "en": " The land itself runs out within the horizon: faster servicing cannot help; the zone needs more land "
+              "(quota, boundary changes) or to revitalise idle land.",
+    },
     "land.f_reverse_none": {
         "zh": "在所试范围内，任何{lever}都无法把{what}流失率降到 {target} 以下（本情景现有设定：{current}，{what}流失率 {now}）。",
         "en": "No {lever} within the range tried brings the lost share of {what} under {target} (the scenario as it is has {current}, and loses {now} of {what}).",
@@ -468,8 +473,8 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "按月模拟 {paths} 条路径、{years} 年。土地（亩）：未平整 → 平整后可供 → 出让/在用 → 闲置 → 盘活后可供；厂房（平方米）：在建（{lag} 个月）→ 空置 → 出租，建设策略为“{policy}”，{programme}。新洽谈项目按泊松到达（年均 {arrivals} 个），每个阶段每月以概率 h 推进、以 d 退出，最终转化率 h/(h+d)，平均停留 1/(h+d) 个月。注册后按先来先得排队等待空间，超过 {wait} 个月即流失；获得空间后退出的项目交回空间。同一阶段的项目视为可互换：k 个推进时带走该阶段 k/n 的空间需求与税收。",
         "en": "Monthly over {years} years and {paths} paths. Land (mu): unserviced → serviced and available → sold/in use → idle → revitalised and available again. Factories (m²): under construction ({lag} months) → vacant → let, under the “{policy}” policy, {programme}. Newly negotiated projects arrive as a Poisson stream ({arrivals} a year); each month a project advances with probability h and drops out with d, so a stage converts h/(h+d) and lasts 1/(h+d) months on average. Registered projects queue for space, oldest first, and are lost after {wait} months; projects that drop out after getting space hand it back. Projects within a stage are exchangeable: when k of n move on they carry k/n of the stage's space and tax.",
     },
-    "land.programme.fixed": {"zh": "每年开工 {rate}", "en": "starting {rate}"},
-    "land.programme.cap": {"zh": "每年开工至多 {rate}（计划为上限）", "en": "starting at most {rate} (the programme is a cap)"},
+    "land.programme.fixed": {"zh": "开工 {rate}", "en": "starting {rate}"},
+    "land.programme.cap": {"zh": "开工至多 {rate}（计划为上限）", "en": "starting at most {rate} (the programme is a cap)"},
     "land.programme.no_limit": {"zh": "每年开工量不设上限", "en": "with no limit on what starts a year"},
     "land.programme.zero": {"zh": "不再新建（计划为 0）", "en": "building nothing more (a programme of 0)"},
     "land.rate.build_m2_per_year": {"zh": "{value}/年", "en": "{value} a year"},

@@ -547,6 +547,8 @@ def land_findings(run: ScenarioRun) -> list[str]:
         common = dict(lever=name, what=what, target=percent(rev["target"]), current=current, now=now)
         if rev["rate"] is None:
             out.append(t("land.f_reverse_none", **common))
+            if rev["lever"] == "servicing_mu_per_year" and (m["p_land_exhausted"] or 0.0) >= 0.5:
+                out[-1] += t("land.f_reverse_none_land")  # servicing cannot make land that is not there
         elif rev["rate"] == 0:
             out.append(t("land.f_reverse_zero", **common))
         else:
