@@ -161,8 +161,26 @@ def test_initial_stocks_hold_land_within_sold_land() -> None:
         make(sold_mu=100.0, initial={"producing": {"count": 10, "mu": 500.0}})
     with pytest.raises(Exception, match="occupied space must be at least that"):
         make(initial={"started": {"count": 10, "m2": 1e9}})
-    with pytest.raises(Exception):
+    with pytest.raises(Exception, match="greater than or equal to 0"):
         make(initial={"started": {"count": -1}})
+    with pytest.raises(Exception, match="the stage has no land projects"):
+        make(projects={"land_share": 0.0}, sold_mu=5000.0, initial={"producing": {"count": 5, "mu": 3000.0}})
+    with pytest.raises(Exception, match="the stage has no projects"):
+        make(initial={"producing": {"count": 0, "tax": 5.0}})
+    with pytest.raises(Exception, match="not 45"):
+        make(projects={"coverage": {"mean": 45.0}})
+
+
+def test_initial_stocks_are_whole_projects_that_all_move_on() -> None:
+    """Found in review: 4 signed projects with land_share 0.1 made 0.4 land projects that rounding kept
+    signed forever.  The split is in whole projects."""
+    stages = {k: {"conversion": 1.0, "lag_months": 1.0} for k in ("signed", "registered", "started", "producing")}
+    p = make(horizon_years=2, projects={"land_share": 0.1}, pipeline={"arrivals_per_year": 1.0, "stages": stages},
+             initial={"signed": {"count": 4}})
+    c = p.initial_cohort("signed").count[0]
+    assert c.tolist() == [0.0, 4.0]
+    r = run(p)
+    assert np.all(r.entered["registered"][:, 0] >= 4)  # all four register in the first year (conversion 1)
 
 
 def test_guangyuan_first_year_starts_and_completions_are_of_the_seeds_order() -> None:

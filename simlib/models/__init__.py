@@ -16,14 +16,14 @@ import functools
 import warnings
 from importlib.metadata import entry_points
 
-from simlib.models import land, revenue, salary
+from simlib.models import land, revenue, salary, zone
 from simlib.models.base import Headline, Metrics, Model, Section
 
 __all__ = ["ENTRY_POINT_GROUP", "Headline", "Metrics", "Model", "PluginWarning", "Section", "get", "problems",
            "registry"]
 
 ENTRY_POINT_GROUP = "simlib.models"
-BUILT_IN = (revenue.MODEL, salary.MODEL, land.MODEL)
+BUILT_IN = (revenue.MODEL, salary.MODEL, land.MODEL, zone.MODEL)  # zone links the others: it runs last
 
 
 class PluginWarning(UserWarning):

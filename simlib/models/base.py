@@ -77,6 +77,12 @@ class Model:
     ``summarize(result, params)`` turns that result into ``metrics`` (typed, no randomness).
     ``headlines`` are the figures a brief, a comparison and the batch index show, most important
     first; ``title`` names the model in each language.
+
+    A model that links others names their sections in ``uses``: it runs after them, and its
+    ``inputs`` are then ``{section: (params, result)}`` for each of those the scenario has.
+    ``check_links(scenario_params)`` returns ``(dotted key, message)`` for each way the scenario's
+    sections cannot be linked (a section missing, paths or years that do not line up); the
+    scenario is refused with them at load time.
     """
 
     section: str
@@ -86,3 +92,5 @@ class Model:
     simulate: Callable[..., Any]
     summarize: Callable[[Any, Any], Metrics]
     headlines: tuple[Headline, ...] = ()
+    uses: tuple[str, ...] = ()
+    check_links: Callable[[Any], list[tuple[str, str]]] | None = None

@@ -239,7 +239,8 @@ class Land(Section):
             return Cohorts.empty(1)
         p = self.projects
         share = p.land_share if spec.land_share is None else spec.land_share
-        count = np.array([[spec.count * share, spec.count * (1 - share)]])
+        land = int(np.floor(spec.count * share + 0.5))  # whole projects: counts below one never move
+        count = np.array([[land, spec.count - land]], dtype=float)
         mu = count[0, LAND] * p.land_mu.mean if spec.mu is None else spec.mu
         m2 = count[0, FACTORY] * p.factory_m2.mean if spec.m2 is None else spec.m2
         tax = spec.count * p.tax_at_capacity.mean if spec.tax is None else spec.tax
@@ -267,6 +268,21 @@ class Land(Section):
         if f.policy == "fixed" and f.build_m2_per_year is None:
             raise cross_field_error("factories.build_m2_per_year",
                                     "the fixed policy needs a programme (0 builds nothing more)")
+        cov = self.projects.coverage
+        if cov is not None and cov.mean > 1:
+            raise cross_field_error("projects.coverage.mean", f"building coverage is a share of the plot (e.g. 0.45, "
+                                                              f"not 45), got {cov.mean:g}")
+        for stage in ("signed", "registered", "started", "producing"):
+            spec = getattr(self.initial, stage) if self.initial is not None else None
+            if spec is None:
+                continue
+            c = self.initial_cohort(stage).count[0]
+            for key, kind, name in (("mu", LAND, "land"), ("m2", FACTORY, "factory")):
+                if getattr(spec, key) and c[kind] == 0:
+                    raise cross_field_error(f"initial.{stage}.{key}", f"is {getattr(spec, key):g} but the stage has "
+                                                                      f"no {name} projects (count × land_share)")
+            if spec.tax and spec.count == 0:
+                raise cross_field_error(f"initial.{stage}.tax", f"is {spec.tax:g} but the stage has no projects")
         held = self.initial_held()
         if held[LAND] > self.sold_mu * (1 + 1e-9):
             raise cross_field_error("sold_mu", f"the initial registered, started and producing projects hold "
@@ -357,6 +373,10 @@ class LandResult:
     producing_land_tax: np.ndarray  # the same, land projects only
     producing_mu: np.ndarray  # land held by producing land projects, mu, end of year
     exited: np.ndarray  # firms that left after falling idle or tenants that left, per year
+    built_m2: np.ndarray  # factory floor space started in the year, m²
+    serviced_mu: np.ndarray  # land serviced in the year, mu
+    tax_entered: np.ndarray  # tax at capacity of the projects entering production in the year, 亿元 a year
+    new_producing_tax: np.ndarray  # end of year: producing tax of projects that entered production in the horizon
     land_sold: np.ndarray  # mu sold in the year
     land_sale_revenue: np.ndarray  # 亿元 in the year
     exhausted_month: np.ndarray  # first month with no land left to sell or service (-1: never)
@@ -389,6 +409,8 @@ def _months(params: Land, rng: np.random.Generator, trace: bool = False,
         y = m // 12
         completed, starts = _build_factories(st, setup, m, registering)
         servicing, change = _service_land(st, setup, m)
+        st.yearly["built"][:, y] += starts
+        st.yearly["serviced"][:, y] += servicing
         got, land_sold = _serve_queue(st, setup, m, y, registering)
         released = _advance_after_space(st, setup, got, y)
         moves = _idle_and_revitalise(st, setup, y)
@@ -465,6 +487,7 @@ class _State:
     started: Cohorts
     producing: Cohorts
     idle: Cohorts  # land firms fallen idle that stayed: they hold their land, their tax stopped
+    initial_tax: np.ndarray  # P × 2: the part of producing tax that is the initial producing stock's
     gone: dict  # "screened_out", "dropped_before_space", "lost", "dropped_after_space", "exited": P
     yearly: dict  # name → P × years
     entered: dict  # step name → projects entering the step, P × years
@@ -500,7 +523,7 @@ class _State:
             q_count=np.zeros((P, 2, wait_cols)), q_need=np.zeros((P, 2, wait_cols)),
             q_tax=np.zeros((P, 2, wait_cols)),
             served=stage("registered"), started=stage("started"), producing=stage("producing"),
-            idle=Cohorts.empty(P), gone={k: np.zeros(P) for k in PROJECT_STATES[7:]},
+            idle=Cohorts.empty(P), initial_tax=stage("producing").tax, gone={k: np.zeros(P) for k in PROJECT_STATES[7:]},
             yearly={k: yearly() for k in YEARLY}, entered={k: yearly() for k in STEPS},
             lost_by_type=np.zeros((P, 2)), queued_by_type=np.zeros((P, 2)), served_by_type=np.zeros((P, 2)),
             screened_by_condition=np.zeros((P, setup_conditions)),
@@ -538,13 +561,15 @@ class _State:
             served_by_type=self.served_by_type, served=out["served"], wait_months=out["wait"],
             states=self.states(), screened_by_condition=self.screened_by_condition,
             producing_tax=out["tax"], producing_land_tax=out["tax_land"], producing_mu=out["mu_producing"],
-            exited=out["exited"], land_sold=out["sold"], land_sale_revenue=out["revenue"],
+            exited=out["exited"], built_m2=out["built"], serviced_mu=out["serviced"], tax_entered=out["tax_entered"],
+            new_producing_tax=out["tax_new"], land_sold=out["sold"], land_sale_revenue=out["revenue"],
             exhausted_month=self.exhausted, trace=trace,
         )
 
 
 YEARLY = ("occupied", "vacant", "building", "U", "A", "S", "I", "I_held", "negotiated", "screened", "lost", "served",
-          "wait", "tax", "tax_land", "mu_producing", "sold", "revenue", "exited")
+          "wait", "tax", "tax_land", "mu_producing", "sold", "revenue", "exited", "built", "serviced", "tax_entered",
+          "tax_new")
 
 
 # -- the monthly steps, in the order they run ---------------------------------------------------
@@ -737,6 +762,7 @@ def _advance_after_space(st: _State, setup: _Setup, got: Cohorts, y: int) -> np.
         moves.append(moving)
     st.started.add(moves[0])
     st.producing.add(moves[1])
+    st.yearly["tax_entered"][:, y] += moves[1].tax.sum(axis=1)
     st.served.add(got)
     _hand_back(st, released)
     return released
@@ -769,9 +795,12 @@ def _idle_and_revitalise(st: _State, setup: _Setup, y: int) -> dict[str, np.ndar
     reclaimed_firms = st.idle.take(np.full((P, 2), revive))
     reclaimed_existing = st.E_idle * revive
     # producing land firms fall idle; producing tenants leave
-    falling = st.producing.take(np.column_stack([np.full(P, idle), np.full(P, tenants)]))
+    going = np.column_stack([np.full(P, idle), np.full(P, tenants)])
+    falling = st.producing.take(going)
+    st.initial_tax *= 1.0 - going  # the initial stock's firms fall idle and leave like the others
     leaving = Cohorts(falling.count * exit_share, falling.need * exit_share, falling.tax * exit_share)
-    leaving.count[:, FACTORY], leaving.need[:, FACTORY] = falling.count[:, FACTORY], falling.need[:, FACTORY]
+    for part in ("count", "need", "tax"):  # tenants all leave: nobody stays idle in a let factory
+        getattr(leaving, part)[:, FACTORY] = getattr(falling, part)[:, FACTORY]
     staying = Cohorts(falling.count - leaving.count, falling.need - leaving.need, falling.tax - leaving.tax)
     st.idle.add(staying)
     existing_idling = st.E * idle
@@ -809,6 +838,7 @@ def _record_year(st: _State, y: int) -> None:
     out["U"][:, y], out["A"][:, y], out["S"][:, y] = st.U, st.A, st.S
     out["I"][:, y], out["I_held"][:, y] = st.I + held_idle, held_idle
     out["tax"][:, y] = st.producing.tax.sum(axis=1)
+    out["tax_new"][:, y] = np.maximum(out["tax"][:, y] - st.initial_tax.sum(axis=1), 0.0)
     out["tax_land"][:, y] = st.producing.tax[:, LAND]
     out["mu_producing"][:, y] = st.producing.need[:, LAND]
 
@@ -851,7 +881,8 @@ def _sign(count: np.ndarray, proj: Projects, screen: StandardLand | None,
 
 
 class Funnel(Metrics):
-    """Projects entering each stage over the horizon: expected with unlimited space, and simulated."""
+    """Projects entering each stage over the horizon: expected with unlimited space and time (new
+    arrivals and the initial stocks moving on), and simulated."""
 
     expected: dict[str, float]
     simulated: dict[str, float]
@@ -893,7 +924,7 @@ class LandMetrics(Metrics):
     land_available_mu: list[float]
     land_unserviced_mu: list[float]
     land_sold_mu_total: list[float]
-    land_idle_mu: list[float]
+    land_idle_mu: list[float]  # vacated idle land plus idle firms' land (the latter also inside land_sold_mu_total)
     land_idle_held_mu: list[float]  # the part of idle land held by idle firms
     signed: list[float]
     started: list[float]
@@ -944,8 +975,12 @@ def summarize(result: LandResult, params: Land) -> LandMetrics:
     offered = signed_total + result.screened_out.sum()
     passing = signed_total / offered if offered > 0 else 1.0
     expected = {"negotiated": params.pipeline.arrivals_per_year * params.horizon_years}
-    running = expected["negotiated"]
+    init = params.initial
+    running = expected["negotiated"] + (init.negotiated if init is not None else 0)
+    before = {"registered": "signed", "started": "registered", "producing": "started"}  # the initial stock a step draws
     for step in STEPS:
+        if step in before:  # the projects already in the stage before it at the start move on too
+            running += params.initial_cohort(before[step]).count.sum()
         running *= conv[step][0] * (passing if step == "signed" else 1.0)
         expected[step] = running
     simulated = {"negotiated": float(result.negotiated.sum(axis=1).mean()),
@@ -1009,7 +1044,9 @@ def _median_year(exhausted_month: np.ndarray, params: Land) -> int | None:
 
 
 def _share(part: np.ndarray, whole: np.ndarray) -> float:
-    return float(part.sum() / whole.sum()) if whole.sum() > 0 else 0.0
+    """Σ part ÷ Σ whole (0 when the whole is 0), never below 0: a difference of sums that should be
+    0 (still waiting = queued − lost − served) can come out as −1e-19."""
+    return max(float(part.sum() / whole.sum()), 0.0) if whole.sum() > 0 else 0.0
 
 
 def smallest_programme(params: Land, seed: int) -> ReverseAnswer:

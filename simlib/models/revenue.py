@@ -646,6 +646,7 @@ class RevenueResult:
     engine: Engine | None = None
     levels: dict | None = None  # "tax" and each series: paths × every simulated year (for targets)
     level_years: np.ndarray | None = None  # the simulated years, base year + 1 on
+    sim_tax: np.ndarray | None = None  # the tax the rule was given: every simulated year × paths (year-major)
 
     @property
     def county_net(self) -> np.ndarray:
@@ -695,6 +696,17 @@ def simulate(params: Revenue, rng: np.random.Generator, inputs: None = None) -> 
         other = simulate_series(params.series, tax_shocks, rng) if params.series else {}
         paths = max([tax.shape[1], *(v.shape[1] for v in other.values())])
         levels = {"tax": np.broadcast_to(tax, (sim_years.size, paths)).T.copy(), **{k: v.T for k, v in other.items()}}
+    return apply_rule(params, sim_years, tax, levels)
+
+
+def apply_rule(params: Revenue, sim_years: np.ndarray, tax: np.ndarray, levels: dict | None = None) -> RevenueResult:
+    """The sharing rule applied to ``tax`` (亿元, every simulated year × paths, year-major: the base
+    year + 1 on), reporting the years from ``start_year`` on.  :func:`simulate` draws the tax and
+    calls this; the zone model calls it again on the tax with the new projects' tax added, so the
+    rule (bases, re-sets, brackets) sees the combined tax.  Reads no random numbers."""
+    s = params.sharing
+    n_paths = tax.shape[1]
+    sim_tax = tax
     shown = slice(params.start_year - params.base_year - 1, None)
     rules_ = params.year_rules()
     retained_share = params.tax_basis.retained_share
@@ -720,6 +732,7 @@ def simulate(params: Revenue, rng: np.random.Generator, inputs: None = None) -> 
             engine=engine,
             levels=levels,
             level_years=sim_years,
+            sim_tax=sim_tax,
         )
 
     applied = tax if retained_share == 1.0 else tax * retained_share
@@ -739,6 +752,7 @@ def simulate(params: Revenue, rng: np.random.Generator, inputs: None = None) -> 
         engine=Engine(applied, base0, rules_, first) if any(resets) else None,
         levels=levels,
         level_years=sim_years,
+        sim_tax=sim_tax,
     )
 
 

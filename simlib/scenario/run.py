@@ -53,6 +53,8 @@ def run(scenario: Scenario | str | Path, overrides: Iterable[str] = (),
     if not isinstance(scenario, Scenario):
         scenario = load(scenario, tuple(overrides))
     wanted = None if sections is None else set(sections)
+    if wanted is not None:  # a linking model needs the models it links
+        wanted |= {s for m in registry() if m.section in wanted for s in m.uses}
     models = registry()
     rngs = np.random.default_rng(scenario.params.meta.seed).spawn(len(models))
     results, metrics = {}, {}
@@ -60,6 +62,10 @@ def run(scenario: Scenario | str | Path, overrides: Iterable[str] = (),
         params = getattr(scenario.params, model.section)
         if params is None or (wanted is not None and model.section not in wanted):
             continue
-        results[model.section] = model.simulate(params, rng, scenario.inputs.get(model.section))
+        if model.uses:  # a linking model reads the results of the models it links
+            inputs = {s: (getattr(scenario.params, s), results[s]) for s in model.uses if s in results}
+        else:
+            inputs = scenario.inputs.get(model.section)
+        results[model.section] = model.simulate(params, rng, inputs)
         metrics[model.section] = model.summarize(results[model.section], params)
     return ScenarioRun(scenario, results, metrics)

@@ -36,6 +36,10 @@ class _Scenario(Section):
         if all(getattr(self, name) is None for name in sections):
             raise cross_field_error(sections[0], "required key is missing: a scenario needs a model section "
                                                  f"({', '.join(sections)})")
+        for model in registry():
+            if model.check_links is not None and getattr(self, model.section, None) is not None:
+                for key, message in model.check_links(self)[:1]:  # one error is raised at a time
+                    raise cross_field_error(key, message)
         return self
 
 

@@ -1,0 +1,340 @@
+"""The zone as one system: new projects' tax feeds the sharing rule, and the zone's ledger closes the loop.
+
+A linked run reads the results of the scenario's other models, path by path and year by year
+(亿元 throughout):
+
+- **tax**: the revenue model's tax of existing firms plus the land model's new projects' tax
+  (projects that entered production in the horizon; the initial producing stock is existing
+  firms, already in the revenue tax).  A project entering production in year y pays
+  min((k + 1) / ramp_years, 1) of its tax at capacity in year y + k (all of it at once when
+  ``ramp_years`` is 0); exits remove the whole of a firm's tax at once.
+- **sharing**: the revenue model's rule (:func:`simlib.models.revenue.apply_rule`) on that
+  combined tax, so bases, re-sets and brackets see it; the zone's gain from the new projects is
+  the payout on the combined tax less the payout on the existing firms' tax alone.
+- **the ledger**, each year on every path::
+
+      closing cash = opening cash + income − spending + borrowing − repayment + county support
+      income   = sharing payout (top-up included) + land-sale proceeds (when kept) + company profit
+      spending = factory construction (m² started × cost) + land servicing (mu × cost)
+                 + staff pay (the salary model's total pay, when the scenario has one) + other
+                 + interest (on the debt at the start of the year)
+
+  When the cash would fall below zero, the ``shortfall`` rule applies: ``borrow`` takes new
+  loans up to the borrowing limit on total debt, the county covering the rest; ``county`` has
+  the county cover it all.  P(cash short) is the share of paths on which the county had to step
+  in that year.  Opening debt is repaid in equal instalments over ``debt.repay_years`` from the
+  first year, new loans over ``borrowing.repay_years`` from the year after.
+
+The payback year of the factory programme is the first year in which the zone's cumulative gain
+from the new projects' tax covers the cumulative cost of the factories it built.  The Python loop
+runs over years; every step is vectorised over paths.  The model reads no file and draws no
+random number (all randomness is in the linked models).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import Field, model_validator
+
+from simlib.models import revenue as revenue_model
+from simlib.models.base import Fan, Headline, Metrics, Model, Section, cross_field_error, fan
+
+LINKED = ("revenue", "land")  # the sections a linked run reads; salary too when the scenario has it
+
+
+class Debt(Section):
+    """The zone's (or its financing company's) debt at the start: 亿元, a yearly interest rate, and
+    the years over which it is repaid in equal instalments."""
+
+    opening: float = Field(ge=0, le=1e5)
+    interest_rate: float = Field(ge=0, le=0.5)
+    repay_years: int = Field(ge=1, le=50)
+
+
+class Borrowing(Section):
+    """New loans (special bonds, bank loans) when cash runs short: total debt may not exceed
+    ``limit`` (亿元); each loan pays ``interest_rate`` a year and is repaid over ``repay_years``."""
+
+    limit: float = Field(ge=0, le=1e5)
+    interest_rate: float = Field(ge=0, le=0.5)
+    repay_years: int = Field(ge=1, le=50)
+
+
+class Zone(Section):
+    """The linked run and the zone's ledger (money in 亿元, costs in their units)."""
+
+    ramp_years: int = Field(default=2, ge=0, le=10)  # years a new project takes to reach capacity tax
+    opening_cash: float = Field(default=0.0, ge=0, le=1e5)
+    company_profit: float = Field(default=0.0, ge=-1e4, le=1e4)  # the operating company's profit, a year
+    factory_cost_yuan_per_m2: float = Field(ge=0, le=1e5)
+    servicing_cost_wan_per_mu: float = Field(ge=0, le=1e4)
+    land_proceeds: Literal["kept", "injected"] = "kept"  # injected: capital of the financing company
+    other_spending: float = Field(default=0.0, ge=0, le=1e5)  # a year
+    debt: Debt | None = None
+    borrowing: Borrowing | None = None
+    shortfall: Literal["borrow", "county"] = "borrow"
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Zone:
+        if self.shortfall == "borrow" and self.borrowing is None:
+            raise cross_field_error("borrowing", "the borrow rule needs a borrowing limit (or shortfall: county)")
+        opening = self.debt.opening if self.debt is not None else 0.0
+        if self.borrowing is not None and self.borrowing.limit < opening:
+            raise cross_field_error("borrowing.limit", f"must be at least the opening debt ({opening:g}), got "
+                                                       f"{self.borrowing.limit:g}")
+        return self
+
+
+def check_links(scenario: Any) -> list[tuple[str, str]]:
+    """(dotted key, message) for each way the scenario's sections cannot be linked path by path
+    and year by year; empty when the zone section is absent or everything lines up."""
+    zone = scenario.zone
+    if zone is None:
+        return []
+    missing = [s for s in LINKED if getattr(scenario, s) is None]
+    if missing:
+        return [("zone", f"links the revenue and land models: the scenario has no {' and no '.join(missing)} "
+                         "section")]
+    rev, land = scenario.revenue, scenario.land
+    out = []
+    rev_paths = rev.paths if rev.growth.volatility > 0 or rev.growth.mean_sd > 0 else 1
+    if rev_paths not in (1, land.paths) and land.paths != 1:
+        out.append(("land.paths", f"must equal revenue.paths ({rev.paths:,}) to link them path by path, got "
+                                  f"{land.paths:,}"))
+    if land.start_year < rev.start_year:
+        out.append(("land.start_year", f"must not come before revenue.start_year ({rev.start_year}) to link them, "
+                                       f"got {land.start_year}"))
+    land_end = land.start_year + land.horizon_years - 1
+    if land_end < rev.end_year:
+        out.append(("land.horizon_years", f"must reach revenue's last year ({rev.end_year}) to link them, but ends "
+                                          f"in {land_end}"))
+    for key, section in (("debt", zone.debt), ("borrowing", zone.borrowing)):
+        if section is not None and section.repay_years > rev.horizon_years:
+            out.append((f"zone.{key}.repay_years", f"must be at most the horizon ({rev.horizon_years} years), got "
+                                                   f"{section.repay_years}"))
+    return out
+
+
+@dataclass(frozen=True)
+class ZoneResult:
+    """Paths × years arrays of the linked run and the ledger (亿元)."""
+
+    years: np.ndarray
+    tax_existing: np.ndarray
+    tax_new: np.ndarray  # the new projects' tax, ramped
+    payout: np.ndarray  # on the combined tax (top-up included, pooled excess out)
+    payout_existing: np.ndarray  # on the existing firms' tax alone
+    top_up: np.ndarray
+    county_net: np.ndarray  # combined tax less the payout
+    land_proceeds: np.ndarray  # to the zone's cash (0 when injected)
+    capital_injected: np.ndarray  # land proceeds injected into the financing company
+    company_profit: np.ndarray
+    factory_cost: np.ndarray
+    servicing_cost: np.ndarray
+    staff_pay: np.ndarray
+    other_spending: np.ndarray
+    interest: np.ndarray
+    repayment: np.ndarray
+    borrowing: np.ndarray
+    county_support: np.ndarray
+    cash: np.ndarray  # closing
+    debt: np.ndarray  # closing
+    opening_cash: float
+    built_m2: np.ndarray
+
+    @property
+    def income(self) -> np.ndarray:
+        return self.payout + self.land_proceeds + self.company_profit
+
+    @property
+    def spending(self) -> np.ndarray:
+        return self.factory_cost + self.servicing_cost + self.staff_pay + self.other_spending + self.interest
+
+
+def ramped(entered: np.ndarray, stock_new: np.ndarray, ramp_years: int) -> np.ndarray:
+    """The new projects' tax actually paid (paths × years): the end-of-year producing tax at capacity
+    ``stock_new`` less what this and recent years' entrants (``entered``, tax at capacity) have yet
+    to ramp up to; every project pays min((k + 1) / ramp_years, 1) of its capacity in its k-th year."""
+    if ramp_years == 0:
+        return stock_new
+    short = np.zeros_like(stock_new)
+    for k in range(min(ramp_years, entered.shape[1])):  # a loop over at most ramp_years lags
+        missing = 1.0 - min((k + 1) / ramp_years, 1.0)
+        short[:, k:] += entered[:, :entered.shape[1] - k] * missing
+    return np.maximum(stock_new - short, 0.0)
+
+
+def simulate(params: Zone, rng: np.random.Generator, inputs: dict) -> ZoneResult:
+    """The linked run and the ledger.  ``inputs`` maps ``revenue``, ``land`` and (optionally)
+    ``salary`` to (section params, model result); ``rng`` is unused.  Raises KeyError when a linked
+    section is missing (the scenario check refuses that first)."""
+    rev_params, rev = inputs["revenue"]
+    land_params, land = inputs["land"]
+    years = rev.years
+    n_years = years.size
+    offset = rev_params.start_year - land_params.start_year  # land column of the first revenue year
+    cols = slice(offset, offset + n_years)
+    new = ramped(land.tax_entered, land.new_producing_tax, params.ramp_years)[:, cols]
+    # the revenue model's tax over every simulated year (year-major), the new tax added from start_year on
+    sim_years = np.arange(rev_params.base_year + 1, rev_params.end_year + 1)
+    existing = rev.sim_tax
+    paths = max(existing.shape[1], new.shape[0])
+    combined = np.broadcast_to(existing, (sim_years.size, paths)).copy()
+    combined[sim_years.size - n_years:] += new.T
+    linked = revenue_model.apply_rule(rev_params, sim_years, combined)
+    payout_existing = np.broadcast_to(rev.split.payout, (paths, n_years))
+
+    def per_year(a: np.ndarray) -> np.ndarray:
+        return np.broadcast_to(a[:, cols], (paths, n_years)).astype(float)
+
+    proceeds = per_year(land.land_sale_revenue)
+    factory = per_year(land.built_m2) * params.factory_cost_yuan_per_m2 / 1e8
+    servicing = per_year(land.serviced_mu) * params.servicing_cost_wan_per_mu / 1e4
+    staff = np.zeros((paths, n_years))
+    if "salary" in inputs:
+        _, sal = inputs["salary"]
+        staff += float(sal.total_pay.sum(axis=1).mean()) / 1e4  # 万元 a year → 亿元, the mean over rounds
+    kept = params.land_proceeds == "kept"
+    ledger = _ledger(params, paths, n_years, linked.split.payout + (proceeds if kept else 0.0)
+                     + params.company_profit, factory + servicing + staff + params.other_spending)
+    return ZoneResult(
+        years=years, tax_existing=np.broadcast_to(rev.tax, (paths, n_years)), tax_new=new, payout=linked.split.payout,
+        payout_existing=payout_existing, top_up=linked.split.top_up, county_net=linked.county_net,
+        land_proceeds=proceeds if kept else np.zeros_like(proceeds),
+        capital_injected=np.zeros_like(proceeds) if kept else proceeds,
+        company_profit=np.full((paths, n_years), params.company_profit), factory_cost=factory,
+        servicing_cost=servicing, staff_pay=staff, other_spending=np.full((paths, n_years), params.other_spending),
+        opening_cash=params.opening_cash, built_m2=per_year(land.built_m2), **ledger)
+
+
+def _ledger(params: Zone, paths: int, n_years: int, income: np.ndarray, outlays: np.ndarray) -> dict[str, np.ndarray]:
+    """Cash and debt year by year: interest on the debt at the start of the year, scheduled
+    repayments, then the shortfall rule.  ``income`` and ``outlays`` (before interest) are paths ×
+    years.  Returns interest, repayment, borrowing, county_support, cash and debt (paths × years)."""
+    out = {k: np.zeros((paths, n_years)) for k in ("interest", "repayment", "borrowing", "county_support", "cash",
+                                                   "debt")}
+    debt0 = params.debt
+    # outstanding by rate: the opening debt at its rate, new loans at the borrowing rate; and the
+    # principal due in each year (rows) on each path
+    old = np.full(paths, debt0.opening if debt0 is not None else 0.0)
+    new = np.zeros(paths)
+    old_schedule = np.zeros((n_years + 51, paths))
+    new_schedule = np.zeros_like(old_schedule)
+    if debt0 is not None:
+        old_schedule[:debt0.repay_years] = debt0.opening / debt0.repay_years
+    cash = np.full(paths, params.opening_cash)
+    for y in range(n_years):
+        interest = old * (debt0.interest_rate if debt0 is not None else 0.0) + new * (
+            params.borrowing.interest_rate if params.borrowing is not None else 0.0)
+        repay_old = np.minimum(old_schedule[y], old)
+        repay_new = np.minimum(new_schedule[y], new)
+        old -= repay_old
+        new -= repay_new
+        cash = cash + income[:, y] - outlays[:, y] - interest - repay_old - repay_new
+        short = np.maximum(-cash, 0.0)
+        borrowed = np.zeros(paths)
+        if params.shortfall == "borrow":
+            room = np.maximum(params.borrowing.limit - old - new, 0.0)
+            borrowed = np.minimum(short, room)
+            new += borrowed
+            b = params.borrowing
+            new_schedule[y + 1:y + 1 + b.repay_years] += borrowed / b.repay_years
+        support = short - borrowed
+        cash = cash + borrowed + support
+        out["interest"][:, y], out["repayment"][:, y] = interest, repay_old + repay_new
+        out["borrowing"][:, y], out["county_support"][:, y] = borrowed, support
+        out["cash"][:, y], out["debt"][:, y] = cash, old + new
+    return out
+
+
+class ZoneMetrics(Metrics):
+    """Yearly means over paths (lists over ``years``), probabilities, fans and horizon figures (亿元)."""
+
+    years: list[int]
+    paths: int
+    cash_mean: list[float]
+    debt_mean: list[float]
+    p_cash_short: list[float]  # P(the county has to step in that year)
+    county_support_mean: list[float]
+    borrowing_mean: list[float]
+    income_mean: list[float]
+    spending_mean: list[float]
+    payout_mean: list[float]  # sharing payout on the combined tax
+    new_tax_mean: list[float]  # the new projects' tax (ramped)
+    new_tax_gain_mean: list[float]  # the zone's payout gain from the new projects' tax
+    land_proceeds_mean: list[float]
+    capital_injected_mean: list[float]
+    factory_cost_mean: list[float]
+    servicing_cost_mean: list[float]
+    staff_pay_mean: list[float]
+    interest_mean: list[float]
+    repayment_mean: list[float]
+    county_net_mean: list[float]  # combined tax less the payout (top-ups paid out)
+    debt_to_income: list[float | None]  # mean debt ÷ mean income
+    payback_year_median: int | None  # of the factory programme; null when not by the horizon on half the paths
+    p_payback_within_horizon: float | None  # null when nothing is built
+    fiscal_return_yuan_per_m2: float | None  # Σ payout gain ÷ Σ m² built, 元 a m² over the horizon
+    p_cash_short_ever: float
+    fan: dict[str, Fan]  # cash, debt
+
+
+def summarize(result: ZoneResult, params: Zone) -> ZoneMetrics:
+    """Means, probabilities and fans of the ledger; the factory programme's payback."""
+    r = result
+
+    def mean(a: np.ndarray) -> list[float]:
+        return np.asarray(a, float).mean(axis=0).tolist()
+
+    gain = r.payout - r.payout_existing
+    cost = np.cumsum(r.factory_cost, axis=1)
+    covered = (np.cumsum(gain, axis=1) >= cost) & (cost > 0)
+    built = r.factory_cost.sum(axis=1) > 0
+    first = np.where(covered.any(axis=1), covered.argmax(axis=1), np.iinfo(np.int64).max)
+    if built.any():
+        order = np.sort(first[built])
+        median = order[(order.size - 1) // 2]
+        payback = int(r.years[median]) if median < r.years.size else None
+        p_payback = float(covered[built].any(axis=1).mean())
+    else:
+        payback, p_payback = None, None
+    m2 = r.built_m2.sum()
+    income, debt = np.asarray(r.income).mean(axis=0), r.debt.mean(axis=0)
+    short = r.county_support > 1e-12
+    return ZoneMetrics(
+        years=r.years.tolist(), paths=int(r.cash.shape[0]),
+        cash_mean=mean(r.cash), debt_mean=mean(r.debt), p_cash_short=mean(short),
+        county_support_mean=mean(r.county_support), borrowing_mean=mean(r.borrowing),
+        income_mean=mean(r.income), spending_mean=mean(r.spending), payout_mean=mean(r.payout),
+        new_tax_mean=mean(r.tax_new), new_tax_gain_mean=mean(gain), land_proceeds_mean=mean(r.land_proceeds),
+        capital_injected_mean=mean(r.capital_injected), factory_cost_mean=mean(r.factory_cost),
+        servicing_cost_mean=mean(r.servicing_cost), staff_pay_mean=mean(r.staff_pay),
+        interest_mean=mean(r.interest), repayment_mean=mean(r.repayment), county_net_mean=mean(r.county_net),
+        debt_to_income=[float(d / i) if i > 0 else None for d, i in zip(debt, income)],
+        payback_year_median=payback, p_payback_within_horizon=p_payback,
+        fiscal_return_yuan_per_m2=float(gain.sum() * 1e8 / m2) if m2 > 0 else None,
+        p_cash_short_ever=float(short.any(axis=1).mean()),
+        fan={"cash": fan(r.cash), "debt": fan(r.debt)},
+    )
+
+
+MODEL = Model(
+    section="zone",
+    title={"zh": "园区财政闭环", "en": "Zone finances"},
+    params=Zone,
+    metrics=ZoneMetrics,
+    simulate=simulate,
+    summarize=summarize,
+    headlines=(
+        Headline({"zh": "期内需县级兜底的概率", "en": "P(the county must step in, some year)"},
+                 lambda m: m.p_cash_short_ever, "percent", "p_cash_short_ever"),
+        Headline({"zh": "期末园区债务（均值）", "en": "Zone debt at the end (mean)"},
+                 lambda m: m.debt_mean[-1], "money"),
+        Headline({"zh": "厂房计划期内回本概率", "en": "P(factory programme pays back in the horizon)"},
+                 lambda m: m.p_payback_within_horizon, "percent", "p_payback_within_horizon", omit_when_none=True),
+    ),
+    uses=LINKED + ("salary",),
+    check_links=check_links,
+)
