@@ -234,3 +234,11 @@ def test_auto_reverse_in_guangyuan_is_land_and_says_the_land_itself_runs_out(lan
     assert rev["lever"] == "servicing_mu_per_year" and rev["rate"] is None and rev["current"] == 2000
     s = _sentence(r, labels.t("land.lever.servicing_mu_per_year", lang))
     assert labels.t("land.f_reverse_none_land", lang).strip() in s
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_moratorium_is_named_not_shown_as_zero(lang):
+    r = _run(GUANGYUAN, ("land.reverse.lever=build_m2_per_year", "land.factories.policy=fixed",
+                         "land.factories.build_m2_per_year=0"), lang)
+    s = _sentence(r, labels.t("land.lever.build_m2_per_year", lang))
+    assert labels.t("land.nothing.build_m2_per_year", lang) in s

@@ -465,6 +465,8 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "land.current_cap": {"zh": "{rate}（上限，{policy}）", "en": "at most {rate} ({policy})"},
     "land.no_limit": {"zh": "不设上限", "en": "no limit"},
+    "land.nothing.build_m2_per_year": {"zh": "不再新建标准厂房（暂停）", "en": "no more factories built (a moratorium)"},
+    "land.nothing.servicing_mu_per_year": {"zh": "不再平整土地", "en": "no more land serviced"},
     "land.lever.build_m2_per_year": {"zh": "年均新建标准厂房面积", "en": "annual factory-building programme"},
     "land.lever.servicing_mu_per_year": {"zh": "年均土地平整供应", "en": "annual land-servicing rate"},
     "land.what.build_m2_per_year": {"zh": "厂房项目", "en": "factory projects"},

@@ -538,6 +538,8 @@ def land_findings(run: ScenarioRun) -> list[str]:
         name, what = t(f"land.lever.{lever}"), t(f"land.what.{lever}")
         if rev.get("current") is None:
             current = t("land.no_limit")
+        elif rev["current"] == 0:  # a moratorium, or no servicing: say so rather than "0 m² a year"
+            current = t(f"land.nothing.{lever}")
         elif lever == "build_m2_per_year" and p.factories.policy != "fixed":  # the policy's cap
             current = t("land.current_cap", rate=_land_rate(lever, rev["current"], lang),
                         policy=t(f"land.policy.{p.factories.policy}"))
