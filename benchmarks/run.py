@@ -82,6 +82,12 @@ land with initial stocks and the full screen ÷ neither
     group, a total-investment floor, two industries, a tenant screen; it draws
     output, plot ratio and coverage too), divided by the run with no initial
     stocks and no screen.  What the richer pipeline costs.  Target: at most 1.5.
+
+linked run ÷ the separate models
+    ``run`` of the Qingzhen scenario with a ``zone`` section, revenue and land at
+    10,000 paths × 20 years (the linked tax through the sharing rule and the
+    ledger), divided by the revenue and the land models run on their own.
+    Target: at most 1.5.
 """
 
 from __future__ import annotations
@@ -369,6 +375,27 @@ def bench_land() -> list[Row]:
                 f"{with_all:.2f} s vs {without:.2f} s", with_all / without, 1.5)]
 
 
+def bench_zone() -> list[Row]:
+    from simlib.scenario import load
+    from simlib.scenario.run import run
+
+    sets = ["revenue.paths=10000", "revenue.horizon_years=20", "land.paths=10000", "land.start_year=2024",
+            "land.horizon_years=20", "land.changes=[]", "land.reverse=null", "salary=null",
+            "zone={factory_cost_yuan_per_m2: 1800, servicing_cost_wan_per_mu: 8, opening_cash: 1.0, shortfall: borrow,"
+            " debt: {opening: 5, interest_rate: 0.04, repay_years: 8}, borrowing: {limit: 20, interest_rate: 0.05,"
+            " repay_years: 10}}"]
+    linked = load(ROOT / SCENARIO, sets)
+    alone = load(ROOT / SCENARIO, sets[:-1])
+
+    def separate() -> None:
+        run(alone, sections=["revenue"])
+        run(alone, sections=["land"])
+
+    both, apart = best_of_interleaved(lambda: run(linked), separate, 2)
+    return [Row("(q) linked run, 10,000 paths × 20 years ÷ revenue and land run separately",
+                f"{both:.2f} s vs {apart:.2f} s", both / apart, 1.5)]
+
+
 def bench_batch(tmp: Path) -> list[Row]:
     params = tmp / "batch-params"
     params.mkdir()
@@ -490,7 +517,7 @@ def print_table(rows: list[Row]) -> None:
 
 
 def main() -> int:
-    rows = bench_revenue() + bench_revenue_general() + bench_salary() + bench_land() + bench_explore()
+    rows = bench_revenue() + bench_revenue_general() + bench_salary() + bench_land() + bench_zone() + bench_explore()
     with tempfile.TemporaryDirectory(prefix="simlib-bench-") as tmp:
         rows.insert(0, bench_brief(Path(tmp)))
         rows += bench_batch(Path(tmp))

@@ -225,3 +225,18 @@ def test_bad_links_and_ledgers_are_one_line_naming_the_key(tmp_path, override, k
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"{path}: {key}: ") and message in lines[0], lines
     assert not out.exists()
+
+
+def test_the_largest_affordable_programme_meets_its_target_and_a_bit_more_does_not():
+    sets = ("revenue.sharing.cap=null", "revenue.sharing.floor=0", "zone.shortfall=county", "zone.borrowing=null",
+            "zone.factory_cost_yuan_per_m2=3000", "zone.reverse={target: 0.2, paths: 40}")
+    r = linked_qingzhen(*sets)
+    rev = r.data["zone"]["reverse"]
+    assert rev["rate"] is not None and rev["rate"] > 0 and not rev["at_most_tried"]
+    assert rev["p_cash_short_at_rate"] <= 0.2
+    assert rev["current"] == 424_900
+    # asked again with one seed: the answer meets the target, and 5% more building does not
+    inputs = {"revenue": (r.scenario.params.revenue, r.results["revenue"]), "land": (r.scenario.params.land, None)}
+    answer = zone.largest_programme(r.scenario.params.zone, inputs, seed=5)
+    trials = zone._Trials(r.scenario.params.zone, inputs, seed=5)
+    assert answer.rate is not None and trials.p_cash_short(answer.rate) <= 0.2 < trials.p_cash_short(1.05 * answer.rate)

@@ -63,6 +63,14 @@ class Borrowing(Section):
     repay_years: int = Field(ge=1, le=50)
 
 
+class Reverse(Section):
+    """The reverse question on the loop: the largest fixed factory programme (m² a year) the zone can
+    afford with P(the county must step in, some year) at most ``target``, on ``paths`` paths."""
+
+    target: float = Field(default=0.1, gt=0, lt=1)
+    paths: int = Field(default=200, ge=10, le=100_000)
+
+
 class Zone(Section):
     """The linked run and the zone's ledger (money in 亿元, costs in their units)."""
 
@@ -76,6 +84,7 @@ class Zone(Section):
     debt: Debt | None = None
     borrowing: Borrowing | None = None
     shortfall: Literal["borrow", "county"] = "borrow"
+    reverse: Reverse | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Zone:
@@ -144,6 +153,7 @@ class ZoneResult:
     debt: np.ndarray  # closing
     opening_cash: float
     built_m2: np.ndarray
+    reverse: ZoneReverse | None = None
 
     @property
     def income(self) -> np.ndarray:
@@ -198,6 +208,9 @@ def simulate(params: Zone, rng: np.random.Generator, inputs: dict) -> ZoneResult
         _, sal = inputs["salary"]
         staff += float(sal.total_pay.sum(axis=1).mean()) / 1e4  # 万元 a year → 亿元, the mean over rounds
     kept = params.land_proceeds == "kept"
+    reverse = None
+    if params.reverse is not None:
+        reverse = largest_programme(params, inputs, seed=int(rng.integers(2**63)))
     ledger = _ledger(params, paths, n_years, linked.split.payout + (proceeds if kept else 0.0)
                      + params.company_profit, factory + servicing + staff + params.other_spending)
     return ZoneResult(
@@ -207,7 +220,84 @@ def simulate(params: Zone, rng: np.random.Generator, inputs: dict) -> ZoneResult
         capital_injected=np.zeros_like(proceeds) if kept else proceeds,
         company_profit=np.full((paths, n_years), params.company_profit), factory_cost=factory,
         servicing_cost=servicing, staff_pay=staff, other_spending=np.full((paths, n_years), params.other_spending),
-        opening_cash=params.opening_cash, built_m2=per_year(land.built_m2), **ledger)
+        opening_cash=params.opening_cash, built_m2=per_year(land.built_m2), reverse=reverse, **ledger)
+
+
+class ZoneReverse(Metrics):
+    """The largest fixed factory programme (m² a year) with P(the county must step in, some year) at
+    most ``target``: null when even building nothing is short that often; ``rate`` is the top of the
+    range tried (4 × the space the projects could need) when that is affordable (``at_most_tried``)."""
+
+    target: float
+    rate: float | None
+    paths: int
+    p_cash_short_at_rate: float | None
+    at_most_tried: bool
+    current: float | None  # the scenario's own programme (null: no limit)
+
+
+class _Trials:
+    """The reverse question's runs: the land model at a trial programme (fixed policy) on one recorded
+    funnel, and the ledger on the revenue model's first ``paths`` paths."""
+
+    def __init__(self, params: Zone, inputs: dict, seed: int) -> None:
+        from simlib.models import land as land_model
+
+        self.land_model, self.inputs, self.seed = land_model, inputs, seed
+        rev_params, rev = inputs["revenue"]
+        land_params, _ = inputs["land"]
+        self.paths = min(land_params.paths, params.reverse.paths)
+        self.fixed = land_params.factories.model_copy(update={"policy": "fixed", "build_m2_per_year": 0.0})
+        self.base = land_params.model_copy(update={"paths": self.paths, "reverse": None, "factories": self.fixed})
+        self.funnel = land_model._Funnel.record(self.base, np.random.default_rng(seed))
+        sim_years = np.arange(rev_params.base_year + 1, rev_params.end_year + 1)
+        self.revenue = (rev_params, revenue_model.apply_rule(rev_params, sim_years, rev.sim_tax[:, :self.paths]))
+        self.plain = params.model_copy(update={"reverse": None})
+
+    def p_cash_short(self, rate: float) -> float:
+        """P(the county must step in, some year) with a fixed programme of ``rate`` m² a year."""
+        lp = self.base.model_copy(update={"factories": self.fixed.model_copy(update={"build_m2_per_year": rate})})
+        lr = self.land_model._months(lp, np.random.default_rng(self.seed), funnel=self.funnel)
+        r = simulate(self.plain, np.random.default_rng(0), {**self.inputs, "revenue": self.revenue, "land": (lp, lr)})
+        return float((r.county_support > 1e-12).any(axis=1).mean())
+
+
+def largest_programme(params: Zone, inputs: dict, seed: int) -> ZoneReverse:
+    """Bisect the fixed factory programme for the largest one with P(cash short, some year) ≤ target.
+
+    Every trial reruns the land model (fixed policy at the trial rate) on the same recorded funnel
+    (common random numbers, a seed of its own) and the ledger on the revenue model's first
+    ``paths`` paths.  It assumes P(cash short) does not fall as the programme grows (true while the
+    zone's gain from the new tax within the horizon is below what the factories cost); the answer's
+    own probability is reported.  The bracket is [0, 4 × the floor space the arriving projects could
+    need a year], halved until its width is 2% of its top.
+    """
+    land_params, _ = inputs["land"]
+    target = params.reverse.target
+    trial = _Trials(params, inputs, seed)
+    P = trial.paths
+    known: dict[float, float] = {}
+
+    def p_short(rate: float) -> float:
+        if rate not in known:
+            known[rate] = trial.p_cash_short(rate)
+        return known[rate]
+
+    proj, pipe = land_params.projects, land_params.pipeline
+    top = max(pipe.arrivals_per_year * (1 - proj.land_share) * proj.factory_m2.mean * 4.0, 1.0)
+    current = land_params.factories.build_m2_per_year
+    if p_short(0.0) > target:
+        return ZoneReverse(target=target, rate=None, paths=P, p_cash_short_at_rate=None, at_most_tried=False,
+                           current=current)
+    if p_short(top) <= target:
+        return ZoneReverse(target=target, rate=top, paths=P, p_cash_short_at_rate=p_short(top), at_most_tried=True,
+                           current=current)
+    lo, hi = 0.0, top  # p_short(lo) ≤ target < p_short(hi) throughout
+    while hi - lo > 0.02 * hi:
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if p_short(mid) <= target else (lo, mid)
+    return ZoneReverse(target=target, rate=lo, paths=P, p_cash_short_at_rate=p_short(lo), at_most_tried=False,
+                       current=current)
 
 
 def _ledger(params: Zone, paths: int, n_years: int, income: np.ndarray, outlays: np.ndarray) -> dict[str, np.ndarray]:
@@ -279,6 +369,7 @@ class ZoneMetrics(Metrics):
     fiscal_return_yuan_per_m2: float | None  # Σ payout gain ÷ Σ m² built, 元 a m² over the horizon
     p_cash_short_ever: float
     fan: dict[str, Fan]  # cash, debt
+    reverse: ZoneReverse | None = None
 
 
 def summarize(result: ZoneResult, params: Zone) -> ZoneMetrics:
@@ -317,6 +408,7 @@ def summarize(result: ZoneResult, params: Zone) -> ZoneMetrics:
         fiscal_return_yuan_per_m2=float(gain.sum() * 1e8 / m2) if m2 > 0 else None,
         p_cash_short_ever=float(short.any(axis=1).mean()),
         fan={"cash": fan(r.cash), "debt": fan(r.debt)},
+        reverse=r.reverse,
     )
 
 
