@@ -240,3 +240,17 @@ def test_the_largest_affordable_programme_meets_its_target_and_a_bit_more_does_n
     answer = zone.largest_programme(r.scenario.params.zone, inputs, seed=5)
     trials = zone._Trials(r.scenario.params.zone, inputs, seed=5)
     assert answer.rate is not None and trials.p_cash_short(answer.rate) <= 0.2 < trials.p_cash_short(1.05 * answer.rate)
+
+
+def test_sweeps_read_the_ledgers_metrics():
+    """A sweep over the interest rate reports the ledger's figures, and closing cash falls as it rises."""
+    from simlib.explore import sweep
+
+    base = linked_qingzhen(paths=50).scenario
+    key = "zone.debt.interest_rate"
+    points = sweep.grid([sweep.parse_vary(f"{key}=0.02:0.1:3", with_n=True)])
+    assert sweep.check(base, points) == []
+    rows = sweep.run_sweep(base, points, sweep.sections_needed(base, [key]))
+    cash = [r["zone.cash_mean_avg"] for r in rows]
+    assert cash[0] > cash[1] > cash[2]
+    assert all("zone.p_cash_short_ever" in r and "zone.payback_year_median" in r for r in rows)
