@@ -132,7 +132,7 @@ def linked_qingzhen(*extra: str, paths: int = 200):
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(shock=st.floats(-0.5, 0.5), rate=st.floats(0, 0.2), limit=st.floats(5, 40), cost=st.floats(0, 5000),
-       shortfall=st.sampled_from(["borrow", "county"]), proceeds=st.sampled_from(["kept", "injected"]),
+       shortfall=st.sampled_from(["borrow", "county", "cut_programme"]), proceeds=st.sampled_from(["kept", "injected"]),
        profit=st.floats(-1, 1), ramp=st.integers(0, 4))
 def test_the_ledger_holds_on_every_path(shock, rate, limit, cost, shortfall, proceeds, profit, ramp):
     r = linked_qingzhen(f"revenue.growth.shocks=[{{year: 2026, change: {shock}}}]",
@@ -254,3 +254,21 @@ def test_sweeps_read_the_ledgers_metrics():
     cash = [r["zone.cash_mean_avg"] for r in rows]
     assert cash[0] > cash[1] > cash[2]
     assert all("zone.p_cash_short_ever" in r and "zone.payback_year_median" in r for r in rows)
+
+
+def test_cutting_the_programme_builds_what_the_cash_pays_for():
+    """No borrowing and little cash: the zone builds less than the land section's programme, never
+    needs the county for construction, and the ledger still holds with the factories it did build."""
+    sets = ("zone.shortfall=cut_programme", "zone.borrowing=null", "zone.opening_cash=0", "zone.debt=null",
+            "zone.factory_cost_yuan_per_m2=4000", "land.factories.policy=fixed", "land.factories.build_m2_per_year=600000")
+    r = linked_qingzhen(*sets, paths=30)
+    z = r.results["zone"]
+    ledger_holds(z)
+    assert z.programme_cut_m2.sum() > 0
+    np.testing.assert_allclose(z.factory_cost, z.built_m2 * 4000 / 1e8, rtol=1e-9)  # paid for what was built
+    land_built = r.results["land"].built_m2[:, :10].sum()
+    assert z.built_m2.sum() < land_built
+    np.testing.assert_allclose(z.programme_cut_m2.sum(), land_built - z.built_m2.sum(), rtol=1e-9)
+    # cutting the programme instead of asking the county: the county steps in no more often
+    county = linked_qingzhen(*sets[1:], "zone.shortfall=county", paths=30)
+    assert (z.county_support > 1e-12).mean() <= (county.results["zone"].county_support > 1e-12).mean()

@@ -41,6 +41,7 @@ paths.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -381,6 +382,7 @@ class LandResult:
     land_sale_revenue: np.ndarray  # 亿元 in the year
     exhausted_month: np.ndarray  # first month with no land left to sell or service (-1: never)
     trace: dict = field(default_factory=dict)  # monthly stocks and flows (months × paths), when asked
+    rng_state: dict | None = None  # the generator's state at the start: replay() records the same funnel
     reverse: ReverseAnswer | None = None  # the reverse question's answer, when the scenario asks it
 
 
@@ -389,19 +391,32 @@ def simulate(params: Land, rng: np.random.Generator, inputs: None = None, trace:
     reverse question (``land.reverse``) if the scenario asks it, with a seed drawn from ``rng`` so
     that every trial of the solver uses the same random numbers.  ``inputs`` is unused.
     """
-    result = _months(params, rng, trace)
+    start_state = copy.deepcopy(rng.bit_generator.state)  # so a linked model can replay this very funnel
+    result = replace(_months(params, rng, trace), rng_state=start_state)
     if params.reverse is None:
         return result
     return replace(result, reverse=smallest_programme(params, seed=int(rng.integers(2**63))))
 
 
+def replay(params: Land, result: LandResult, caps: np.ndarray | None = None) -> LandResult:
+    """The run that gave ``result`` (from :func:`simulate`), again, with the factory starts of each path
+    and year capped at ``caps`` (m² a year, paths × years; None: as before): the funnel is recorded
+    from the same random numbers, so only what space changes moves.  The zone model uses it when a
+    cash shortfall cuts the building programme."""
+    rng = np.random.default_rng()
+    rng.bit_generator.state = result.rng_state
+    return _months(params, np.random.default_rng(0), funnel=_Funnel.record(params, rng), caps=caps)
+
+
 def _months(params: Land, rng: np.random.Generator, trace: bool = False,
-            funnel: _Funnel | None = None) -> LandResult:
+            funnel: _Funnel | None = None, caps: np.ndarray | None = None) -> LandResult:
     """The monthly stock-flow model, every path at once: one Python loop over months, each month the
     same sequence of steps, every step vectorised over paths.  All the random draws are made by the
     funnel up to registration (``_funnel``), which does not depend on space; ``funnel`` replays one
     recorded from the same parameters and random numbers instead of drawing (``rng`` is then unused)."""
     setup = _Setup.of(params)
+    if caps is not None:
+        setup = replace(setup, caps=caps)
     st = _State.initial(params)
     registrations = _funnel(st, setup, rng) if funnel is None else funnel.replay(st)
     tr: dict[str, list] = {}
@@ -438,6 +453,7 @@ class _Setup:
     changes: np.ndarray  # one-off change to the unserviced land in each month, mu (months,)
     mean_land_need: float  # mu: less land than this left to sell or service counts as run out
     conditions: int  # the screen's conditions (for the turned-away counts)
+    caps: np.ndarray | None = None  # m² a year, paths × years: a cap on factory starts (a cut programme)
 
     @classmethod
     def of(cls, params: Land) -> _Setup:
@@ -676,6 +692,8 @@ def _build_factories(st: _State, setup: _Setup, m: int, registering: Cohorts) ->
         starts = np.maximum(gap, 0.0)
         if f.build_m2_per_year is not None:
             starts = np.minimum(starts, f.build_m2_per_year / 12.0)
+    if setup.caps is not None:
+        starts = np.minimum(starts, setup.caps[:, m // 12] / 12.0)
     st.building[:, slot] = starts
     return completed, starts
 

@@ -33,7 +33,7 @@ random number (all randomness is in the linked models).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -83,7 +83,7 @@ class Zone(Section):
     other_spending: float = Field(default=0.0, ge=0, le=1e5)  # a year
     debt: Debt | None = None
     borrowing: Borrowing | None = None
-    shortfall: Literal["borrow", "county"] = "borrow"
+    shortfall: Literal["borrow", "county", "cut_programme"] = "borrow"
     reverse: Reverse | None = None
 
     @model_validator(mode="after")
@@ -120,6 +120,9 @@ def check_links(scenario: Any) -> list[tuple[str, str]]:
     if land_end < rev.end_year:
         out.append(("land.horizon_years", f"must reach revenue's last year ({rev.end_year}) to link them, but ends "
                                           f"in {land_end}"))
+    if zone.shortfall == "cut_programme" and land.paths < rev_paths:
+        out.append(("zone.shortfall", f"cut_programme cuts each path's own programme: land.paths must equal "
+                                      f"revenue.paths ({rev.paths:,}), got {land.paths:,}"))
     for key, section in (("debt", zone.debt), ("borrowing", zone.borrowing)):
         if section is not None and section.repay_years > rev.horizon_years:
             out.append((f"zone.{key}.repay_years", f"must be at most the horizon ({rev.horizon_years} years), got "
@@ -153,6 +156,8 @@ class ZoneResult:
     debt: np.ndarray  # closing
     opening_cash: float
     built_m2: np.ndarray
+    programme_cut: np.ndarray | None = None  # 亿元 of construction the cash could not pay (cut_programme)
+    programme_cut_m2: np.ndarray | None = None  # m² not started because of it, against the land section's run
     reverse: ZoneReverse | None = None
 
     @property
@@ -179,10 +184,43 @@ def ramped(entered: np.ndarray, stock_new: np.ndarray, ramp_years: int) -> np.nd
 
 def simulate(params: Zone, rng: np.random.Generator, inputs: dict) -> ZoneResult:
     """The linked run and the ledger.  ``inputs`` maps ``revenue``, ``land`` and (optionally)
-    ``salary`` to (section params, model result); ``rng`` is unused.  Raises KeyError when a linked
-    section is missing (the scenario check refuses that first)."""
-    rev_params, rev = inputs["revenue"]
+    ``salary`` to (section params, model result); ``rng`` is only used for the reverse question's
+    seed.  Raises KeyError when a linked section is missing (the scenario check refuses that first).
+
+    Under ``shortfall: cut_programme`` the year's factory starts are cut to what the cash allows:
+    the land model is replayed on its own random numbers with those caps (fewer factories, so
+    fewer tenants served and less new tax later), and the ledger run again, until no further cut
+    is needed; what remains short is borrowed (with ``borrowing``) or covered by the county.
+    """
+    rev_params, _ = inputs["revenue"]
     land_params, land = inputs["land"]
+    reverse = None
+    if params.reverse is not None:
+        reverse = largest_programme(params, inputs, seed=int(rng.integers(2**63)))
+    result = _linked(params, inputs, land)
+    if params.shortfall == "cut_programme" and params.factory_cost_yuan_per_m2 > 0:
+        from simlib.models import land as land_model
+
+        offset = rev_params.start_year - land_params.start_year
+        caps = np.full(land.built_m2.shape, np.inf)
+        for _ in range(result.years.size + 1):  # each pass can only lower a cap; a year settles each pass
+            if not (result.programme_cut > 1e-12).any():
+                break
+            allowed = result.factory_cost * 1e8 / params.factory_cost_yuan_per_m2  # what the cash paid for
+            cut = result.programme_cut > 1e-12
+            window = caps[:, offset:offset + result.years.size]
+            window[cut] = np.minimum(window, np.broadcast_to(allowed, window.shape))[cut]
+            result = _linked(params, inputs, land_model.replay(land_params, land, caps))
+        cut_m2 = np.broadcast_to(land.built_m2[:, offset:offset + result.years.size], result.built_m2.shape) \
+            - result.built_m2
+        result = replace(result, programme_cut_m2=np.maximum(cut_m2, 0.0))
+    return replace(result, reverse=reverse)
+
+
+def _linked(params: Zone, inputs: dict, land) -> ZoneResult:
+    """The linked tax, the sharing rule and the ledger on one land result."""
+    rev_params, rev = inputs["revenue"]
+    land_params, _ = inputs["land"]
     years = rev.years
     n_years = years.size
     offset = rev_params.start_year - land_params.start_year  # land column of the first revenue year
@@ -208,19 +246,17 @@ def simulate(params: Zone, rng: np.random.Generator, inputs: dict) -> ZoneResult
         _, sal = inputs["salary"]
         staff += float(sal.total_pay.sum(axis=1).mean()) / 1e4  # 万元 a year → 亿元, the mean over rounds
     kept = params.land_proceeds == "kept"
-    reverse = None
-    if params.reverse is not None:
-        reverse = largest_programme(params, inputs, seed=int(rng.integers(2**63)))
-    ledger = _ledger(params, paths, n_years, linked.split.payout + (proceeds if kept else 0.0)
-                     + params.company_profit, factory + servicing + staff + params.other_spending)
+    ledger = _ledger(params, paths, n_years, linked.split.payout + (proceeds if kept else 0.0) + params.company_profit,
+                     servicing + staff + params.other_spending, factory)
     return ZoneResult(
         years=years, tax_existing=np.broadcast_to(rev.tax, (paths, n_years)), tax_new=new, payout=linked.split.payout,
         payout_existing=payout_existing, top_up=linked.split.top_up, county_net=linked.county_net,
         land_proceeds=proceeds if kept else np.zeros_like(proceeds),
         capital_injected=np.zeros_like(proceeds) if kept else proceeds,
-        company_profit=np.full((paths, n_years), params.company_profit), factory_cost=factory,
-        servicing_cost=servicing, staff_pay=staff, other_spending=np.full((paths, n_years), params.other_spending),
-        opening_cash=params.opening_cash, built_m2=per_year(land.built_m2), reverse=reverse, **ledger)
+        company_profit=np.full((paths, n_years), params.company_profit), factory_cost=factory - ledger.pop("cut"),
+        programme_cut=ledger["programme_cut"], servicing_cost=servicing, staff_pay=staff,
+        other_spending=np.full((paths, n_years), params.other_spending), opening_cash=params.opening_cash,
+        built_m2=per_year(land.built_m2), **{k: v for k, v in ledger.items() if k != "programme_cut"})
 
 
 class ZoneReverse(Metrics):
@@ -300,12 +336,18 @@ def largest_programme(params: Zone, inputs: dict, seed: int) -> ZoneReverse:
                        current=current)
 
 
-def _ledger(params: Zone, paths: int, n_years: int, income: np.ndarray, outlays: np.ndarray) -> dict[str, np.ndarray]:
+def _ledger(params: Zone, paths: int, n_years: int, income: np.ndarray, outlays: np.ndarray,
+            factory: np.ndarray) -> dict[str, np.ndarray]:
     """Cash and debt year by year: interest on the debt at the start of the year, scheduled
-    repayments, then the shortfall rule.  ``income`` and ``outlays`` (before interest) are paths ×
-    years.  Returns interest, repayment, borrowing, county_support, cash and debt (paths × years)."""
+    repayments, then the shortfall rule.  ``income``, ``outlays`` (before interest and factories)
+    and ``factory`` (construction) are paths × years.  Returns interest, repayment, borrowing,
+    county_support, cash, debt and, under ``cut_programme``, ``cut`` (the construction spending
+    the cash could not pay, 亿元; the caller replays the land model without it) as
+    ``programme_cut`` too (paths × years)."""
     out = {k: np.zeros((paths, n_years)) for k in ("interest", "repayment", "borrowing", "county_support", "cash",
-                                                   "debt")}
+                                                   "debt", "cut", "programme_cut")}
+    outlays = outlays + factory
+    cutting = params.shortfall == "cut_programme"
     debt0 = params.debt
     # outstanding by rate: the opening debt at its rate, new loans at the borrowing rate; and the
     # principal due in each year (rows) on each path
@@ -325,8 +367,13 @@ def _ledger(params: Zone, paths: int, n_years: int, income: np.ndarray, outlays:
         new -= repay_new
         cash = cash + income[:, y] - outlays[:, y] - interest - repay_old - repay_new
         short = np.maximum(-cash, 0.0)
+        if cutting:  # first build less: the construction the cash cannot pay is not started
+            cut = np.minimum(short, factory[:, y])
+            cash = cash + cut
+            short = short - cut
+            out["cut"][:, y] = out["programme_cut"][:, y] = cut
         borrowed = np.zeros(paths)
-        if params.shortfall == "borrow":
+        if params.borrowing is not None and params.shortfall != "county":
             room = np.maximum(params.borrowing.limit - old - new, 0.0)
             borrowed = np.minimum(short, room)
             new += borrowed
@@ -368,6 +415,7 @@ class ZoneMetrics(Metrics):
     p_payback_within_horizon: float | None  # null when nothing is built
     fiscal_return_yuan_per_m2: float | None  # Σ payout gain ÷ Σ m² built, 元 a m² over the horizon
     p_cash_short_ever: float
+    programme_cut_m2_mean: list[float]  # m² of factories not started for want of cash (cut_programme; else 0)
     fan: dict[str, Fan]  # cash, debt
     reverse: ZoneReverse | None = None
 
@@ -407,6 +455,7 @@ def summarize(result: ZoneResult, params: Zone) -> ZoneMetrics:
         payback_year_median=payback, p_payback_within_horizon=p_payback,
         fiscal_return_yuan_per_m2=float(gain.sum() * 1e8 / m2) if m2 > 0 else None,
         p_cash_short_ever=float(short.any(axis=1).mean()),
+        programme_cut_m2_mean=mean(r.programme_cut_m2 if r.programme_cut_m2 is not None else np.zeros_like(r.cash)),
         fan={"cash": fan(r.cash), "debt": fan(r.debt)},
         reverse=r.reverse,
     )
