@@ -266,7 +266,7 @@ def test_a_stricter_screen_never_admits_more(seed, bounds, slot, raise_min, delt
     loose = spec_of(bounds)
     lo, hi = bounds[slot]
     if raise_min:  # raise the minimum (or add one), never above the maximum
-        lo = min((lo or 0.0) + delta, hi if hi is not None else np.inf)
+        lo = min((lo or 0.0) + delta, hi if hi is not None else 1.0)  # raw bounds lie in [0, 1] (coverage stays a share)
     else:  # lower the maximum (or add one), never below the minimum
         hi = max((hi if hi is not None else 1.0) - delta, lo or 0.0)
     strict = spec_of([*bounds[:slot], (lo, hi), *bounds[slot + 1:]])

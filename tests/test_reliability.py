@@ -228,7 +228,10 @@ def test_results_json_alone_reproduces_the_numbers(tmp_path, name):
     from simlib.scenario import run
 
     path = ROOT / "params" / f"{name}.yaml"
-    quicker = ["land.paths=200"] if "\nland:" in path.read_text(encoding="utf-8") else []
+    text = path.read_text(encoding="utf-8")
+    quicker = ["land.paths=200"] if "\nland:" in text else []
+    if "\nzone:" in text:  # a linked scenario links path by path: revenue's paths follow
+        quicker.append("revenue.paths=200")
     first = run(path, quicker)
     doc = json.loads(json.dumps(results.document(first)))  # through JSON, as a reader gets it
     again = tmp_path / f"{name}.yaml"

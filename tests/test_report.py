@@ -294,7 +294,7 @@ def test_a_model_without_a_section_of_its_own_gets_the_generic_one(water_run):
     r, without = water_run
     assert list(r.metrics) == ["land", "water"]
     assert report.SECTIONS == {"revenue": report.revenue_section, "salary": report.salary_section,
-                               "land": report.land_section}
+                               "land": report.land_section, "zone": report.zone_section}
     page = report.section(r, "water").data
     assert "<h2>Water &lt;b&gt;</h2>" in page
     assert "<tr><td>shortfall_p</td><td>0.125</td></tr>" in page

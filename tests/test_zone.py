@@ -31,12 +31,15 @@ def rev_params(**over) -> Revenue:
     return Revenue.model_validate(data)
 
 
-def fake_land(n_years: int, entered, stock_new, proceeds=0.0, built=0.0, serviced=0.0, paths: int = 1):
-    """What the zone model reads of a land result, written by hand (paths × years)."""
+def fake_land(n_years: int, entered, stock_new, proceeds=0.0, built=0.0, serviced=0.0, paths: int = 1,
+              land_entered=0.0, land_stock=0.0):
+    """What the zone model reads of a land result, written by hand (paths × years); the new tax is
+    the factory tenants' unless ``land_entered``/``land_stock`` give a land projects' part of it."""
     def arr(x):
         return np.broadcast_to(np.asarray(x, float), (paths, n_years)).copy()
     return SimpleNamespace(tax_entered=arr(entered), new_producing_tax=arr(stock_new), land_sale_revenue=arr(proceeds),
-                           built_m2=arr(built), serviced_mu=arr(serviced))
+                           built_m2=arr(built), serviced_mu=arr(serviced), tax_entered_land=arr(land_entered),
+                           new_producing_land_tax=arr(land_stock))
 
 
 def linked(params: Zone, rp: Revenue, land, land_start: int | None = None, salary=None):
@@ -272,3 +275,18 @@ def test_cutting_the_programme_builds_what_the_cash_pays_for():
     # cutting the programme instead of asking the county: the county steps in no more often
     county = linked_qingzhen(*sets[1:], "zone.shortfall=county", paths=30)
     assert (z.county_support > 1e-12).mean() <= (county.results["zone"].county_support > 1e-12).mean()
+
+
+def test_payback_counts_the_tenants_tax_only_and_must_last():
+    """Land projects' tax does not pay for factories; and a year in which the gain covers the cost
+    counts only if it still does at the end (building later can push the cost back above it)."""
+    p = zone_params()
+    # all the new tax is land projects': the factories never pay back
+    r = linked(p, rev_params(), fake_land(4, [0, 2, 0, 0], [0, 2, 2, 2], built=5000, land_entered=[0, 2, 0, 0],
+                                         land_stock=[0, 2, 2, 2]))
+    assert (r.payout - r.payout_existing).sum() > 0
+    assert zone.summarize(r, p).p_payback_within_horizon == 0.0
+    # tenants pay 1亿 a year from year 1 (gain 0.5 a year); 0.1亿 of building, then 3亿 in the last year
+    r = linked(p, rev_params(), fake_land(4, [0, 1, 0, 0], [0, 1, 1, 1], built=[5000, 0, 0, 150_000]))
+    m = zone.summarize(r, p)
+    assert m.p_payback_within_horizon == 0.0 and m.payback_year_median is None  # covered in 2026–27, not at the end

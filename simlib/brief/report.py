@@ -9,13 +9,15 @@ one file).  The markup comes from the Jinja2 templates in ``templates/zone/``
 (:mod:`simlib.brief.html`), which escape every value: text from a scenario file is
 shown as text and never interpreted.
 
-:func:`section` shows any model of the registry: revenue, salary and land have
+:func:`section` shows any model of the registry: revenue, salary, land and zone have
 sections of their own (:data:`SECTIONS`); any other model (one a plugin adds) gets
 :func:`generic_section`, its title and tables of its metrics.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 
@@ -762,6 +764,278 @@ def land_method(run: ScenarioRun) -> list[str]:
                      arrivals=f"{ld.pipeline.arrivals_per_year:g}", wait=ld.max_wait_months)]
 
 
+# -- zone: the linked run and the zone's ledger ---------------------------------------
+
+#: the zone's gain (or the new tax) over the horizon below which it is shown as nothing (亿元: half a 0.01)
+_ZONE_NIL = 0.005
+
+
+def _zone_lines(m: dict) -> dict[str, list[float]]:
+    """The ledger's lines by year (means, 亿元) from the zone metrics: company profit and other spending
+    are what income and spending hold besides the lines the metrics give, so the lines add up."""
+    lines = {k: list(m[f"{k}_mean"]) for k in ("payout", "land_proceeds", "factory_cost", "servicing_cost",
+                                              "staff_pay", "interest", "income", "spending", "borrowing",
+                                              "repayment", "county_support", "cash", "debt", "capital_injected")}
+    lines["profit"] = [i - p - lp for i, p, lp in zip(m["income_mean"], m["payout_mean"], m["land_proceeds_mean"])]
+    lines["other"] = [s - f - sv - st - i for s, f, sv, st, i in zip(
+        m["spending_mean"], m["factory_cost_mean"], m["servicing_cost_mean"], m["staff_pay_mean"],
+        m["interest_mean"])]
+    return lines
+
+
+def _cents(x: float) -> tuple[int, ...]:
+    """The whole cents (0.01 亿元) next to ``x`` 亿元: its floor and ceiling, or one value when ``x`` is
+    a whole number of cents."""
+    c = x * 100
+    r = round(c)
+    return (r,) if abs(c - r) < 1e-6 else (math.floor(c), math.ceil(c))
+
+
+def _split_cents(total: int, parts: Sequence[float]) -> list[int]:
+    """``parts`` (亿元) in cents, each its floor or its ceiling, adding up to ``total`` cents (controlled
+    rounding): the parts that go up are those whose relative error grows least, so a small line keeps
+    its nearest rounding and a large one takes the odd cent."""
+    lo = [_cents(x)[0] for x in parts]
+
+    def cost(k: int) -> float:  # what going up adds to the part's error, relative to its size
+        c = parts[k] * 100
+        return (abs(lo[k] + 1 - c) - abs(lo[k] - c)) / max(abs(c), 1.0)
+
+    up = sorted((k for k, x in enumerate(parts) if len(_cents(x)) == 2), key=cost)
+    need = total - sum(lo)
+    for k in up[:max(need, 0)]:
+        lo[k] += 1
+    if not 0 <= need <= len(up) and parts:  # cannot happen when total is next to the sum; keep the sum right
+        biggest = max(range(len(parts)), key=lambda k: abs(parts[k]))
+        lo[biggest] += total - sum(lo)
+    return lo
+
+
+def _ledger_cents(lines: dict[str, list[float]], opening_cash: float, opening_debt: float) -> list[dict[str, int]]:
+    """The ledger's rows in whole cents, each figure its floor or its ceiling, chosen so that every row
+    adds up as shown: closing cash = last closing cash + income − spending + borrowing − repayment +
+    county support, debt = last debt + borrowing − repayment, income and spending the sums of their lines.
+    The first row is the opening (cash and debt only)."""
+    main = ("income", "spending", "borrowing", "repayment", "county_support", "cash", "debt")
+    cash, debt = round(opening_cash * 100), round(opening_debt * 100)
+    rows = [{"cash": cash, "debt": debt}]
+    for y in range(len(lines["cash"])):
+        true = {k: lines[k][y] * 100 for k in main}
+        best: tuple | None = None
+        for combo in itertools.product(*(_cents(lines[k][y]) for k in main)):  # at most 2⁷ a row
+            c = dict(zip(main, combo))
+            off_cash = c["cash"] - (cash + c["income"] - c["spending"] + c["borrowing"] - c["repayment"]
+                                    + c["county_support"])
+            off_debt = c["debt"] - (debt + c["borrowing"] - c["repayment"])
+            key = (abs(off_cash) + abs(off_debt), sum(abs(c[k] - true[k]) / max(abs(true[k]), 1.0) for k in main))
+            if best is None or key < best[0]:
+                best = (key, c)
+        row = dict(best[1])
+        for total, parts in (("income", ("payout", "land_proceeds", "profit")),
+                             ("spending", ("factory_cost", "servicing_cost", "staff_pay", "other", "interest"))):
+            row.update(zip(parts, _split_cents(row[total], [lines[k][y] for k in parts])))
+        row["capital_injected"] = round(lines["capital_injected"][y] * 100)
+        rows.append(row)
+        cash, debt = row["cash"], row["debt"]
+    return rows
+
+
+def _zone_figure(m: dict, zone, lang: str) -> Figure:
+    """The zone section's four panels over whole years: closing cash and debt as fans, P(the county
+    must step in) by year, and the factory programme's cumulative cost against the zone's cumulative
+    gain from the new projects' tax.  Call it inside :func:`simlib.brief.charts.style`."""
+    t = lambda key, **kw: labels.t(key, lang, **kw)  # noqa: E731
+    years = m["years"]
+    unit = t("revenue.money_unit")
+    fig = Figure(figsize=(10, 7))
+    axes = fig.subplots(2, 2)
+    for ax, key, title in ((axes[0, 0], "cash", t("zone.cash_chart")), (axes[0, 1], "debt", t("zone.debt_chart"))):
+        fan_chart(ax, years, m["fan"][key], lang)
+        ax.set_title(title)
+        ax.set_ylabel(unit)
+        ax.set_ylim(0, None)
+    axes[0, 0].legend(frameon=False, fontsize=8)
+    if zone.shortfall != "county" and zone.borrowing is not None:  # the rules that borrow
+        limit = zone.borrowing.limit
+        ax = axes[0, 1]
+        ax.set_title(t("zone.debt_chart_limit", limit=money(limit, lang)))
+        if limit <= 1.5 * max(max(m["fan"]["debt"]["p95"]), 1e-9):  # drawn when it does not squash the fan
+            ax.axhline(limit, color="C3", ls="--", lw=1.2)
+            ax.set_ylim(0, max(ax.get_ylim()[1], 1.05 * limit))
+    ax = axes[1, 0]
+    p = [100.0 * x for x in m["p_cash_short"]]
+    ax.bar(years, p, 0.6, color="#c44e52")
+    ax.set_ylim(0, min(100.0, max(10.0, 1.15 * max(p, default=0.0))))
+    ax.set_ylabel("%")
+    ax.set_title(t("zone.short_chart", p=percent(m["p_cash_short_ever"])))
+    ax = axes[1, 1]
+    ax.plot(years, np.cumsum(m["factory_cost_mean"]), color="#08306b", lw=2, label=t("zone.cum_cost"))
+    ax.plot(years, np.cumsum(m["new_tax_gain_mean"]), color="#e6550d", lw=2, label=t("zone.cum_gain"))
+    ax.plot(years, np.cumsum(m["new_tax_mean"]), color="0.5", lw=1.2, ls="--", label=t("zone.cum_tax"))
+    ax.set_ylabel(unit)
+    ax.set_title(t("zone.payback_chart"))
+    ax.legend(frameon=False, fontsize=8)
+    for ax in axes.flat:
+        _land_year_axis(ax)
+        ax.grid(alpha=0.3, axis="y" if ax is axes[1, 0] else "both")
+    fig.tight_layout()
+    return fig
+
+
+def zone_section(run: ScenarioRun) -> HTML:
+    """The zone's finances: the four panels of :func:`_zone_figure` and the ledger by year (亿元, every
+    row adding up as shown)."""
+    lang = _lang(run)
+    m = run.data["zone"]
+    zone = run.scenario.params.zone
+    t = lambda key, **kw: labels.t(key, lang, **kw)  # noqa: E731
+    with style():
+        chart = figure_uri(_zone_figure(m, zone, lang))
+    lines = _zone_lines(m)
+    rows = _ledger_cents(lines, zone.opening_cash, zone.debt.opening if zone.debt is not None else 0.0)
+    # lines that are nothing in every year (land proceeds injected, no company profit, no salary model, no
+    # other spending, none injected) are left out
+    shown = [k for k in ("payout", "land_proceeds", "profit", "income", "factory_cost", "servicing_cost",
+                         "staff_pay", "other", "interest", "spending", "borrowing", "repayment", "county_support",
+                         "cash", "debt", "capital_injected")
+             if k not in ("land_proceeds", "profit", "staff_pay", "other", "capital_injected")
+             or any(abs(x) > 1e-9 for x in lines[k])]
+    names = {"payout": "zone.payout", "land_proceeds": "zone.land_proceeds", "profit": "zone.profit",
+             "income": "zone.income", "factory_cost": "zone.factory", "servicing_cost": "zone.servicing",
+             "staff_pay": "zone.staff", "other": "zone.other", "interest": "zone.interest",
+             "spending": "zone.spending", "borrowing": "zone.borrowing", "repayment": "zone.repayment",
+             "county_support": "zone.support", "cash": "zone.cash", "debt": "zone.debt",
+             "capital_injected": "zone.injected"}
+    table = [[t("zone.opening")] + [f"{rows[0][k] / 100:.2f}" if k in ("cash", "debt") else "" for k in shown]]
+    table += [[y] + [f"{row[k] / 100:.2f}" for k in shown] for y, row in zip(m["years"], rows[1:])]
+    title = t("zone.title")
+    return _html("zone/zone.html.j2", title=title, chart=chart, alt=title,
+                 caption=t("zone.chart_caption", paths=f"{m['paths']:,}"),
+                 headers=[t("zone.year")] + [t(names[k]) for k in shown], rows=table,
+                 table_caption=t("zone.table_caption", paths=f"{m['paths']:,}"))
+
+
+def _zone_locked(run: ScenarioRun) -> str | None:
+    """Why the new projects' tax goes to the county under the rule (a reason sentence), or None when the
+    zone gains from it: the floor equals the cap, or the payout is held at the cap (or the floor) in
+    every year although the new projects pay tax."""
+    lang = _lang(run)
+    m = run.data["zone"]
+    s = run.scenario.params.revenue.sharing
+    if sum(m["new_tax_mean"]) < _ZONE_NIL or sum(abs(x) for x in m["new_tax_gain_mean"]) >= _ZONE_NIL:
+        return None
+    if s.cap is not None and s.floor == s.cap:
+        return labels.t("zone.reason_equal", lang, floor=money(s.floor, lang))
+    bound = labels.t("zone.bound_cap" if s.cap is not None else "zone.bound_floor", lang)
+    return labels.t("zone.reason_locked", lang, bound=bound)
+
+
+def zone_findings(run: ScenarioRun) -> list[str]:
+    """Does the factory programme pay for itself, at what risk, the county's net position, and land
+    proceeds injected into the financing company."""
+    lang = _lang(run)
+    m = run.data["zone"]
+    zone = run.scenario.params.zone
+    t = lambda key, **kw: labels.t(key, lang, **kw)  # noqa: E731
+    years = m["years"]
+    y0, y1 = years[0], years[-1]
+    span = dict(y0=y0, y1=y1)
+    cost, tax, gain = sum(m["factory_cost_mean"]), sum(m["new_tax_mean"]), sum(m["new_tax_gain_mean"])
+    out = []
+    # (a) does the factory programme pay for itself
+    reason = _zone_locked(run)
+    if m["p_payback_within_horizon"] is None:  # nothing built
+        out.append(t("zone.f_nothing_built", **span, tax=money(tax, lang), gain=money(gain, lang)))
+    elif reason is not None:
+        out.append(t("zone.f_no_sharing", **span, reason=reason, tax=money(tax, lang), cost=money(cost, lang)))
+    else:
+        p = m["p_payback_within_horizon"]
+        if m["payback_year_median"] is not None:
+            payback = t("zone.payback_median", year=m["payback_year_median"], p=percent(p))
+        elif p > 0:
+            payback = t("zone.payback_late", y1=y1, p=percent(p))
+        else:
+            payback = t("zone.payback_never", y1=y1)
+        ret = m["fiscal_return_yuan_per_m2"] or 0.0
+        out.append(t("zone.f_payback", **span, cost=money(cost, lang), tax=money(tax, lang), gain=money(gain, lang),
+                     share=percent(gain / cost) if cost > 0 else "—", payback=payback,
+                     ret=t("zone.yuan_m2", value=f"{ret:,.0f}"),
+                     unit=t("zone.yuan_m2", value=f"{zone.factory_cost_yuan_per_m2:,.0f}")))
+    # (b) at what risk
+    borrows = zone.borrowing is not None and zone.shortfall != "county"  # the model borrows under these rules
+    if zone.shortfall == "cut_programme":
+        rule = (t("zone.rule_cut", limit=money(zone.borrowing.limit, lang)) if borrows
+                else t("zone.rule_cut_county"))
+    elif zone.shortfall == "borrow":
+        rule = t("zone.rule_borrow", limit=money(zone.borrowing.limit, lang))
+    else:
+        rule = t("zone.rule_county")
+    p_short = m["p_cash_short"]
+    if m["p_cash_short_ever"] > 0:
+        worst = max(range(len(years)), key=lambda k: (p_short[k], -k))  # the earliest of the worst years
+        out.append(t("zone.f_risk", rule=rule, p_ever=percent(m["p_cash_short_ever"]), worst_year=years[worst],
+                     p_worst=percent(p_short[worst])))
+    else:
+        out.append(t("zone.f_risk_none", rule=rule, paths=f"{m['paths']:,}"))
+    cut = sum(m.get("programme_cut_m2_mean") or [])  # cut_programme: factories not started for want of cash
+    if cut >= 0.5:
+        out.append(t("zone.f_cut", **span, m2=labels.m2(cut, lang)))
+    debt0 = zone.debt.opening if zone.debt is not None else 0.0
+    debts = m["debt_mean"]
+    if debt0 > 0 or max(debts) > 0 or sum(m["borrowing_mean"]) > 0:
+        top = max(range(len(years)), key=lambda k: (debts[k], -k))  # the earliest of the highest years
+        peak = (t("zone.debt_peak", year=years[top], peak=money(debts[top], lang))
+                if debts[top] > max(debt0, debts[-1]) + _ZONE_NIL else "")  # only a peak above both ends
+        ratio = m["debt_to_income"][-1]
+        ratio = t("zone.debt_ratio", ratio=f"{ratio:.2f}") if ratio is not None and ratio >= 0.005 else ""
+        if not borrows:  # the opening debt runs off on its schedule
+            out.append(t("zone.f_debt_county", debt0=money(debt0, lang), debt=money(debts[-1], lang), ratio=ratio))
+        else:
+            out.append(t("zone.f_debt", **span, borrow=money(sum(m["borrowing_mean"]), lang),
+                         debt=money(debts[-1], lang), debt0=money(debt0, lang), peak=peak, ratio=ratio))
+    else:
+        out.append(t("zone.f_no_debt"))
+    # (c) the county's net position, top-ups included
+    net, support = sum(m["county_net_mean"]), sum(m["county_support_mean"])
+    extra = net - run.data["revenue"]["county_net_total_mean"]  # the same years, the existing firms' tax alone
+    out.append(t("zone.f_county", **span, net=money(net, lang), extra=money(extra, lang),
+                 support=t("zone.county_support", support=money(support, lang), after=money(net - support, lang))
+                 if support >= _ZONE_NIL else t("zone.county_no_support")))
+    # (d) land proceeds injected into the financing company
+    if zone.land_proceeds == "injected":
+        out.append(t("zone.f_injected", **span, total=money(sum(m["capital_injected_mean"]), lang)))
+    return out
+
+
+def zone_method(run: ScenarioRun) -> list[str]:
+    """One paragraph: the linking, the ledger identity and the shortfall rule."""
+    lang = _lang(run)
+    m = run.data["zone"]
+    zone = run.scenario.params.zone
+    t = lambda key, **kw: labels.t(key, lang, **kw)  # noqa: E731
+    years = m["years"]
+    ramp = t("zone.ramp", n=zone.ramp_years) if zone.ramp_years > 0 else t("zone.ramp_none")
+    staff = (t("zone.staff_salary", pay=money(m["staff_pay_mean"][0], lang)) if "salary" in run.data
+             else t("zone.staff_none"))
+    d = zone.debt
+    debt = (t("zone.debt_terms", opening=money(d.opening, lang), rate=percent(d.interest_rate), n=d.repay_years)
+            if d is not None and d.opening > 0 else t("zone.debt_none"))
+    b = zone.borrowing
+    terms = dict(limit=money(b.limit, lang), rate=percent(b.interest_rate), n=b.repay_years) if b is not None else {}
+    if zone.shortfall == "cut_programme":
+        rule = t("zone.method_cut", rest=t("zone.method_cut_borrow", **terms) if b is not None
+                 else t("zone.method_cut_county"))
+    elif zone.shortfall == "borrow":
+        rule = t("zone.method_borrow", **terms)
+    else:
+        rule = t("zone.method_county")
+    return [t("zone.method", paths=f"{m['paths']:,}", y0=years[0], y1=years[-1], ramp=ramp,
+              proceeds=t(f"zone.proceeds_{zone.land_proceeds}"), profit=money(zone.company_profit, lang),
+              factory=t("zone.yuan_m2", value=f"{zone.factory_cost_yuan_per_m2:,.0f}"),
+              servicing=wan(zone.servicing_cost_wan_per_mu, lang), staff=staff,
+              other=money(zone.other_spending, lang), cash=money(zone.opening_cash, lang), debt=debt, rule=rule)]
+
+
 def method(run: ScenarioRun) -> HTML:
     """One paragraph per model the run has that describes its method (a generic model has none)."""
     lang = _lang(run)
@@ -797,11 +1071,11 @@ def section(run: ScenarioRun, name: str) -> HTML:
 
 #: The models with sections, findings and method paragraphs of their own, by scenario section.
 SECTIONS: dict[str, Callable[[ScenarioRun], HTML]] = {
-    "revenue": revenue_section, "salary": salary_section, "land": land_section}
+    "revenue": revenue_section, "salary": salary_section, "land": land_section, "zone": zone_section}
 FINDINGS: dict[str, Callable[[ScenarioRun], list[str]]] = {
-    "revenue": revenue_findings, "salary": salary_findings, "land": land_findings}
+    "revenue": revenue_findings, "salary": salary_findings, "land": land_findings, "zone": zone_findings}
 METHODS: dict[str, Callable[[ScenarioRun], list[str]]] = {
-    "revenue": revenue_method, "salary": salary_method, "land": land_method}
+    "revenue": revenue_method, "salary": salary_method, "land": land_method, "zone": zone_method}
 
 
 def parameters(run: ScenarioRun) -> HTML:

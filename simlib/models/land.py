@@ -377,7 +377,9 @@ class LandResult:
     built_m2: np.ndarray  # factory floor space started in the year, m²
     serviced_mu: np.ndarray  # land serviced in the year, mu
     tax_entered: np.ndarray  # tax at capacity of the projects entering production in the year, 亿元 a year
+    tax_entered_land: np.ndarray  # the same, land projects only
     new_producing_tax: np.ndarray  # end of year: producing tax of projects that entered production in the horizon
+    new_producing_land_tax: np.ndarray  # the same, land projects only
     land_sold: np.ndarray  # mu sold in the year
     land_sale_revenue: np.ndarray  # 亿元 in the year
     exhausted_month: np.ndarray  # first month with no land left to sell or service (-1: never)
@@ -578,14 +580,15 @@ class _State:
             states=self.states(), screened_by_condition=self.screened_by_condition,
             producing_tax=out["tax"], producing_land_tax=out["tax_land"], producing_mu=out["mu_producing"],
             exited=out["exited"], built_m2=out["built"], serviced_mu=out["serviced"], tax_entered=out["tax_entered"],
-            new_producing_tax=out["tax_new"], land_sold=out["sold"], land_sale_revenue=out["revenue"],
+            tax_entered_land=out["tax_entered_land"], new_producing_tax=out["tax_new"],
+            new_producing_land_tax=out["tax_new_land"], land_sold=out["sold"], land_sale_revenue=out["revenue"],
             exhausted_month=self.exhausted, trace=trace,
         )
 
 
 YEARLY = ("occupied", "vacant", "building", "U", "A", "S", "I", "I_held", "negotiated", "screened", "lost", "served",
           "wait", "tax", "tax_land", "mu_producing", "sold", "revenue", "exited", "built", "serviced", "tax_entered",
-          "tax_new")
+          "tax_new", "tax_entered_land", "tax_new_land")
 
 
 # -- the monthly steps, in the order they run ---------------------------------------------------
@@ -781,6 +784,7 @@ def _advance_after_space(st: _State, setup: _Setup, got: Cohorts, y: int) -> np.
     st.started.add(moves[0])
     st.producing.add(moves[1])
     st.yearly["tax_entered"][:, y] += moves[1].tax.sum(axis=1)
+    st.yearly["tax_entered_land"][:, y] += moves[1].tax[:, LAND]
     st.served.add(got)
     _hand_back(st, released)
     return released
@@ -857,6 +861,7 @@ def _record_year(st: _State, y: int) -> None:
     out["I"][:, y], out["I_held"][:, y] = st.I + held_idle, held_idle
     out["tax"][:, y] = st.producing.tax.sum(axis=1)
     out["tax_new"][:, y] = np.maximum(out["tax"][:, y] - st.initial_tax.sum(axis=1), 0.0)
+    out["tax_new_land"][:, y] = np.maximum(st.producing.tax[:, LAND] - st.initial_tax[:, LAND], 0.0)
     out["tax_land"][:, y] = st.producing.tax[:, LAND]
     out["mu_producing"][:, y] = st.producing.need[:, LAND]
 

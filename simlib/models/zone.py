@@ -25,8 +25,11 @@ A linked run reads the results of the scenario's other models, path by path and 
   in that year.  Opening debt is repaid in equal instalments over ``debt.repay_years`` from the
   first year, new loans over ``borrowing.repay_years`` from the year after.
 
-The payback year of the factory programme is the first year in which the zone's cumulative gain
-from the new projects' tax covers the cumulative cost of the factories it built.  The Python loop
+The payback year of the factory programme is the first year from which the zone's cumulative
+gain from the factory tenants' tax (the payout on the combined tax less the payout without the
+tenants' tax) covers the cumulative cost of the factories it built, to the end of the horizon.
+Land proceeds ``injected`` into the financing company count as its capital, outside the zone's
+cash (the company's own accounts are not modelled).  The Python loop
 runs over years; every step is vectorised over paths.  The model reads no file and draws no
 random number (all randomness is in the linked models).
 """
@@ -113,8 +116,8 @@ def check_links(scenario: Any) -> list[tuple[str, str]]:
     if rev_paths not in (1, land.paths) and land.paths != 1:
         out.append(("land.paths", f"must equal revenue.paths ({rev.paths:,}) to link them path by path, got "
                                   f"{land.paths:,}"))
-    if land.start_year < rev.start_year:
-        out.append(("land.start_year", f"must not come before revenue.start_year ({rev.start_year}) to link them, "
+    if land.start_year > rev.start_year:
+        out.append(("land.start_year", f"must not come after revenue.start_year ({rev.start_year}) to link them, "
                                        f"got {land.start_year}"))
     land_end = land.start_year + land.horizon_years - 1
     if land_end < rev.end_year:
@@ -139,6 +142,7 @@ class ZoneResult:
     tax_new: np.ndarray  # the new projects' tax, ramped
     payout: np.ndarray  # on the combined tax (top-up included, pooled excess out)
     payout_existing: np.ndarray  # on the existing firms' tax alone
+    payout_without_tenants: np.ndarray  # on the combined tax less the factory tenants' (the programme's gain)
     top_up: np.ndarray
     county_net: np.ndarray  # combined tax less the payout
     land_proceeds: np.ndarray  # to the zone's cash (0 when injected)
@@ -226,6 +230,7 @@ def _linked(params: Zone, inputs: dict, land) -> ZoneResult:
     offset = rev_params.start_year - land_params.start_year  # land column of the first revenue year
     cols = slice(offset, offset + n_years)
     new = ramped(land.tax_entered, land.new_producing_tax, params.ramp_years)[:, cols]
+    new_land = ramped(land.tax_entered_land, land.new_producing_land_tax, params.ramp_years)[:, cols]
     # the revenue model's tax over every simulated year (year-major), the new tax added from start_year on
     sim_years = np.arange(rev_params.base_year + 1, rev_params.end_year + 1)
     existing = rev.sim_tax
@@ -234,6 +239,9 @@ def _linked(params: Zone, inputs: dict, land) -> ZoneResult:
     combined[sim_years.size - n_years:] += new.T
     linked = revenue_model.apply_rule(rev_params, sim_years, combined)
     payout_existing = np.broadcast_to(rev.split.payout, (paths, n_years))
+    land_only = np.broadcast_to(existing, (sim_years.size, paths)).copy()
+    land_only[sim_years.size - n_years:] += np.broadcast_to(new_land, (paths, n_years)).T
+    without_tenants = revenue_model.apply_rule(rev_params, sim_years, land_only).split.payout
 
     def per_year(a: np.ndarray) -> np.ndarray:
         return np.broadcast_to(a[:, cols], (paths, n_years)).astype(float)
@@ -250,7 +258,8 @@ def _linked(params: Zone, inputs: dict, land) -> ZoneResult:
                      servicing + staff + params.other_spending, factory)
     return ZoneResult(
         years=years, tax_existing=np.broadcast_to(rev.tax, (paths, n_years)), tax_new=new, payout=linked.split.payout,
-        payout_existing=payout_existing, top_up=linked.split.top_up, county_net=linked.county_net,
+        payout_existing=payout_existing, payout_without_tenants=np.broadcast_to(without_tenants, (paths, n_years)),
+        top_up=linked.split.top_up, county_net=linked.county_net,
         land_proceeds=proceeds if kept else np.zeros_like(proceeds),
         capital_injected=np.zeros_like(proceeds) if kept else proceeds,
         company_profit=np.full((paths, n_years), params.company_profit), factory_cost=factory - ledger.pop("cut"),
@@ -429,7 +438,10 @@ def summarize(result: ZoneResult, params: Zone) -> ZoneMetrics:
 
     gain = r.payout - r.payout_existing
     cost = np.cumsum(r.factory_cost, axis=1)
-    covered = (np.cumsum(gain, axis=1) >= cost) & (cost > 0)
+    # the programme pays back from the first year after which the zone's cumulative gain from the
+    # factory tenants' tax stays at or above the factories' cumulative cost to the end of the horizon
+    ok = (np.cumsum(r.payout - r.payout_without_tenants, axis=1) >= cost) & (cost > 0)
+    covered = np.flip(np.logical_and.accumulate(np.flip(ok, axis=1), axis=1), axis=1)
     built = r.factory_cost.sum(axis=1) > 0
     first = np.where(covered.any(axis=1), covered.argmax(axis=1), np.iinfo(np.int64).max)
     if built.any():
