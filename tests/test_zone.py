@@ -116,8 +116,12 @@ def test_salary_pay_is_spending():
 def ledger_holds(r: zone.ZoneResult) -> None:
     """closing = opening + income − spending + borrowing − repayment + county support, every path and year."""
     opening = np.concatenate([np.full((r.cash.shape[0], 1), r.opening_cash), r.cash[:, :-1]], axis=1)
-    np.testing.assert_allclose(r.cash, opening + r.income - r.spending + r.borrowing - r.repayment + r.county_support,
-                               atol=1e-9)
+    np.testing.assert_allclose(r.cash, opening + r.income + r.company_paid - r.spending + r.borrowing - r.repayment
+                               + r.county_support, atol=1e-9)
+    # the financing company's capital: what was injected less what it paid for
+    capital = np.cumsum(r.capital_injected - r.company_paid, axis=1)
+    np.testing.assert_allclose(r.company_capital, capital, atol=1e-9)
+    assert r.company_capital.min() >= -1e-9
     assert r.cash.min() >= -1e-9 and r.county_support.min() >= 0 and r.borrowing.min() >= 0
     # tax is the zone's payout plus what the county keeps
     total = r.tax_existing + r.tax_new
@@ -290,3 +294,17 @@ def test_payback_counts_the_tenants_tax_only_and_must_last():
     r = linked(p, rev_params(), fake_land(4, [0, 1, 0, 0], [0, 1, 1, 1], built=[5000, 0, 0, 150_000]))
     m = zone.summarize(r, p)
     assert m.p_payback_within_horizon == 0.0 and m.payback_year_median is None  # covered in 2026–27, not at the end
+
+
+def test_injected_proceeds_pay_for_infrastructure_first():
+    """Seed 003: land-sale proceeds injected into the financing company as capital fund infrastructure.
+    0.3亿 of proceeds a year against 0.2亿 of servicing and building: the company pays it all, and
+    the 0.1亿 left each year accumulates as its capital."""
+    p = zone_params(land_proceeds="injected")
+    r = linked(p, rev_params(), fake_land(4, 0, 0, proceeds=0.3, built=5000, serviced=100))
+    ledger_holds(r)
+    np.testing.assert_allclose(r.company_paid, 0.2)
+    np.testing.assert_allclose(r.company_capital, [[0.1, 0.2, 0.3, 0.4]])
+    np.testing.assert_allclose(r.cash, 0.0, atol=1e-12)
+    kept = linked(zone_params(), rev_params(), fake_land(4, 0, 0, proceeds=0.3, built=5000, serviced=100))
+    np.testing.assert_allclose(kept.cash, [[0.1, 0.2, 0.3, 0.4]])  # kept: the same money, in the zone's cash

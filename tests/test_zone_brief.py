@@ -261,8 +261,10 @@ def test_ledger_rows_add_up_as_shown(sets, lang):
     assert prev_cash == pytest.approx(zone.opening_cash) and prev_debt == pytest.approx(zone.debt.opening)
     for y, row in enumerate(rows[1:]):
         v = {k: float(row[c]) for k, c in col.items()}
-        cash = (prev_cash + v["zone.income"] - v["zone.spending"] + v["zone.borrowing"] - v["zone.repayment"]
-                + v["zone.support"])
+        paid = labels.t("zone.company_paid", lang)  # the financing company's capital, when proceeds are injected
+        company = float(row[headers.index(paid)]) if paid in headers else 0.0
+        cash = (prev_cash + v["zone.income"] + company - v["zone.spending"] + v["zone.borrowing"]
+                - v["zone.repayment"] + v["zone.support"])
         assert abs(v["zone.cash"] - cash) <= 0.01 + 1e-9, (row, cash)
         assert abs(v["zone.debt"] - (prev_debt + v["zone.borrowing"] - v["zone.repayment"])) <= 0.01 + 1e-9, row
         for total, cols in parts.items():
@@ -292,6 +294,7 @@ def test_controlled_rounding_keeps_rows_that_plain_rounding_breaks():
     lines["cash"] = 1.234 + np.cumsum(flow)
     lines["debt"] = 5.678 + np.cumsum(lines["borrowing"] - lines["repayment"])
     lines["capital_injected"] = np.zeros(n)
+    lines["company_paid"] = np.zeros(n)
     rows = report._ledger_cents({k: v.tolist() for k, v in lines.items()}, 1.234, 5.678)
     naive_broken = 0
     prev = rows[0]

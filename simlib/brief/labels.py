@@ -502,6 +502,7 @@ LABELS: dict[str, dict[str, str]] = {
     "zone.support": {"zh": "县级兜底", "en": "County support"},
     "zone.cash": {"zh": "期末现金", "en": "Closing cash"},
     "zone.debt": {"zh": "期末债务", "en": "Debt"},
+    "zone.company_paid": {"zh": "融资公司资本支付", "en": "Paid from the financing company's capital"},
     "zone.injected": {"zh": "注入融资公司资本（不计入现金）", "en": "Capital injected (not in cash)"},
     "zone.table_caption": {
         "zh": "园区账本：各年均值（{paths} 条模拟路径，亿元）。期末现金 = 上年期末现金 + 收入合计 − 支出合计 + 新增借款 − 还本 + 县级兜底；期末债务 = 上年期末债务 + 新增借款 − 还本；收入合计与支出合计为其左侧各项之和。数字保留两位小数，个别数字上下调整 0.01 以使每行加总相符。",
@@ -578,8 +579,8 @@ LABELS: dict[str, dict[str, str]] = {
     "zone.county_support": {"zh": "再扣除对园区现金的兜底 {support}，净得 {after}", "en": "after {support} of support to the zone's cash it keeps {after}"},
     "zone.county_no_support": {"zh": "期内无需兜底园区现金", "en": "it never has to support the zone's cash"},
     "zone.f_injected": {
-        "zh": "土地出让收入平均共 {total}（{y0}–{y1} 年）作为资本金注入融资公司，不计入园区现金，不用于支付厂房投入或还本付息。",
-        "en": "Land-sale proceeds of {total} on average over {y0}–{y1} are injected as capital into the financing company: they are not counted in the zone's cash and do not pay for factories or debt service.",
+        "zh": "土地出让收入平均共 {total}（{y0}–{y1} 年）作为资本金注入融资公司，专用于基础设施：先支付土地整理与厂房建设（平均共 {paid}），期末尚余 {left}；不用于还本付息或人员支出。",
+        "en": "Land-sale proceeds of {total} on average over {y0}–{y1} are injected as capital into the financing company and ring-fenced for infrastructure: they pay for land servicing and factories first ({paid} on average), with {left} left at the end; they do not pay for debt service or staff.",
     },
     "zone.method": {
         "zh": "园区财政闭环把收入分成模型与土地模型逐路径、逐年连接（{paths} 条路径，{y0}–{y1} 年）：土地模型中期内投产的新项目的税收（{ramp}）加入现有企业的税收，合并后按分成规则计算开发区所得；开发区从新项目得到的部分，是合并税收下的所得减去仅有现有企业税收时的所得。园区账本在每一年、每条路径上满足：期末现金 = 期初现金 + 收入 − 支出 + 新增借款 − 还本 + 县级兜底；收入 = 分成所得（含县级补足）+ 土地出让收入（{proceeds}）+ 公司利润（每年 {profit}）；支出 = 厂房建设（每平方米 {factory}）+ 土地平整（每亩 {servicing}）+ 人员薪酬（{staff}）+ 其他支出（每年 {other}）+ 利息（按年初债务计）。期初现金 {cash}；{debt}。{rule}需县级兜底的概率是县级在该年需要出手的路径占比。厂房计划的回本年份，是开发区从厂房租户税收中累计多得的分成（合并税收下的所得减去不含租户税收时的所得）覆盖累计厂房投入、且保持到期末的第一年。",

@@ -775,7 +775,8 @@ def _zone_lines(m: dict) -> dict[str, list[float]]:
     are what income and spending hold besides the lines the metrics give, so the lines add up."""
     lines = {k: list(m[f"{k}_mean"]) for k in ("payout", "land_proceeds", "factory_cost", "servicing_cost",
                                               "staff_pay", "interest", "income", "spending", "borrowing",
-                                              "repayment", "county_support", "cash", "debt", "capital_injected")}
+                                              "repayment", "county_support", "cash", "debt", "capital_injected",
+                                              "company_paid")}
     lines["profit"] = [i - p - lp for i, p, lp in zip(m["income_mean"], m["payout_mean"], m["land_proceeds_mean"])]
     lines["other"] = [s - f - sv - st - i for s, f, sv, st, i in zip(
         m["spending_mean"], m["factory_cost_mean"], m["servicing_cost_mean"], m["staff_pay_mean"],
@@ -813,19 +814,19 @@ def _split_cents(total: int, parts: Sequence[float]) -> list[int]:
 
 def _ledger_cents(lines: dict[str, list[float]], opening_cash: float, opening_debt: float) -> list[dict[str, int]]:
     """The ledger's rows in whole cents, each figure its floor or its ceiling, chosen so that every row
-    adds up as shown: closing cash = last closing cash + income − spending + borrowing − repayment +
-    county support, debt = last debt + borrowing − repayment, income and spending the sums of their lines.
+    adds up as shown: closing cash = last closing cash + income + paid from the financing company's
+    capital − spending + borrowing − repayment + county support, debt = last debt + borrowing − repayment, income and spending the sums of their lines.
     The first row is the opening (cash and debt only)."""
-    main = ("income", "spending", "borrowing", "repayment", "county_support", "cash", "debt")
+    main = ("income", "company_paid", "spending", "borrowing", "repayment", "county_support", "cash", "debt")
     cash, debt = round(opening_cash * 100), round(opening_debt * 100)
     rows = [{"cash": cash, "debt": debt}]
     for y in range(len(lines["cash"])):
         true = {k: lines[k][y] * 100 for k in main}
         best: tuple | None = None
-        for combo in itertools.product(*(_cents(lines[k][y]) for k in main)):  # at most 2⁷ a row
+        for combo in itertools.product(*(_cents(lines[k][y]) for k in main)):  # at most 2⁸ a row
             c = dict(zip(main, combo))
-            off_cash = c["cash"] - (cash + c["income"] - c["spending"] + c["borrowing"] - c["repayment"]
-                                    + c["county_support"])
+            off_cash = c["cash"] - (cash + c["income"] + c["company_paid"] - c["spending"] + c["borrowing"]
+                                    - c["repayment"] + c["county_support"])
             off_debt = c["debt"] - (debt + c["borrowing"] - c["repayment"])
             key = (abs(off_cash) + abs(off_debt), sum(abs(c[k] - true[k]) / max(abs(true[k]), 1.0) for k in main))
             if best is None or key < best[0]:
@@ -895,17 +896,17 @@ def zone_section(run: ScenarioRun) -> HTML:
     rows = _ledger_cents(lines, zone.opening_cash, zone.debt.opening if zone.debt is not None else 0.0)
     # lines that are nothing in every year (land proceeds injected, no company profit, no salary model, no
     # other spending, none injected) are left out
-    shown = [k for k in ("payout", "land_proceeds", "profit", "income", "factory_cost", "servicing_cost",
-                         "staff_pay", "other", "interest", "spending", "borrowing", "repayment", "county_support",
-                         "cash", "debt", "capital_injected")
-             if k not in ("land_proceeds", "profit", "staff_pay", "other", "capital_injected")
+    shown = [k for k in ("payout", "land_proceeds", "profit", "income", "company_paid", "factory_cost",
+                         "servicing_cost", "staff_pay", "other", "interest", "spending", "borrowing", "repayment",
+                         "county_support", "cash", "debt", "capital_injected")
+             if k not in ("land_proceeds", "profit", "staff_pay", "other", "capital_injected", "company_paid")
              or any(abs(x) > 1e-9 for x in lines[k])]
     names = {"payout": "zone.payout", "land_proceeds": "zone.land_proceeds", "profit": "zone.profit",
              "income": "zone.income", "factory_cost": "zone.factory", "servicing_cost": "zone.servicing",
              "staff_pay": "zone.staff", "other": "zone.other", "interest": "zone.interest",
              "spending": "zone.spending", "borrowing": "zone.borrowing", "repayment": "zone.repayment",
              "county_support": "zone.support", "cash": "zone.cash", "debt": "zone.debt",
-             "capital_injected": "zone.injected"}
+             "capital_injected": "zone.injected", "company_paid": "zone.company_paid"}
     table = [[t("zone.opening")] + [f"{rows[0][k] / 100:.2f}" if k in ("cash", "debt") else "" for k in shown]]
     table += [[y] + [f"{row[k] / 100:.2f}" for k in shown] for y, row in zip(m["years"], rows[1:])]
     title = t("zone.title")
@@ -1003,7 +1004,8 @@ def zone_findings(run: ScenarioRun) -> list[str]:
                  if support >= _ZONE_NIL else t("zone.county_no_support")))
     # (d) land proceeds injected into the financing company
     if zone.land_proceeds == "injected":
-        out.append(t("zone.f_injected", **span, total=money(sum(m["capital_injected_mean"]), lang)))
+        out.append(t("zone.f_injected", **span, total=money(sum(m["capital_injected_mean"]), lang),
+                     paid=money(sum(m["company_paid_mean"]), lang), left=money(m["company_capital_mean"][-1], lang)))
     return out
 
 

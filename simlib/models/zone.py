@@ -13,7 +13,8 @@ A linked run reads the results of the scenario's other models, path by path and 
   the payout on the combined tax less the payout on the existing firms' tax alone.
 - **the ledger**, each year on every path::
 
-      closing cash = opening cash + income − spending + borrowing − repayment + county support
+      closing cash = opening cash + income + paid from the financing company's capital − spending
+                     + borrowing − repayment + county support
       income   = sharing payout (top-up included) + land-sale proceeds (when kept) + company profit
       spending = factory construction (m² started × cost) + land servicing (mu × cost)
                  + staff pay (the salary model's total pay, when the scenario has one) + other
@@ -28,8 +29,8 @@ A linked run reads the results of the scenario's other models, path by path and 
 The payback year of the factory programme is the first year from which the zone's cumulative
 gain from the factory tenants' tax (the payout on the combined tax less the payout without the
 tenants' tax) covers the cumulative cost of the factories it built, to the end of the horizon.
-Land proceeds ``injected`` into the financing company count as its capital, outside the zone's
-cash (the company's own accounts are not modelled).  The Python loop
+Land proceeds ``injected`` into the financing company (seed 003) are its capital, ring-fenced for
+infrastructure: they pay for land servicing and then construction before the zone's cash does.  The Python loop
 runs over years; every step is vectorised over paths.  The model reads no file and draws no
 random number (all randomness is in the linked models).
 """
@@ -164,6 +165,9 @@ class ZoneResult:
     programme_cut_m2: np.ndarray | None = None  # m² not started because of it, against the land section's run
     reverse: ZoneReverse | None = None
 
+    company_paid: np.ndarray | None = None  # construction and servicing paid from the financing company's capital
+    company_capital: np.ndarray | None = None  # closing: injected proceeds not yet spent on infrastructure
+
     @property
     def income(self) -> np.ndarray:
         return self.payout + self.land_proceeds + self.company_profit
@@ -255,7 +259,7 @@ def _linked(params: Zone, inputs: dict, land) -> ZoneResult:
         staff += float(sal.total_pay.sum(axis=1).mean()) / 1e4  # 万元 a year → 亿元, the mean over rounds
     kept = params.land_proceeds == "kept"
     ledger = _ledger(params, paths, n_years, linked.split.payout + (proceeds if kept else 0.0) + params.company_profit,
-                     servicing + staff + params.other_spending, factory)
+                     staff + params.other_spending, factory, servicing, np.zeros_like(proceeds) if kept else proceeds)
     return ZoneResult(
         years=years, tax_existing=np.broadcast_to(rev.tax, (paths, n_years)), tax_new=new, payout=linked.split.payout,
         payout_existing=payout_existing, payout_without_tenants=np.broadcast_to(without_tenants, (paths, n_years)),
@@ -346,16 +350,19 @@ def largest_programme(params: Zone, inputs: dict, seed: int) -> ZoneReverse:
 
 
 def _ledger(params: Zone, paths: int, n_years: int, income: np.ndarray, outlays: np.ndarray,
-            factory: np.ndarray) -> dict[str, np.ndarray]:
+            factory: np.ndarray, servicing: np.ndarray, injected: np.ndarray) -> dict[str, np.ndarray]:
     """Cash and debt year by year: interest on the debt at the start of the year, scheduled
     repayments, then the shortfall rule.  ``income``, ``outlays`` (before interest and factories)
     and ``factory`` (construction) are paths × years.  Returns interest, repayment, borrowing,
     county_support, cash, debt and, under ``cut_programme``, ``cut`` (the construction spending
     the cash could not pay, 亿元; the caller replays the land model without it) as
-    ``programme_cut`` too (paths × years)."""
+    ``programme_cut`` too (paths × years).  Land proceeds ``injected`` into the financing company
+    are its capital, ring-fenced for infrastructure: they pay for servicing, then construction,
+    before the zone's cash does (``company_paid``; ``company_capital`` what is left)."""
     out = {k: np.zeros((paths, n_years)) for k in ("interest", "repayment", "borrowing", "county_support", "cash",
-                                                   "debt", "cut", "programme_cut")}
-    outlays = outlays + factory
+                                                   "debt", "cut", "programme_cut", "company_paid", "company_capital")}
+    outlays = outlays + factory + servicing
+    capital = np.zeros(paths)
     cutting = params.shortfall == "cut_programme"
     debt0 = params.debt
     # outstanding by rate: the opening debt at its rate, new loans at the borrowing rate; and the
@@ -374,10 +381,15 @@ def _ledger(params: Zone, paths: int, n_years: int, income: np.ndarray, outlays:
         repay_new = np.minimum(new_schedule[y], new)
         old -= repay_old
         new -= repay_new
-        cash = cash + income[:, y] - outlays[:, y] - interest - repay_old - repay_new
+        capital += injected[:, y]
+        paid_servicing = np.minimum(capital, servicing[:, y])
+        paid_factory = np.minimum(capital - paid_servicing, factory[:, y])
+        capital -= paid_servicing + paid_factory
+        out["company_paid"][:, y] = paid_servicing + paid_factory
+        cash = cash + income[:, y] + paid_servicing + paid_factory - outlays[:, y] - interest - repay_old - repay_new
         short = np.maximum(-cash, 0.0)
         if cutting:  # first build less: the construction the cash cannot pay is not started
-            cut = np.minimum(short, factory[:, y])
+            cut = np.minimum(short, factory[:, y] - paid_factory)
             cash = cash + cut
             short = short - cut
             out["cut"][:, y] = out["programme_cut"][:, y] = cut
@@ -393,6 +405,7 @@ def _ledger(params: Zone, paths: int, n_years: int, income: np.ndarray, outlays:
         out["interest"][:, y], out["repayment"][:, y] = interest, repay_old + repay_new
         out["borrowing"][:, y], out["county_support"][:, y] = borrowed, support
         out["cash"][:, y], out["debt"][:, y] = cash, old + new
+        out["company_capital"][:, y] = capital
     return out
 
 
@@ -413,6 +426,8 @@ class ZoneMetrics(Metrics):
     new_tax_gain_mean: list[float]  # the zone's payout gain from the new projects' tax
     land_proceeds_mean: list[float]
     capital_injected_mean: list[float]
+    company_paid_mean: list[float]  # infrastructure paid from the financing company's capital
+    company_capital_mean: list[float]  # its capital left at the end of the year
     factory_cost_mean: list[float]
     servicing_cost_mean: list[float]
     staff_pay_mean: list[float]
@@ -460,7 +475,8 @@ def summarize(result: ZoneResult, params: Zone) -> ZoneMetrics:
         county_support_mean=mean(r.county_support), borrowing_mean=mean(r.borrowing),
         income_mean=mean(r.income), spending_mean=mean(r.spending), payout_mean=mean(r.payout),
         new_tax_mean=mean(r.tax_new), new_tax_gain_mean=mean(gain), land_proceeds_mean=mean(r.land_proceeds),
-        capital_injected_mean=mean(r.capital_injected), factory_cost_mean=mean(r.factory_cost),
+        capital_injected_mean=mean(r.capital_injected), company_paid_mean=mean(r.company_paid),
+        company_capital_mean=mean(r.company_capital), factory_cost_mean=mean(r.factory_cost),
         servicing_cost_mean=mean(r.servicing_cost), staff_pay_mean=mean(r.staff_pay),
         interest_mean=mean(r.interest), repayment_mean=mean(r.repayment), county_net_mean=mean(r.county_net),
         debt_to_income=[float(d / i) if i > 0 else None for d, i in zip(debt, income)],
