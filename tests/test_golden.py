@@ -42,6 +42,7 @@ CASES = {
     "shouning_2023": ("params/shouning_2023.yaml", []),
     "qingzhen_2015": ("params/qingzhen_2015.yaml", []),
     "qingzhen_2025_linked": ("params/qingzhen_2025_linked.yaml", []),
+    "jianshi_2021_linked": ("params/jianshi_2021_linked.yaml", []),
     "guangyuan_target_vacancy_reverse": ("params/guangyuan_2023.yaml",
                                          ["land.factories.policy=target_vacancy", "meta.seed=7",
                                           "land.reverse={lever: servicing_mu_per_year, target: 0.2, paths: 40}"]),
