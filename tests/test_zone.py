@@ -308,3 +308,16 @@ def test_injected_proceeds_pay_for_infrastructure_first():
     np.testing.assert_allclose(r.cash, 0.0, atol=1e-12)
     kept = linked(zone_params(), rev_params(), fake_land(4, 0, 0, proceeds=0.3, built=5000, serviced=100))
     np.testing.assert_allclose(kept.cash, [[0.1, 0.2, 0.3, 0.4]])  # kept: the same money, in the zone's cash
+
+
+def test_the_shock_effect_is_the_same_paths_without_the_shock():
+    """A −31% shock: the run without shocks equals the scenario run with the shock removed, path by path."""
+    shocked = linked_qingzhen("revenue.sharing.cap=null", "revenue.sharing.floor=0",
+                              "revenue.growth.shocks=[{year: 2026, change: -0.31}]", paths=40)
+    calm = linked_qingzhen("revenue.sharing.cap=null", "revenue.sharing.floor=0", "revenue.growth.shocks=[]", paths=40)
+    effect = shocked.data["zone"]["shock_effect"]
+    assert calm.data["zone"]["shock_effect"] is None
+    np.testing.assert_allclose(effect["debt_mean_without"], calm.data["zone"]["debt_mean"], rtol=1e-9, atol=1e-12)
+    assert effect["payout_total_without"] == pytest.approx(sum(calm.data["zone"]["payout_mean"]))
+    assert effect["payout_total"] < effect["payout_total_without"]
+    assert effect["debt_end"] >= effect["debt_end_without"]

@@ -388,3 +388,16 @@ def test_scenario_text_in_the_title_is_escaped():
     assert ATTACK not in page and "<b>&" not in page
     assert page.count(str(escape(ATTACK))) >= 2 and "&lt;b&gt;&amp;" in page
     assert "<h2>园区财政闭环</h2>" in page
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_2015_brief_says_what_the_alumina_shock_does_to_the_debt(lang):
+    """Seed 001's −31% alumina price passed to tax: the brief compares the zone with and without it."""
+    from simlib.brief.labels import money
+
+    r = run(ROOT / "params" / "qingzhen_2015.yaml", ["revenue.paths=200", "land.paths=200", f"meta.language={lang}"])
+    shock = r.data["zone"]["shock_effect"]
+    assert shock["debt_end"] > shock["debt_end_without"] and shock["payout_total"] < shock["payout_total_without"]
+    text = " ".join(report.zone_findings(r))
+    for value in (shock["debt_end"], shock["debt_end_without"], shock["borrowing_total"]):
+        assert money(value, lang) in text

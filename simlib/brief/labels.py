@@ -502,6 +502,10 @@ LABELS: dict[str, dict[str, str]] = {
     "zone.support": {"zh": "县级兜底", "en": "County support"},
     "zone.cash": {"zh": "期末现金", "en": "Closing cash"},
     "zone.debt": {"zh": "期末债务", "en": "Debt"},
+    "zone.f_shock": {
+        "zh": "税收冲击（{shocks}）对园区的影响（同一批路径去掉冲击对比）：{y0}–{y1} 年园区分成 {payout}（无冲击 {payout0}），新增借款 {borrow}（{borrow0}），期末债务 {debt}（{debt0}），期内需县级兜底的概率 {p}（{p0}），县级兜底合计 {support}（{support0}）。",
+        "en": "What the tax shock ({shocks}) does to the zone, on the same paths with the shock taken out: over {y0}–{y1} the zone's payout is {payout} (without the shock {payout0}), new borrowing {borrow} ({borrow0}), debt at the end {debt} ({debt0}), P(the county must step in, some year) {p} ({p0}), county support {support} ({support0}).",
+    },
     "zone.company_paid": {"zh": "融资公司资本支付", "en": "Paid from the financing company's capital"},
     "zone.injected": {"zh": "注入融资公司资本（不计入现金）", "en": "Capital injected (not in cash)"},
     "zone.table_caption": {

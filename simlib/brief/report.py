@@ -996,6 +996,18 @@ def zone_findings(run: ScenarioRun) -> list[str]:
                          debt=money(debts[-1], lang), debt0=money(debt0, lang), peak=peak, ratio=ratio))
     else:
         out.append(t("zone.f_no_debt"))
+    # (b') what the scenario's tax shocks do to it: the same paths with the shocks taken out
+    shock = m.get("shock_effect")
+    if shock is not None:
+        shocks = "、".join if lang == "zh" else ", ".join
+        which = shocks(f"{s.year} {s.change:+.1%}" for s in run.scenario.params.revenue.growth.shocks)
+        out.append(t("zone.f_shock", **span, shocks=which, payout=money(shock["payout_total"], lang),
+                     payout0=money(shock["payout_total_without"], lang), debt=money(shock["debt_end"], lang),
+                     debt0=money(shock["debt_end_without"], lang),
+                     borrow=money(shock["borrowing_total"], lang), borrow0=money(shock["borrowing_total_without"], lang),
+                     p=percent(shock["p_cash_short_ever"]), p0=percent(shock["p_cash_short_ever_without"]),
+                     support=money(shock["county_support_total"], lang),
+                     support0=money(shock["county_support_total_without"], lang)))
     # (c) the county's net position, top-ups included
     net, support = sum(m["county_net_mean"]), sum(m["county_support_mean"])
     extra = net - run.data["revenue"]["county_net_total_mean"]  # the same years, the existing firms' tax alone

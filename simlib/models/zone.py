@@ -164,6 +164,7 @@ class ZoneResult:
     programme_cut: np.ndarray | None = None  # 亿元 of construction the cash could not pay (cut_programme)
     programme_cut_m2: np.ndarray | None = None  # m² not started because of it, against the land section's run
     reverse: ZoneReverse | None = None
+    without_shocks: ZoneResult | None = None  # the same paths with the revenue model's shocks taken out
 
     company_paid: np.ndarray | None = None  # construction and servicing paid from the financing company's capital
     company_capital: np.ndarray | None = None  # closing: injected proceeds not yet spent on infrastructure
@@ -206,6 +207,17 @@ def simulate(params: Zone, rng: np.random.Generator, inputs: dict) -> ZoneResult
     if params.reverse is not None:
         reverse = largest_programme(params, inputs, seed=int(rng.integers(2**63)))
     result = _linked(params, inputs, land)
+    shocks = rev_params.growth.shocks
+    if shocks:  # the same paths without the scenario's tax shocks: what the shocks do to the zone
+        rev = inputs["revenue"][1]
+        sim_years = np.arange(rev_params.base_year + 1, rev_params.end_year + 1)
+        level = np.ones(sim_years.size)
+        for shock in shocks:
+            level[sim_years >= shock.year] *= 1.0 + shock.change
+        calm_tax = rev.sim_tax / level[:, None]
+        calm_rev = revenue_model.apply_rule(rev_params, sim_years, calm_tax)
+        calm = _linked(params, {**inputs, "revenue": (rev_params, calm_rev)}, land)
+        result = replace(result, without_shocks=calm)
     if params.shortfall == "cut_programme" and params.factory_cost_yuan_per_m2 > 0:
         from simlib.models import land as land_model
 
@@ -409,6 +421,43 @@ def _ledger(params: Zone, paths: int, n_years: int, income: np.ndarray, outlays:
     return out
 
 
+class ShockEffect(Metrics):
+    """What the revenue model's tax shocks do to the zone: the ledger on the same paths with the
+    shocks taken out (the tax divided by the shocks' levels), beside the scenario's (means, 亿元)."""
+
+    debt_mean_without: list[float]
+    debt_end: float
+    debt_end_without: float
+    p_cash_short_ever: float
+    p_cash_short_ever_without: float
+    county_support_total: float
+    county_support_total_without: float
+    borrowing_total: float
+    borrowing_total_without: float
+    payout_total: float
+    payout_total_without: float
+
+
+def shock_effect(r: ZoneResult) -> ShockEffect | None:
+    """The shocks' effect on debt, shortage, borrowing and payout; None when the scenario has none."""
+    calm = r.without_shocks
+    if calm is None:
+        return None
+
+    def ever(x: ZoneResult) -> float:
+        return float((x.county_support > 1e-12).any(axis=1).mean())
+
+    def total(a: np.ndarray) -> float:
+        return float(a.sum(axis=1).mean())
+
+    return ShockEffect(debt_mean_without=calm.debt.mean(axis=0).tolist(), debt_end=float(r.debt[:, -1].mean()),
+                       debt_end_without=float(calm.debt[:, -1].mean()), p_cash_short_ever=ever(r),
+                       p_cash_short_ever_without=ever(calm), county_support_total=total(r.county_support),
+                       county_support_total_without=total(calm.county_support), borrowing_total=total(r.borrowing),
+                       borrowing_total_without=total(calm.borrowing), payout_total=total(r.payout),
+                       payout_total_without=total(calm.payout))
+
+
 class ZoneMetrics(Metrics):
     """Yearly means over paths (lists over ``years``), probabilities, fans and horizon figures (亿元)."""
 
@@ -442,6 +491,7 @@ class ZoneMetrics(Metrics):
     programme_cut_m2_mean: list[float]  # m² of factories not started for want of cash (cut_programme; else 0)
     fan: dict[str, Fan]  # cash, debt
     reverse: ZoneReverse | None = None
+    shock_effect: ShockEffect | None = None  # when the revenue model has tax shocks
 
 
 def summarize(result: ZoneResult, params: Zone) -> ZoneMetrics:
@@ -486,6 +536,7 @@ def summarize(result: ZoneResult, params: Zone) -> ZoneMetrics:
         programme_cut_m2_mean=mean(r.programme_cut_m2 if r.programme_cut_m2 is not None else np.zeros_like(r.cash)),
         fan={"cash": fan(r.cash), "debt": fan(r.debt)},
         reverse=r.reverse,
+        shock_effect=shock_effect(r),
     )
 
 
