@@ -321,3 +321,25 @@ def test_the_shock_effect_is_the_same_paths_without_the_shock():
     assert effect["payout_total_without"] == pytest.approx(sum(calm.data["zone"]["payout_mean"]))
     assert effect["payout_total"] < effect["payout_total_without"]
     assert effect["debt_end"] >= effect["debt_end_without"]
+
+
+def test_the_reverse_question_runs_under_cut_programme_and_cuts_leave_no_cash_idle():
+    """Found in review: the reverse trials could not replay a cut programme; and a yearly cap spread
+    evenly over the months under-built lumpy build-to-suit years, leaving cash unspent."""
+    r = linked_qingzhen("zone.shortfall=cut_programme", "zone.factory_cost_yuan_per_m2=30000",
+                        "zone.reverse={target: 0.3, paths: 20}", paths=30)
+    z = r.results["zone"]
+    ledger_holds(z)
+    assert r.data["zone"]["reverse"] is not None
+    cut = z.programme_cut_m2 > 1.0
+    assert cut.any()
+    np.testing.assert_allclose(z.cash[cut], 0.0, atol=1e-9)  # a cut year spends all the cash it has
+
+
+def test_land_must_start_with_revenue():
+    from simlib.scenario.problems import ScenarioError
+
+    with pytest.raises(ScenarioError, match="land.start_year: must equal revenue.start_year"):
+        load(QINGZHEN, ["revenue.paths=200", "land.paths=200", "land.start_year=2022", "land.horizon_years=14",
+                        "land.changes=[]", "land.reverse=null",
+                        "zone={factory_cost_yuan_per_m2: 1800, servicing_cost_wan_per_mu: 8, shortfall: county}"])

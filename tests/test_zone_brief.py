@@ -120,13 +120,13 @@ def test_payback_sentence_gives_the_metrics_numbers(cost, lang):
         assert (f"平均建设厂房投入 {money(total)}，新项目缴税 {money(tax)}，其中开发区通过分成多得 {money(gain)}"
                 f"（相当于厂房投入的 {labels.percent(gain / total)}）") in f
         assert f"只计厂房租户税收带来的分成，{_payback_words(m, lang)}。" in f
-        assert f"开发区期内从新项目多得的分成为每平方米 {ret} 元，而建设成本为每平方米 {cost:,} 元" in f
+        assert f"开发区期内从厂房租户税收多得的分成为每平方米 {ret} 元，而建设成本为每平方米 {cost:,} 元" in f
     else:
         f = _finding(r, "Does the factory programme pay for itself?")
         assert (f"the new projects pay {money(tax)} of tax, of which the zone gains {money(gain)} through sharing "
                 f"({labels.percent(gain / total)} of the factories' cost)") in f
         assert f"Counting only the gain from the factory tenants' tax, {_payback_words(m, lang)}." in f
-        assert f"the zone gains CNY {ret} of sharing income from the new projects" in f
+        assert f"the zone gains CNY {ret} of sharing income from the factory tenants" in f
         assert f"against a building cost of CNY {cost:,} a m²" in f
 
 

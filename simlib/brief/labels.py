@@ -525,8 +525,8 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Top: quantiles of the zone's closing cash and debt ({paths} simulated paths); bottom left: the share of paths on which the county must step in, by year; bottom right: cumulative factory cost, the zone's cumulative gain from the new projects' tax and that tax itself (means; payback counts only the gain from the factory tenants' tax, path by path).",
     },
     "zone.f_payback": {
-        "zh": "厂房计划能否自我回本：{y0}–{y1} 年平均建设厂房投入 {cost}，新项目缴税 {tax}，其中开发区通过分成多得 {gain}（相当于厂房投入的 {share}），其余归县级。只计厂房租户税收带来的分成，{payback}。按新建厂房面积计，开发区期内从新项目多得的分成为每平方米 {ret}，而建设成本为每平方米 {unit}。",
-        "en": "Does the factory programme pay for itself? Over {y0}–{y1} the zone spends {cost} on factories on average; the new projects pay {tax} of tax, of which the zone gains {gain} through sharing ({share} of the factories' cost) and the county keeps the rest. Counting only the gain from the factory tenants' tax, {payback}. Per m² of factories built, the zone gains {ret} of sharing income from the new projects within the horizon, against a building cost of {unit} a m².",
+        "zh": "厂房计划能否自我回本：{y0}–{y1} 年平均建设厂房投入 {cost}，新项目缴税 {tax}，其中开发区通过分成多得 {gain}（相当于厂房投入的 {share}），其余归县级。只计厂房租户税收带来的分成，{payback}。按新建厂房面积计，开发区期内从厂房租户税收多得的分成为每平方米 {ret}，而建设成本为每平方米 {unit}。",
+        "en": "Does the factory programme pay for itself? Over {y0}–{y1} the zone spends {cost} on factories on average; the new projects pay {tax} of tax, of which the zone gains {gain} through sharing ({share} of the factories' cost) and the county keeps the rest. Counting only the gain from the factory tenants' tax, {payback}. Per m² of factories built, the zone gains {ret} of sharing income from the factory tenants' tax within the horizon, against a building cost of {unit} a m².",
     },
     "zone.payback_median": {"zh": "回本年份中位数为 {year} 年，期内回本的概率为 {p}",
                             "en": "the median payback year is {year}, and the probability of paying back within the horizon is {p}"},

@@ -695,8 +695,8 @@ def _build_factories(st: _State, setup: _Setup, m: int, registering: Cohorts) ->
         starts = np.maximum(gap, 0.0)
         if f.build_m2_per_year is not None:
             starts = np.minimum(starts, f.build_m2_per_year / 12.0)
-    if setup.caps is not None:
-        starts = np.minimum(starts, setup.caps[:, m // 12] / 12.0)
+    if setup.caps is not None:  # a yearly budget: what is left of the year's cap after this year's starts so far
+        starts = np.minimum(starts, np.maximum(setup.caps[:, m // 12] - st.yearly["built"][:, m // 12], 0.0))
     st.building[:, slot] = starts
     return completed, starts
 

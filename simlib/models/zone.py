@@ -117,9 +117,9 @@ def check_links(scenario: Any) -> list[tuple[str, str]]:
     if rev_paths not in (1, land.paths) and land.paths != 1:
         out.append(("land.paths", f"must equal revenue.paths ({rev.paths:,}) to link them path by path, got "
                                   f"{land.paths:,}"))
-    if land.start_year > rev.start_year:
-        out.append(("land.start_year", f"must not come after revenue.start_year ({rev.start_year}) to link them, "
-                                       f"got {land.start_year}"))
+    if land.start_year != rev.start_year:  # earlier, new projects' tax would be in the base and go uncosted
+        out.append(("land.start_year", f"must equal revenue.start_year ({rev.start_year}) to link them year by "
+                                       f"year, got {land.start_year}"))
     land_end = land.start_year + land.horizon_years - 1
     if land_end < rev.end_year:
         out.append(("land.horizon_years", f"must reach revenue's last year ({rev.end_year}) to link them, but ends "
@@ -145,7 +145,8 @@ class ZoneResult:
     payout_existing: np.ndarray  # on the existing firms' tax alone
     payout_without_tenants: np.ndarray  # on the combined tax less the factory tenants' (the programme's gain)
     top_up: np.ndarray
-    county_net: np.ndarray  # combined tax less the payout
+    pooled: np.ndarray
+    county_net: np.ndarray  # the combined tax (its retained share, with tax_basis) less the payout
     land_proceeds: np.ndarray  # to the zone's cash (0 when injected)
     capital_injected: np.ndarray  # land proceeds injected into the financing company
     company_profit: np.ndarray
@@ -206,7 +207,7 @@ def simulate(params: Zone, rng: np.random.Generator, inputs: dict) -> ZoneResult
     reverse = None
     if params.reverse is not None:
         reverse = largest_programme(params, inputs, seed=int(rng.integers(2**63)))
-    result = _linked(params, inputs, land)
+    result = _solve(params, inputs, land)
     shocks = rev_params.growth.shocks
     if shocks:  # the same paths without the scenario's tax shocks: what the shocks do to the zone
         rev = inputs["revenue"][1]
@@ -214,27 +215,40 @@ def simulate(params: Zone, rng: np.random.Generator, inputs: dict) -> ZoneResult
         level = np.ones(sim_years.size)
         for shock in shocks:
             level[sim_years >= shock.year] *= 1.0 + shock.change
-        calm_tax = rev.sim_tax / level[:, None]
-        calm_rev = revenue_model.apply_rule(rev_params, sim_years, calm_tax)
-        calm = _linked(params, {**inputs, "revenue": (rev_params, calm_rev)}, land)
-        result = replace(result, without_shocks=calm)
-    if params.shortfall == "cut_programme" and params.factory_cost_yuan_per_m2 > 0:
-        from simlib.models import land as land_model
-
-        offset = rev_params.start_year - land_params.start_year
-        caps = np.full(land.built_m2.shape, np.inf)
-        for _ in range(result.years.size + 1):  # each pass can only lower a cap; a year settles each pass
-            if not (result.programme_cut > 1e-12).any():
-                break
-            allowed = result.factory_cost * 1e8 / params.factory_cost_yuan_per_m2  # what the cash paid for
-            cut = result.programme_cut > 1e-12
-            window = caps[:, offset:offset + result.years.size]
-            window[cut] = np.minimum(window, np.broadcast_to(allowed, window.shape))[cut]
-            result = _linked(params, inputs, land_model.replay(land_params, land, caps))
-        cut_m2 = np.broadcast_to(land.built_m2[:, offset:offset + result.years.size], result.built_m2.shape) \
-            - result.built_m2
-        result = replace(result, programme_cut_m2=np.maximum(cut_m2, 0.0))
+        calm_rev = revenue_model.apply_rule(rev_params, sim_years, rev.sim_tax / level[:, None])
+        result = replace(result, without_shocks=_solve(params, {**inputs, "revenue": (rev_params, calm_rev)}, land))
     return replace(result, reverse=reverse)
+
+
+def _solve(params: Zone, inputs: dict, land) -> ZoneResult:
+    """The linked run and the ledger on ``land``; under ``cut_programme``, replayed with the factory
+    starts capped at what the cash paid for until no further cut is needed."""
+    land_params, _ = inputs["land"]
+    rev_params, _ = inputs["revenue"]
+    result = _linked(params, inputs, land)
+    if params.shortfall != "cut_programme" or params.factory_cost_yuan_per_m2 == 0:
+        return result
+    from simlib.models import land as land_model
+
+    offset = rev_params.start_year - land_params.start_year
+    caps = np.full(land.built_m2.shape, np.inf)
+
+    def needs_cut(r: ZoneResult) -> np.ndarray:  # a cut that is more than rounding
+        return r.programme_cut > 1e-9 * np.maximum(r.factory_cost + r.programme_cut, 1.0)
+
+    passes = 0
+    while needs_cut(result).any():
+        if passes > result.years.size:  # each pass settles at least the earliest year cut
+            raise RuntimeError("cut_programme did not settle; please report this scenario")
+        passes += 1
+        allowed = result.factory_cost * 1e8 / params.factory_cost_yuan_per_m2  # what the cash paid for
+        cut = needs_cut(result)
+        window = caps[:, offset:offset + result.years.size]
+        window[cut] = np.minimum(window, np.broadcast_to(allowed, window.shape))[cut]
+        result = _linked(params, inputs, land_model.replay(land_params, land, caps))
+    cut_m2 = np.broadcast_to(land.built_m2[:, offset:offset + result.years.size], result.built_m2.shape) \
+        - result.built_m2  # net: building caught up in a later year counts against it
+    return replace(result, programme_cut_m2=cut_m2)
 
 
 def _linked(params: Zone, inputs: dict, land) -> ZoneResult:
@@ -275,7 +289,7 @@ def _linked(params: Zone, inputs: dict, land) -> ZoneResult:
     return ZoneResult(
         years=years, tax_existing=np.broadcast_to(rev.tax, (paths, n_years)), tax_new=new, payout=linked.split.payout,
         payout_existing=payout_existing, payout_without_tenants=np.broadcast_to(without_tenants, (paths, n_years)),
-        top_up=linked.split.top_up, county_net=linked.county_net,
+        top_up=linked.split.top_up, pooled=linked.split.pooled, county_net=linked.county_net,
         land_proceeds=proceeds if kept else np.zeros_like(proceeds),
         capital_injected=np.zeros_like(proceeds) if kept else proceeds,
         company_profit=np.full((paths, n_years), params.company_profit), factory_cost=factory - ledger.pop("cut"),
@@ -307,7 +321,7 @@ class _Trials:
         self.land_model, self.inputs, self.seed = land_model, inputs, seed
         rev_params, rev = inputs["revenue"]
         land_params, _ = inputs["land"]
-        self.paths = min(land_params.paths, params.reverse.paths)
+        self.paths = min(max(rev.sim_tax.shape[1], land_params.paths), params.reverse.paths)
         self.fixed = land_params.factories.model_copy(update={"policy": "fixed", "build_m2_per_year": 0.0})
         self.base = land_params.model_copy(update={"paths": self.paths, "reverse": None, "factories": self.fixed})
         self.funnel = land_model._Funnel.record(self.base, np.random.default_rng(seed))
@@ -319,6 +333,8 @@ class _Trials:
         """P(the county must step in, some year) with a fixed programme of ``rate`` m² a year."""
         lp = self.base.model_copy(update={"factories": self.fixed.model_copy(update={"build_m2_per_year": rate})})
         lr = self.land_model._months(lp, np.random.default_rng(self.seed), funnel=self.funnel)
+        # the funnel was recorded from this generator: a cut programme can replay it
+        lr = replace(lr, rng_state=np.random.default_rng(self.seed).bit_generator.state)
         r = simulate(self.plain, np.random.default_rng(0), {**self.inputs, "revenue": self.revenue, "land": (lp, lr)})
         return float((r.county_support > 1e-12).any(axis=1).mean())
 
@@ -483,6 +499,8 @@ class ZoneMetrics(Metrics):
     interest_mean: list[float]
     repayment_mean: list[float]
     county_net_mean: list[float]  # combined tax less the payout (top-ups paid out)
+    top_up_mean: list[float]  # the county's top-up to the floor, inside the payout
+    pooled_mean: list[float]  # the excess over the cap the county pools
     debt_to_income: list[float | None]  # mean debt ÷ mean income
     payback_year_median: int | None  # of the factory programme; null when not by the horizon on half the paths
     p_payback_within_horizon: float | None  # null when nothing is built
@@ -529,9 +547,10 @@ def summarize(result: ZoneResult, params: Zone) -> ZoneMetrics:
         company_capital_mean=mean(r.company_capital), factory_cost_mean=mean(r.factory_cost),
         servicing_cost_mean=mean(r.servicing_cost), staff_pay_mean=mean(r.staff_pay),
         interest_mean=mean(r.interest), repayment_mean=mean(r.repayment), county_net_mean=mean(r.county_net),
+        top_up_mean=mean(r.top_up), pooled_mean=mean(r.pooled),
         debt_to_income=[float(d / i) if i > 0 else None for d, i in zip(debt, income)],
         payback_year_median=payback, p_payback_within_horizon=p_payback,
-        fiscal_return_yuan_per_m2=float(gain.sum() * 1e8 / m2) if m2 > 0 else None,
+        fiscal_return_yuan_per_m2=float((r.payout - r.payout_without_tenants).sum() * 1e8 / m2) if m2 > 0 else None,
         p_cash_short_ever=float(short.any(axis=1).mean()),
         programme_cut_m2_mean=mean(r.programme_cut_m2 if r.programme_cut_m2 is not None else np.zeros_like(r.cash)),
         fan={"cash": fan(r.cash), "debt": fan(r.debt)},
