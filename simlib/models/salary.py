@@ -496,13 +496,20 @@ def appraise_and_pay(params: Salary, staff: Staff, theta: np.ndarray, rng: np.ra
 
     park_coef, park_requested, company_grade = park_coefficients(params)
     individual = np.array([q.coefficient for q in a.quotas])
-    coefficient = individual[grade] * np.take_along_axis(dept_coef, np.broadcast_to(dept, grade.shape), axis=1)
+    coefficient = individual[grade]
+    if params.department_grades:  # without department ratings every department coefficient is 1
+        coefficient *= np.take_along_axis(dept_coef, np.broadcast_to(dept, grade.shape), axis=1)
     unit = staff.department_unit[dept]
     dept_pool = department_pools(params.pay, dept, n_dept, dept_coef, park_coef[staff.department_unit])
-    pool = np.zeros((R, 2))
-    np.add.at(pool.T, staff.department_unit, dept_pool.T)
-    performance = np.zeros((R, staff.size))
-    performance[:, graded] = performance_pay(coefficient, dept, dept_pool, park_coef[unit], params.pay)
+    pool = np.stack([dept_pool[:, staff.department_unit == u].sum(axis=1) for u in range(2)], axis=1)
+    # the cell of each person's department in each round: the grading groups when grading is by department
+    cell = gid if a.scope == "department" else None
+    paid = performance_pay(coefficient, dept, dept_pool, park_coef[unit], params.pay, cell)
+    if graded.size == staff.size:  # nobody exempt: the graded are everyone, in roster order
+        performance = paid
+    else:
+        performance = np.zeros((R, staff.size))
+        performance[:, graded] = paid
 
     flagged = None
     if params.elimination is not None:
@@ -520,7 +527,7 @@ def department_pools(pay: Pay, dept: np.ndarray, n_dept: int, dept_coef: np.ndar
 
 
 def performance_pay(coefficient: np.ndarray, dept: np.ndarray, pools: np.ndarray, park: np.ndarray,
-                    pay: Pay) -> np.ndarray:
+                    pay: Pay, cell: np.ndarray | None = None) -> np.ndarray:
     """Performance pay (万元) for department × individual ``coefficient`` (rounds × people) of people in
     departments ``dept``, with each department's pool ``pools`` (rounds × departments) and each
     person's park coefficient ``park``.
@@ -534,7 +541,8 @@ def performance_pay(coefficient: np.ndarray, dept: np.ndarray, pools: np.ndarray
         return coefficient * park * pay.standard_amount
     R = coefficient.shape[0]
     n_dept = pools.shape[1]
-    cell = (np.arange(R)[:, None] * n_dept + dept[None, :]).ravel()
+    # ``cell``: round × department of each person (rounds × people), when the caller has it already
+    cell = (np.arange(R)[:, None] * n_dept + dept[None, :]).ravel() if cell is None else cell.ravel()
     total = np.bincount(cell, weights=coefficient.ravel(), minlength=R * n_dept)[cell]
     share = np.divide(coefficient.ravel(), total, out=np.zeros(cell.size), where=total > 0)
     return (pools.ravel()[cell] * share).reshape(coefficient.shape)
