@@ -477,13 +477,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
     from simlib.scenario.calibrate import CalibrationError, estimate, growth_block, read_series
 
-    if args.out is not None and args.out.exists() and not args.out.is_file():
-        print(f"simlib calibrate: --out {args.out}: exists and is not a file", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    if args.out is not None and args.out.resolve() == args.file.resolve():
-        print(f"simlib calibrate: --out {args.out}: is the input file", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    if args.out is not None and not _usable(None, args.out.parent):  # the folder is, or can be made, writable
+    if not _out_usable("calibrate", args.out, args.file):
         return EXIT_BAD_INPUT
     try:
         years, values = read_series(args.file, args.series, args.year_column)
@@ -508,20 +502,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     except ValueError as exc:  # pydantic's ValidationError: a value the model would refuse
         why = "; ".join(f"{'.'.join(map(str, e['loc']))} {e['input']:g}: {e['msg'].lower()}" for e in exc.errors())
         print(f"simlib calibrate: warning: the revenue model would refuse these estimates ({why})", file=sys.stderr)
-    if args.out is None:
-        sys.stdout.write(text)
-        return EXIT_OK
-    from simlib.pipeline.publish import write_text
-
-    try:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        write_text(args.out, text)  # under a temporary name, renamed into place: all or nothing
-    except OSError as exc:
-        print(f"simlib calibrate: --out {args.out}: cannot be written ({exc.strerror or exc})", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    print("\n".join(summary))
-    print(f"simlib calibrate: wrote {args.out}")
-    return EXIT_OK
+    return _print_or_write("calibrate", args.out, text, summary)
 
 
 def cmd_calibrate_funnel(args: argparse.Namespace) -> int:
@@ -532,13 +513,7 @@ def cmd_calibrate_funnel(args: argparse.Namespace) -> int:
 
     from simlib.scenario.funnel_fit import MISS, STAGES, FunnelFitError, fit, read_funnel, stages_block
 
-    if args.out is not None and args.out.exists() and not args.out.is_file():
-        print(f"simlib calibrate-funnel: --out {args.out}: exists and is not a file", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    if args.out is not None and args.out.resolve() == args.file.resolve():
-        print(f"simlib calibrate-funnel: --out {args.out}: is the input file", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    if args.out is not None and not _usable(None, args.out.parent):
+    if not _out_usable("calibrate-funnel", args.out, args.file):
         return EXIT_BAD_INPUT
     try:
         data = read_funnel(args.file)
@@ -578,20 +553,39 @@ def cmd_calibrate_funnel(args: argparse.Namespace) -> int:
     text = "".join(f"# {line}\n" for line in summary)
     text += "# paste under land.pipeline.stages, beside its signed entry\n"
     text += yaml.safe_dump(block, allow_unicode=True, sort_keys=False, default_flow_style=False, width=10_000)
-    if args.out is None:
+    return _print_or_write("calibrate-funnel", args.out, text, summary)
+
+
+def _out_usable(verb: str, out: Path | None, source: Path) -> bool:
+    """Whether ``--out`` of a calibrate verb can take the block: not a folder, not the input file,
+    in a folder that is (or can be made) writable; a line on stderr when not."""
+    if out is None:
+        return True
+    if out.exists() and not out.is_file():
+        print(f"simlib {verb}: --out {out}: exists and is not a file", file=sys.stderr)
+        return False
+    if out.resolve() == source.resolve():
+        print(f"simlib {verb}: --out {out}: is the input file", file=sys.stderr)
+        return False
+    return _usable(None, out.parent)
+
+
+def _print_or_write(verb: str, out: Path | None, text: str, summary: list[str]) -> int:
+    """A calibrate verb's YAML block: printed, or written to ``out`` all or nothing (under a temporary
+    name, renamed into place) with the summary printed instead."""
+    if out is None:
         sys.stdout.write(text)
         return EXIT_OK
     from simlib.pipeline.publish import write_text
 
     try:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        write_text(args.out, text)  # under a temporary name, renamed into place: all or nothing
+        out.parent.mkdir(parents=True, exist_ok=True)
+        write_text(out, text)
     except OSError as exc:
-        print(f"simlib calibrate-funnel: --out {args.out}: cannot be written ({exc.strerror or exc})",
-              file=sys.stderr)
+        print(f"simlib {verb}: --out {out}: cannot be written ({exc.strerror or exc})", file=sys.stderr)
         return EXIT_BAD_INPUT
     print("\n".join(summary))
-    print(f"simlib calibrate-funnel: wrote {args.out}")
+    print(f"simlib {verb}: wrote {out}")
     return EXIT_OK
 
 

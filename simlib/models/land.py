@@ -47,7 +47,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from simlib.models import land_screen
 from simlib.models.base import Fan, Headline, Metrics, Model, Section, cross_field_error, fan
@@ -454,7 +454,6 @@ class _Setup:
     ages: np.ndarray  # months waited so far, one per queue column (0 .. max_wait_months)
     changes: np.ndarray  # one-off change to the unserviced land in each month, mu (months,)
     mean_land_need: float  # mu: less land than this left to sell or service counts as run out
-    conditions: int  # the screen's conditions (for the turned-away counts)
     caps: np.ndarray | None = None  # m² a year, paths × years: a cap on factory starts (a cut programme)
 
     @classmethod
@@ -463,10 +462,8 @@ class _Setup:
         changes = np.zeros(params.months)
         for ch in params.changes:
             changes[12 * (ch.year - params.start_year)] += ch.in_mu
-        screen = params.standard_land
         return cls(params, {k: _rates(*conv[k]) for k in STEPS}, np.arange(params.max_wait_months + 1),
-                   changes, params.projects.land_mu.mean,
-                   len(land_screen.conditions(screen)) if screen is not None else 0)
+                   changes, params.projects.land_mu.mean)
 
 
 #: Where a project can be at the end: the five stages, the queue, idle, and the ways out.
@@ -519,8 +516,7 @@ class _State:
     @classmethod
     def initial(cls, params: Land) -> _State:
         P, f, wait_cols = params.paths, params.factories, params.max_wait_months + 1
-        setup_conditions = (len(land_screen.conditions(params.standard_land))
-                            if params.standard_land is not None else 0)
+        conditions = len(land_screen.conditions(params.standard_land))  # for the turned-away counts
 
         def yearly() -> np.ndarray:
             return np.zeros((P, params.horizon_years))
@@ -544,7 +540,7 @@ class _State:
             idle=Cohorts.empty(P), initial_tax=stage("producing").tax, gone={k: np.zeros(P) for k in PROJECT_STATES[7:]},
             yearly={k: yearly() for k in YEARLY}, entered={k: yearly() for k in STEPS},
             lost_by_type=np.zeros((P, 2)), queued_by_type=np.zeros((P, 2)), served_by_type=np.zeros((P, 2)),
-            screened_by_condition=np.zeros((P, setup_conditions)),
+            screened_by_condition=np.zeros((P, conditions)),
             exhausted=np.full(P, -1), scratch=np.empty((3, P, 2, wait_cols)),
         )
 
@@ -1011,7 +1007,7 @@ def summarize(result: LandResult, params: Land) -> LandMetrics:
     screen = params.standard_land
     counts = result.screened_by_condition.mean(axis=0)
     by_condition = [ScreenCount(key=c.key, label_zh=c.label_zh, label_en=c.label_en, turned_away=float(n))
-                    for c, n in zip(land_screen.conditions(screen) if screen is not None else [], counts)]
+                    for c, n in zip(land_screen.conditions(screen), counts)]
     return LandMetrics(**{
         "years": result.years.tolist(),
         "paths": int(result.occupied_m2.shape[0]),

@@ -39,7 +39,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
 __all__ = ["FunnelData", "FunnelFitError", "Fit", "Observation", "StageFit", "KINDS", "STAGES", "describe_rates",
            "fit", "forward", "parse", "predict", "rates", "read_funnel", "stages_block", "states_at"]
@@ -332,45 +331,17 @@ _MIN_MONTHS = {s: k + 1 for k, s in enumerate(STAGES)}  # each step takes at lea
 
 
 def read_funnel(path: str | Path) -> FunnelData:
-    """Read and check an observations file (YAML; see :func:`parse`).  Raises :class:`FunnelFitError`,
-    each problem one line naming the file."""
-    from simlib.scenario.loader import MAX_DEPTH, _compose, _Constructor, _TooDeep, _yaml_message
+    """Read and check an observations file (YAML, read as scenario files are; see :func:`parse`).
+    Raises :class:`FunnelFitError`, each problem one line naming the file."""
+    from simlib.scenario.loader import read_document
+    from simlib.scenario.problems import ScenarioError
 
     path = Path(path)
-    label = str(path)
-
-    def fail(message: str) -> FunnelFitError:
-        return FunnelFitError(f"{label}: {message}")
-
-    if path.is_dir():
-        raise fail("is a directory, not an observations file")
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise fail("file not found") from None
-    except OSError as exc:
-        raise fail(f"cannot be read ({exc.strerror or exc})") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise fail(f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset {exc.start})") from None
-    if not text.strip():
-        raise fail("file is empty")
-    problems: list = []
-    try:
-        node = _compose(text)
-        if node is None:
-            raise fail("file is empty")
-        doc = _Constructor(label, problems).build_document(node)
-    except FunnelFitError:
-        raise
-    except yaml.YAMLError as exc:
-        raise fail(_yaml_message(exc)) from None
-    except (_TooDeep, RecursionError):
-        raise fail(f"YAML is nested more than {MAX_DEPTH} levels deep (an observations file needs three)") from None
-    if problems:
-        raise FunnelFitError([str(p) for p in problems])
-    return parse(doc, label)
+        doc = read_document(path, str(path), "an observations file", "an observations file needs three")
+    except ScenarioError as exc:
+        raise FunnelFitError([str(p) for p in exc.problems]) from None
+    return parse(doc, str(path))
 
 
 def parse(doc: Any, label: str) -> FunnelData:

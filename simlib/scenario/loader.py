@@ -290,17 +290,27 @@ def _check_staff(salary: Any, roster: Any, label: str) -> None:
 
 
 def _read_yaml(path: Path, label: str) -> dict[str, Any]:
+    tree = read_document(path, label, "a scenario file", "a scenario file needs a few")
+    if not isinstance(tree, dict):
+        raise ScenarioError([Problem(label, "", f"must be a mapping of sections (meta, revenue, ...), got {_kind(tree)}")])
+    return tree
+
+
+def read_document(path: Path, label: str, what: str, needs: str) -> Any:
+    """A YAML file read the way scenario files are (UTF-8, bounded nesting, no tags, aliases or
+    duplicate keys): its document.  Raises :class:`ScenarioError`, one line per problem naming
+    ``label``; ``what`` names the kind of file ("a scenario file"), ``needs`` the nesting it needs."""
     def fail(message: str, key: str = "") -> ScenarioError:
         return ScenarioError([Problem(label, key, message)])
 
     if path.is_dir():
-        raise fail("is a directory, not a scenario file")
+        raise fail(f"is a directory, not {what}")
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise fail("file not found") from None
     except OSError as exc:
-        raise fail(f"cannot be read ({exc.strerror})") from None
+        raise fail(f"cannot be read ({exc.strerror or exc})") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -316,11 +326,9 @@ def _read_yaml(path: Path, label: str) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         raise fail(_yaml_message(exc)) from None
     except (_TooDeep, RecursionError):
-        raise fail(f"YAML is nested more than {MAX_DEPTH} levels deep (a scenario file needs a few)") from None
+        raise fail(f"YAML is nested more than {MAX_DEPTH} levels deep ({needs})") from None
     if problems:
         raise ScenarioError(problems)
-    if not isinstance(tree, dict):
-        raise fail(f"must be a mapping of sections (meta, revenue, ...), got {_kind(tree)}")
     return tree
 
 
