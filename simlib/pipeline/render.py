@@ -17,6 +17,8 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 def to_html(executed: Path, title: str, language: str) -> str:
     from nbconvert import HTMLExporter
 
+    from simlib.brief import webfont
+
     nb = nbformat.read(executed, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -34,4 +36,4 @@ def to_html(executed: Path, title: str, language: str) -> str:
         language_code=language,
     )
     body, _ = exporter.from_notebook_node(nb)
-    return body
+    return webfont.embed(body)
