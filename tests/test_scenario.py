@@ -142,7 +142,11 @@ DATA_CASES = [
                  "revenue.growth.shocks[0].chnage", "did you mean 'change'", id="unknown-key-in-shock-item"),
     # leaf metadata must be text
     pytest.param(set_at("revenue.sharing.zone_share.unit", 5), "revenue.sharing.zone_share.unit",
-                 "must be text, got an integer", id="leaf-unit-not-text"),
+                 "must be text, or text by language ({en: …, zh: …}), got an integer", id="leaf-unit-not-text"),
+    pytest.param(set_at("revenue.sharing.zone_share.source", {"en": "x", "fr": "y"}),
+                 "revenue.sharing.zone_share.source.fr", "unknown language", id="leaf-source-unknown-language"),
+    pytest.param(set_at("revenue.sharing.zone_share.note", {"zh": 3}), "revenue.sharing.zone_share.note.zh",
+                 "must be text, got an integer", id="leaf-note-by-language-not-text"),
     # wrong types
     pytest.param(set_at("revenue.sharing.zone_share.value", "0.5"), "revenue.sharing.zone_share",
                  "must be a number, got text '0.5'", id="share-as-string"),

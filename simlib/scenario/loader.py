@@ -46,17 +46,33 @@ _KEY_RE = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*|\[(0|[1-9]\d*)\])*$")
 KEY_FORM = "revenue.sharing.zone_share, or salary.appraisal.quotas[0].coefficient for an item of a list"
 
 
+#: The languages a leaf's ``unit``, ``source`` and ``note`` may be given in: ``source: {en: …, zh: …}``.
+TEXT_LANGUAGES = ("zh", "en")
+
+
 @dataclass(frozen=True)
 class LeafInfo:
-    """What a scenario file says about one value besides the value itself."""
+    """What a scenario file says about one value besides the value itself.
+
+    ``unit``, ``source`` and ``note`` are the text as written, or its English version when the file
+    gives one per language (``source: {en: …, zh: …}``); ``zh`` holds the Chinese versions by field.
+    """
 
     unit: str | None = None
     source: str | None = None
     note: str | None = None
+    zh: dict[str, str] = field(default_factory=dict)
+
+    def text(self, name: str, language: str) -> str | None:
+        """Field ``name`` (unit, source or note) in ``language`` when the file gives it so, else as written."""
+        if language == "zh" and name in self.zh:
+            return self.zh[name]
+        return getattr(self, name)
 
     @property
     def is_assumption(self) -> bool:
-        return bool(self.source) and self.source.lstrip().lower().startswith("assumption")
+        return (bool(self.source) and self.source.lstrip().lower().startswith("assumption")) or \
+            self.zh.get("source", "").lstrip().startswith("假设")
 
 
 @dataclass(frozen=True)
@@ -483,6 +499,7 @@ def _split_leaves(tree: Any, label: str, problems: list[Problem]) -> tuple[Any, 
     def walk(obj: Any, key: tuple, described: bool = False) -> Any:
         if isinstance(obj, dict) and "value" in obj and not described and is_leaf(obj):
             info: dict[str, str | None] = {}
+            zh: dict[str, str] = {}
             for k, v in obj.items():
                 if k == "value":
                     continue
@@ -490,11 +507,17 @@ def _split_leaves(tree: Any, label: str, problems: list[Problem]) -> tuple[Any, 
                     problems.append(
                         Problem(label, _dotted(key + (k,)), "unknown leaf field" + _did_you_mean(k, LEAF_FIELDS))
                     )
+                elif isinstance(v, dict):
+                    texts = _leaf_texts(v, key + (k,), label, problems)
+                    info[k] = texts.get("en", texts.get("zh"))
+                    if "zh" in texts:
+                        zh[k] = texts["zh"]
                 elif v is not None and not isinstance(v, str):
-                    problems.append(Problem(label, _dotted(key + (k,)), f"must be text, got {_kind(v)}"))
+                    problems.append(Problem(label, _dotted(key + (k,)), f"must be text, or text by language "
+                                                                        f"({{en: …, zh: …}}), got {_kind(v)}"))
                 else:
                     info[k] = v
-            leaves[_dotted(key)] = LeafInfo(**info)
+            leaves[_dotted(key)] = LeafInfo(**info, zh=zh)
             return walk(obj["value"], key, described=True)
         if isinstance(obj, dict):
             return {k: walk(v, key + (k,), described) for k, v in obj.items()}
@@ -505,6 +528,21 @@ def _split_leaves(tree: Any, label: str, problems: list[Problem]) -> tuple[Any, 
         return obj
 
     return walk(tree, ()), leaves
+
+
+def _leaf_texts(texts: dict, key: tuple, label: str, problems: list[Problem]) -> dict[str, str]:
+    """A leaf's unit, source or note given per language, ``{en: …, zh: …}``: the texts by language."""
+    out = {}
+    for lang, text in texts.items():
+        if lang not in TEXT_LANGUAGES:
+            problems.append(Problem(label, _dotted(key + (lang,)), "unknown language" + _did_you_mean(str(lang), TEXT_LANGUAGES)))
+        elif not isinstance(text, str):
+            problems.append(Problem(label, _dotted(key + (lang,)), f"must be text, got {_kind(text)}"))
+        else:
+            out[lang] = text
+    if not texts:
+        problems.append(Problem(label, _dotted(key), "is empty: give the text, or {en: …, zh: …}"))
+    return out
 
 
 def _apply_overrides(
@@ -619,16 +657,24 @@ def _note_override(leaves: dict[str, LeafInfo], key: str, note: str) -> None:
     outer = key.split("[", 1)[0]
     if outer == key or key in leaves:  # (an item's value of a list the file gives bare has a key of its own)
         old = leaves.get(key, LeafInfo())
-        leaves[key] = LeafInfo(unit=old.unit, source=note, note=old.note)
+        leaves[key] = LeafInfo(unit=old.unit, source=note, note=old.note,
+                               zh={k: v for k, v in old.zh.items() if k != "source"})
     if outer != key:
         holder = outer
         while holder not in leaves and "." in holder:  # a list inside a described mapping: the mapping's leaf
             holder = holder.rsplit(".", 1)[0]
         holder = holder if holder in leaves else outer
         old = leaves.get(holder, LeafInfo())
-        earlier = re.sub(rf"(^|; ){re.escape(f'--set {key}=')}.*?(?=; --set |$)", "", old.source or "")
-        earlier = earlier.removeprefix("; ")
-        leaves[holder] = LeafInfo(unit=old.unit, source=f"{earlier}; {note}" if earlier else note, note=old.note)
+
+        def add(text: str | None) -> str:
+            earlier = re.sub(rf"(^|; ){re.escape(f'--set {key}=')}.*?(?=; --set |$)", "", text or "")
+            earlier = earlier.removeprefix("; ")
+            return f"{earlier}; {note}" if earlier else note
+
+        zh = dict(old.zh)
+        if "source" in zh:
+            zh["source"] = add(zh["source"])
+        leaves[holder] = LeafInfo(unit=old.unit, source=add(old.source), note=old.note, zh=zh)
 
 
 def key_problem(key: Any) -> str | None:
