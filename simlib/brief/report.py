@@ -53,7 +53,141 @@ def header(run: ScenarioRun) -> HTML:
     rows = [(labels.t(place, lang), meta.zone), (labels.t("brief.scenario", lang), sc.path.name)]
     if sc.overrides:
         rows.append((labels.t("brief.overrides", lang), "; ".join(sc.overrides)))
-    return _html("zone/header.html.j2", title=meta.title, facts=rows, description=meta.description)
+    return _html("zone/header.html.j2", title=meta.title, facts=rows, description=meta.description,
+                 bottom_heading=labels.t("bottom.heading", lang), bottom=bottom_line(run))
+
+
+# -- the bottom line -----------------------------------------------------------
+
+#: The sharing rule's levers the bottom line tries, each moved by 10% (up, or down where up is not allowed).
+SHARING_LEVERS = ("zone_share", "floor", "cap", "excess_return")
+#: Paths of the revenue runs that measure the levers (the same seed: common random numbers).
+LEVER_PATHS = 4000
+#: Between two sentences of one paragraph.
+_SEP = {"zh": "", "en": " "}
+#: An adverse outcome less likely than this is not "the main risk".
+RISK_FLOOR = 0.05
+
+
+def bottom_line(run: ScenarioRun) -> list[str]:
+    """Three or four sentences for the top of the brief: what the rule pays each side, the zone's
+    incentive, the main risk and the lever that matters most — each filled in from the run."""
+    lang, data = _lang(run), run.data
+    out: list[str] = []
+    if "revenue" in data:
+        m, sharing = data["revenue"], run.scenario.params.revenue.sharing
+        years = m["years"]
+        topup = m["county_topup_total_mean"]
+        split = labels.t("bottom.split" if money(topup, lang) != money(0.0, lang) else "bottom.split_no_topup", lang,
+                         y0=years[0], y1=years[-1], tax=money(m["tax_total_mean"], lang),
+                         payout=money(m["zone_payout_total_mean"], lang), topup=money(topup, lang),
+                         net=money(m["county_net_total_mean"], lang), share=f"{sharing.first_share:.2f}",
+                         flat=money(m["flat_split_payout_total_mean"], lang))
+        if "zone" in data:
+            z = data["zone"]
+            support = sum(z["county_support_mean"])
+            key = "bottom.split_zone" if money(support, lang) != money(0.0, lang) else "bottom.split_zone_none"
+            split += _SEP[lang] + labels.t(key, lang, support=money(support, lang),
+                                           after=money(sum(z["county_net_mean"]) - support, lang))
+        out.append(split)
+        if max(m["marginal_retention_mean"]) == 0.0 and sharing.cap is not None and sharing.floor == sharing.cap:
+            out.append(labels.t("bottom.no_margin", lang, floor=money(sharing.floor, lang)))
+        else:
+            dynamic = _ratchets(run)
+            avg = m["marginal_retention_dynamic_lasting"] if dynamic else m["marginal_retention_overall"]
+            out.append(labels.t("bottom.margin", lang, avg=f"{avg:.2f}", share=f"{sharing.first_share:.2f}"))
+    elif "land" in data:
+        m = data["land"]
+        out.append(labels.t("bottom.land", lang, y0=m["years"][0], y1=m["years"][-1],
+                            signed=_land_count(sum(m["signed"])), producing=_land_count(sum(m["producing"])),
+                            unserved=percent(m["unserved_share"])))
+    if "salary" in data and "revenue" not in data:
+        m, p = data["salary"], run.scenario.params.salary
+        share = percent(m["incentive_per_sd"] / p.pay.standard_amount) if p.pay.standard_amount > 0 else "—"
+        out.append(labels.t("bottom.salary", lang, staff=m["staff"], incentive=wan(m["incentive_per_sd"], lang),
+                            share=share))
+    out.append(_main_risk(run, lang))
+    if "revenue" in data:
+        out.append(_main_lever(run, lang))
+    elif "land" in data and data["land"].get("reverse"):
+        out.extend(land_findings(run)[-1:])  # the reverse question answers "what would it take"
+    return out
+
+
+def _main_risk(run: ScenarioRun, lang: str) -> str:
+    """The first adverse outcome, in the order a county finance bureau weighs them (its own money first:
+    support to the zone's cash, then floor top-ups; then land and projects; then appraisal), that is at
+    least :data:`RISK_FLOOR` likely."""
+    data, risks = run.data, []
+    if "zone" in data:
+        z = data["zone"]
+        risks.append((max(z["p_cash_short"], default=0.0), "bottom.risk_support",
+                      dict(support=money(sum(z["county_support_mean"]), lang))))
+    if "revenue" in data and data["revenue"]["county_topup_total_mean"] > 0:
+        m = data["revenue"]
+        risks.append((_mean(m["p_floor_binds"]), "bottom.risk_floor", dict(topup=money(m["county_topup_total_mean"], lang))))
+    if "land" in data:
+        m = data["land"]
+        if m["p_land_exhausted"] is not None:
+            risks.append((m["p_land_exhausted"], "bottom.risk_land", {}))
+        risks.append((m["lost_share"], "bottom.risk_lost", {}))
+    if "salary" in data:
+        risks.append((data["salary"]["misordered_pairs"], "bottom.risk_misorder", {}))
+    for p, key, fields in risks:
+        if p >= RISK_FLOOR:
+            return labels.t("bottom.risk", lang, risk=labels.t(key, lang, p=percent(p), **fields))
+    return labels.t("bottom.risk_none", lang)
+
+
+def lever_effects(run: ScenarioRun, paths: int = LEVER_PATHS) -> dict[str, tuple[float, float, float]]:
+    """Each sharing lever the scenario sets, moved by 10%: ``{lever: (old value, new value, change of the
+    zone's total payout, 亿元)}`` on ``paths`` paths of the revenue model with the scenario's seed (common
+    random numbers).  A lever is moved up unless that breaks the rule's constraints (a share above 1, a
+    floor above the cap), then down; a lever at 0, unset or replaced by brackets or periods is left out.
+    """
+    from simlib.scenario import ScenarioError
+    from simlib.scenario import run as run_scenario
+
+    rev = run.scenario.params.revenue
+    sharing = rev.sharing
+    if sharing.periods:
+        return {}
+    base_sc = run.scenario.with_values({"revenue.paths": min(paths, rev.paths)}, origin="bottom line")
+    base = run_scenario(base_sc, sections=["revenue"]).data["revenue"]["zone_payout_total_mean"]
+    out = {}
+    for lever in SHARING_LEVERS:
+        value = getattr(sharing, lever)
+        if not value or (lever == "zone_share" and sharing.brackets):
+            continue
+        for factor in (1.1, 0.9):
+            try:
+                moved = base_sc.with_values({f"revenue.sharing.{lever}": value * factor}, origin="bottom line")
+            except ScenarioError:
+                continue
+            payout = run_scenario(moved, sections=["revenue"]).data["revenue"]["zone_payout_total_mean"]
+            out[lever] = (value, value * factor, payout - base)
+            break
+    return out
+
+
+def _main_lever(run: ScenarioRun, lang: str) -> str:
+    effects = lever_effects(run)
+    if not effects:
+        return labels.t("bottom.lever_none", lang)
+    lever, (old, new, change) = max(effects.items(), key=lambda kv: abs(kv[1][2]))
+    payout = run.data["revenue"]["zone_payout_total_mean"]
+    if money(abs(change), lang) == money(0.0, lang):
+        return labels.t("bottom.lever_none", lang)
+    value = f"{old:.2f}" if lever in ("zone_share", "excess_return") else money(old, lang)
+    text = labels.t("bottom.lever", lang, lever=labels.t(f"bottom.lever.{lever}", lang), value=value,
+                    direction=labels.t("bottom.up" if new > old else "bottom.down", lang),
+                    change=labels.t("bottom.raises" if change > 0 else "bottom.lowers", lang),
+                    amount=money(abs(change), lang), pct=percent(abs(change) / payout) if payout else "—",
+                    county=labels.t("bottom.county_down" if change > 0 else "bottom.county_up", lang))
+    still = [k for k, (_, _, c) in effects.items() if money(abs(c), lang) == money(0.0, lang)]
+    if "zone_share" in still:  # the nominal share that does nothing is worth saying
+        text += _SEP[lang] + labels.t("bottom.still", lang, levers=labels.t("bottom.lever.zone_share", lang))
+    return text
 
 
 def key_numbers(run: ScenarioRun) -> HTML:
@@ -83,8 +217,9 @@ def revenue_findings(run: ScenarioRun) -> list[str]:
     sharing = run.scenario.params.revenue.sharing
     years = m["years"]
     y0, y1 = years[0], years[-1]
+    fixed = money(m["zone_payout_total_p05"], lang) == money(m["zone_payout_total_p95"], lang)
     out = [
-        labels.t("revenue.f_totals", lang, y0=y0, y1=y1,
+        labels.t("revenue.f_totals_fixed" if fixed else "revenue.f_totals", lang, y0=y0, y1=y1,
                  total=money(m["zone_payout_total_mean"], lang),
                  lo=money(m["zone_payout_total_p05"], lang), hi=money(m["zone_payout_total_p95"], lang),
                  topup=money(m["county_topup_total_mean"], lang), pooled=money(m["pooled_total_mean"], lang)),
@@ -212,6 +347,8 @@ def revenue_section(run: ScenarioRun) -> HTML:
             ax.set_xlabel(t("revenue.year"))
             ax.set_ylabel(t("revenue.money_unit"))
             ax.grid(alpha=0.3)
+            low, high = ax.get_ylim()  # from zero, so a fixed payout reads as a level rather than noise
+            ax.set_ylim(min(0.0, low), high)
         axes[0].legend(loc="upper left", frameon=False)
         chart = figure_uri(fig)
     rows = [

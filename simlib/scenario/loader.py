@@ -87,6 +87,7 @@ class Scenario:
     overrides: tuple[str, ...] = ()
     roster: Any = None  # simlib.models.salary.Staff read from salary.roster, if the scenario names one
     roster_sha256: str | None = None  # of the roster file's bytes: its contents are parameters too
+    documents: dict[str, Any] = field(default_factory=dict)  # meta.documents' register: number → Document
 
     @property
     def name(self) -> str:
@@ -189,8 +190,14 @@ def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scena
     if problems:
         raise ScenarioError(problems)
     roster, roster_sha256 = _read_roster(path, params, label)
+    documents = {}
+    if params.meta.documents is not None:
+        from simlib.scenario.documents import read_register
+
+        register = path.parent / params.meta.documents
+        documents = read_register(register, str(register))
     return Scenario(path=path, params=params, leaves=leaves, overrides=tuple(overrides), roster=roster,
-                    roster_sha256=roster_sha256)
+                    roster_sha256=roster_sha256, documents=documents)
 
 
 def parse_overrides(items: list[str] | tuple[str, ...], label: str) -> dict[str, Any]:

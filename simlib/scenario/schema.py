@@ -23,6 +23,7 @@ class Meta(Section):
     language: Literal["zh", "en"] = "zh"
     seed: int = Field(ge=0, le=2**63 - 1)
     description: str | None = Field(default=None, max_length=5000)
+    documents: str | None = Field(default=None, min_length=1, max_length=500)  # register file, beside the scenario
 
 
 class _Scenario(Section):
