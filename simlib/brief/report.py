@@ -46,14 +46,25 @@ def _html(template: str, **context: object) -> HTML:
 # -- document parts ------------------------------------------------------------
 
 
+def _named(run: ScenarioRun, name: object) -> str:
+    """A name the scenario gives in Chinese (a grade, post, place): in an English brief followed by its
+    translation from ``meta.glossary`` when the scenario gives one (``优秀 (excellent)``)."""
+    text = "" if name is None else str(name)
+    english = run.scenario.params.meta.glossary.get(text) if _lang(run) == "en" else None
+    return f"{text} ({english})" if english else text
+
+
 def header(run: ScenarioRun) -> HTML:
     sc, lang = run.scenario, _lang(run)
     meta = sc.params.meta
     place = "brief.zone_cadre" if _cadre(run) else "brief.zone"  # a cadre appraisal's place is no zone
-    rows = [(labels.t(place, lang), meta.zone), (labels.t("brief.scenario", lang), sc.path.name)]
+    rows = [(labels.t(place, lang), _named(run, meta.zone)), (labels.t("brief.scenario", lang), sc.path.name)]
     if sc.overrides:
         rows.append((labels.t("brief.overrides", lang), "; ".join(sc.overrides)))
+    names = sorted(meta.glossary.items()) if lang == "en" else []
     return _html("zone/header.html.j2", title=meta.title, facts=rows, description=meta.description,
+                 title_en=meta.glossary.get(meta.title) if lang == "en" else None,
+                 names_label=labels.t("brief.names", lang), names=names,
                  bottom_heading=labels.t("bottom.heading", lang), bottom=bottom_line(run))
 
 
@@ -591,7 +602,7 @@ def salary_section(run: ScenarioRun) -> HTML:
     def count(summary: dict) -> str:
         return hidden if summary["hidden"] else _people(summary["count"])
 
-    grade_rows = [(r["grade"], _grade_rule(p, k, t), percent(r["share"]), f"{r['coefficient']:.2f}",
+    grade_rows = [(_named(run, r["grade"]), _grade_rule(p, k, t), percent(r["share"]), f"{r['coefficient']:.2f}",
                    count(r["total_pay"]), cell(r["total_pay"], "p50"), cell(r["performance_pay"], "p50"))
                   for k, r in enumerate(m["by_grade"])]
     if exempt is not None:
@@ -605,7 +616,8 @@ def salary_section(run: ScenarioRun) -> HTML:
     if p.park is not None:
         rows = []
         for u in m["by_unit"]:
-            grade = u["grade"] if u["grade"] == u["grade_requested"] else f"{u['grade_requested']} → {u['grade']}"
+            grade = (_named(run, u["grade"]) if u["grade"] == u["grade_requested"]
+                     else f"{_named(run, u['grade_requested'])} → {_named(run, u['grade'])}")
             pay = "—" if u["performance_pay_mean"] is None else f"{u['performance_pay_mean']:.2f}"
             rows.append((t(f"salary.{u['unit']}"), f"{u['staff']:,}", grade or "—", _coef(u["park_coefficient"]),
                          pay))
@@ -617,7 +629,8 @@ def salary_section(run: ScenarioRun) -> HTML:
     posts = dict(
         headers=[t("salary.post"), t("salary.track"), t("salary.count"), f"{t('salary.p10')} ({unit})",
                  f"{t('salary.p50')} ({unit})", f"{t('salary.p90')} ({unit})"],
-        rows=[(r["post"].split("/", 1)[1].replace("*", t("salary.all")), t(f"salary.{r['track']}"),
+        rows=[(t("salary.all") if r["post"].split("/", 1)[1] == "*" else _named(run, r["post"].split("/", 1)[1]),
+               t(f"salary.{r['track']}"),
                count(r["total_pay"]), cell(r["total_pay"], "p10"), cell(r["total_pay"], "p50"),
                cell(r["total_pay"], "p90")) for r in m["by_post"]],
         caption=t("salary.post_caption"))
@@ -1230,21 +1243,59 @@ METHODS: dict[str, Callable[[ScenarioRun], list[str]]] = {
 
 
 def parameters(run: ScenarioRun) -> HTML:
-    """Every resolved parameter with its value, unit, source and note; assumptions flagged."""
+    """The appendix: the documents the scenario's sources cite (file, title, place, date), then every
+    resolved parameter grouped by model, each group collapsible — its name in the brief's language,
+    value as written, unit, source (citations linked to the document) and whether it is an assumption;
+    the keys a group leaves at their defaults listed in one line."""
+    from simlib.brief import param_names
+    from simlib.scenario.documents import cited
+
     lang = _lang(run)
     leaves = run.scenario.leaves
-    rows = []
+    groups: dict[str, dict] = {}
+    texts = []
     for key, value in _flatten(run.scenario.resolved()):
+        section = param_names.section_of(key)
+        group = groups.setdefault(section, {"title": param_names.name(section, lang), "rows": [], "defaults": []})
         info = _leaf_for(leaves, key)
-        source = info.source if info and info.source else labels.t("param.default", lang) if info is None else ""
-        if info is not None and info.note:
-            note = f"{labels.t('param.note', lang)}: {info.note}"
-            source = f"{source} · {note}" if source else note
-        flag = labels.t("param.assumption", lang) if info is not None and info.is_assumption else ""
-        rows.append((key, _show(value), info.unit if info and info.unit else "", source, flag))
-    headers = [labels.t("param.key", lang), labels.t("param.value", lang), labels.t("param.unit", lang),
-               labels.t("param.source", lang), ""]
-    return _html("zone/parameters.html.j2", heading=labels.t("brief.appendix", lang), headers=headers, rows=rows)
+        if info is None:
+            group["defaults"].append(param_names.name(key, lang))
+            continue
+        source, note = info.text("source", lang) or "", info.text("note", lang) or ""
+        texts += [info.source or "", info.text("source", lang) or "", info.note or ""]
+        group["rows"].append(dict(name=param_names.name(key, lang), key=key, value=_show(value),
+                                  unit=labels.unit(info.text("unit", lang) or "", lang), source=_cites(source, run.scenario.documents),
+                                  note=note, assumption=info.is_assumption))
+    documents = [(d.number, d.file, d.text("title", lang), d.text("place", lang), d.date)
+                 for d in cited(run.scenario.documents, texts)]
+    for g in groups.values():
+        g["assumed"] = sum(r["assumption"] for r in g["rows"])
+        g["summary"] = labels.t("param.group", lang, title=g["title"], n=len(g["rows"]), assumed=g["assumed"])
+    return _html("zone/parameters.html.j2", heading=labels.t("brief.appendix", lang),
+                 documents_heading=labels.t("param.documents", lang), documents=documents,
+                 document_headers=[labels.t(k, lang) for k in ("param.doc_number", "param.doc_file", "param.doc_title",
+                                                                "param.doc_place", "param.doc_date")],
+                 headers=[labels.t(k, lang) for k in ("param.key", "param.value", "param.unit", "param.source")],
+                 groups=[g for g in groups.values() if g["rows"] or g["defaults"]],
+                 assumption=labels.t("param.assumption", lang), note_label=labels.t("param.note", lang),
+                 defaults_label=labels.t("param.defaults", lang), list_sep=labels.t("param.list_sep", lang))
+
+
+def _cites(text: str, documents: dict) -> list[tuple[str, str | None]]:
+    """``text`` as pieces ``(text, number)``: a piece that cites a document of the register carries its
+    number, so the appendix can link it to the document's row; the rest carry None."""
+    if not documents or not text:
+        return [(text, None)]
+    numbers = "|".join(re.escape(n) for n in sorted(documents, key=len, reverse=True))
+    pieces, at = [], 0
+    for m in re.finditer(rf"(?<![\w.])({numbers})(?![\w]|\.\d)", text):
+        if m.start() > at:
+            pieces.append((text[at:m.start()], None))
+        pieces.append((m.group(1), m.group(1)))
+        at = m.end()
+    if at < len(text):
+        pieces.append((text[at:], None))
+    return pieces
 
 
 def footer(run: ScenarioRun, provenance: dict) -> HTML:

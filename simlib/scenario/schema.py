@@ -24,6 +24,8 @@ class Meta(Section):
     seed: int = Field(ge=0, le=2**63 - 1)
     description: str | None = Field(default=None, max_length=5000)
     documents: str | None = Field(default=None, min_length=1, max_length=500)  # register file, beside the scenario
+    #: Chinese names (places, units, grades, posts) → their English translation or pinyin, for English briefs.
+    glossary: dict[str, str] = Field(default_factory=dict, max_length=500)
 
 
 class _Scenario(Section):
