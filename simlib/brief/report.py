@@ -58,11 +58,12 @@ def header(run: ScenarioRun) -> HTML:
     sc, lang = run.scenario, _lang(run)
     meta = sc.params.meta
     place = "brief.zone_cadre" if _cadre(run) else "brief.zone"  # a cadre appraisal's place is no zone
-    rows = [(labels.t(place, lang), _named(run, meta.zone)), (labels.t("brief.scenario", lang), sc.path.name)]
+    rows = [(labels.t(place, lang), _named(run, meta.zone), False), (labels.t("brief.scenario", lang), sc.path.name, True)]
     if sc.overrides:
-        rows.append((labels.t("brief.overrides", lang), "; ".join(sc.overrides)))
+        rows.append((labels.t("brief.overrides", lang), "; ".join(sc.overrides), True))
     names = sorted(meta.glossary.items()) if lang == "en" else []
-    return _html("zone/header.html.j2", title=meta.title, facts=rows, description=meta.description,
+    description = _cites(meta.description, {}) if meta.description else None
+    return _html("zone/header.html.j2", title=meta.title, facts=rows, description=description,
                  title_en=meta.glossary.get(meta.title) if lang == "en" else None,
                  names_label=labels.t("brief.names", lang), names=names,
                  bottom_heading=labels.t("bottom.heading", lang), bottom=bottom_line(run))
@@ -1261,7 +1262,7 @@ def parameters(run: ScenarioRun) -> HTML:
         if info is None:
             group["defaults"].append(param_names.name(key, lang))
             continue
-        source, note = info.text("source", lang) or "", info.text("note", lang) or ""
+        source, note = info.text("source", lang) or "", _cites(info.text("note", lang) or "", {})
         texts += [info.source or "", info.text("source", lang) or "", info.note or ""]
         group["rows"].append(dict(name=param_names.name(key, lang), key=key, value=_show(value),
                                   unit=labels.unit(info.text("unit", lang) or "", lang), source=_cites(source, run.scenario.documents),
@@ -1281,20 +1282,24 @@ def parameters(run: ScenarioRun) -> HTML:
                  defaults_label=labels.t("param.defaults", lang), list_sep=labels.t("param.list_sep", lang))
 
 
-def _cites(text: str, documents: dict) -> list[tuple[str, str | None]]:
-    """``text`` as pieces ``(text, number)``: a piece that cites a document of the register carries its
-    number, so the appendix can link it to the document's row; the rest carry None."""
-    if not documents or not text:
-        return [(text, None)]
+def _cites(text: str, documents: dict) -> list[tuple[str, str | None, bool]]:
+    """Scenario text as pieces ``(text, number, code)``: a span in backticks (`--set key=value`) is code;
+    a piece that cites a document of the register carries its number, so the appendix can link it to
+    the document's row; the rest carry None."""
+    pieces: list[tuple[str, str | None, bool]] = []
     numbers = "|".join(re.escape(n) for n in sorted(documents, key=len, reverse=True))
-    pieces, at = [], 0
-    for m in re.finditer(rf"(?<![\w.])({numbers})(?![\w]|\.\d)", text):
-        if m.start() > at:
-            pieces.append((text[at:m.start()], None))
-        pieces.append((m.group(1), m.group(1)))
-        at = m.end()
-    if at < len(text):
-        pieces.append((text[at:], None))
+    for k, part in enumerate(re.split(r"`([^`]+)`", text or "")):
+        if k % 2:
+            pieces.append((part, None, True))
+            continue
+        at = 0
+        for m in re.finditer(rf"(?<![\w.])({numbers})(?![\w]|\.\d)", part) if numbers else ():
+            if m.start() > at:
+                pieces.append((part[at:m.start()], None, False))
+            pieces.append((m.group(1), m.group(1), False))
+            at = m.end()
+        if at < len(part):
+            pieces.append((part[at:], None, False))
     return pieces
 
 
@@ -1302,7 +1307,7 @@ def footer(run: ScenarioRun, provenance: dict) -> HTML:
     lang = _lang(run)
     commit = provenance["git_commit"] or "—"
     if provenance.get("git_dirty"):
-        commit += " (+ uncommitted changes)"
+        commit += labels.t("prov.dirty", lang)
     items = [
         (labels.t("prov.hash", lang), provenance["params_sha256"]),
         (labels.t("prov.version", lang), provenance["simlib_version"]),
