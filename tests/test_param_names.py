@@ -59,6 +59,8 @@ def _walk(annotation: object, key: str, out: set[str]) -> None:
                 _walk(item, f"{key}[]", out)  # a list of scalars is one value: no keys below it
         elif origin is dict:
             key_type, value_type = get_args(option)
+            if key_type is str and value_type is str:
+                continue  # texts by free keys (a glossary, a description by language): one value, one row
             assert get_origin(key_type) is Literal, f"{key}: a mapping without fixed keys cannot be named"
             for fixed in get_args(key_type):
                 child = f"{key}.{fixed}"

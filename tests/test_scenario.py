@@ -80,6 +80,11 @@ def write_raw(tmp_path: Path, content: str | bytes, name: str = "scenario.yaml")
     return path
 
 
+def line_of(text: str) -> int:
+    """The number of the first line of the fixture that is ``text``."""
+    return GOOD_TEXT.splitlines().index(text) + 1
+
+
 def replaced(old: str, new: str, count: int = 1) -> str:
     assert old in GOOD_TEXT, f"fixture drifted: {old!r} is not in {GOOD.name}"
     return GOOD_TEXT.replace(old, new, count)
@@ -269,10 +274,13 @@ RAW_CASES = [
     pytest.param(replaced("    value: 2023\n", "    value: 2023-01-01\n"), "revenue.base_year",
                  "must be a whole number, got text '2023-01-01'", id="date-for-a-year-stays-text"),
     pytest.param(replaced("      value: 0.5\n", "      value: 0.5\n      value: 0.6\n"),
-                 "revenue.sharing.zone_share", "line 58: duplicate key (first at line 57)",
+                 "revenue.sharing.zone_share",
+                 f"line {line_of('      value: 0.5') + 1}: duplicate key (first at line {line_of('      value: 0.5')})",
                  id="duplicate-value-in-leaf"),
     pytest.param(replaced("    floor:\n", "    cap: 3.0\n    floor:\n"), "revenue.sharing.cap",
-                 "line 65: duplicate key (first at line 60)", id="duplicate-leaf-in-section"),
+                 f"line {max(line_of('    floor:'), line_of('    cap:')) + 1}: duplicate key "
+                 f"(first at line {min(line_of('    floor:'), line_of('    cap:'))})",
+                 id="duplicate-leaf-in-section"),
     pytest.param(GOOD_TEXT + "\nmeta:\n  title: again\n", "meta",
                  f"line {len(GOOD_TEXT.splitlines()) + 2}: duplicate key (first at line 6)",
                  id="duplicate-top-level-section"),
@@ -418,15 +426,16 @@ def test_several_schema_problems_in_one_file_are_all_listed(tmp_path):
 
 def test_several_file_problems_are_all_listed(tmp_path):
     content = (
-        replaced("      unit: share of the increment\n", "      sorce: 000\n")
+        replaced("      unit: {en: share of the increment, zh: 增量的比例}\n", "      sorce: 000\n")
         .replace("    floor:\n", "    cap: 3.0\n    floor:\n", 1)
         .replace(ZONE_LINE, "  zone: !!binary aGVsbG8=\n", 1)
     )
     problems = problems_of(write_raw(tmp_path, content))
     assert sorted(p.key for p in problems) == ["meta.zone", "revenue.sharing.cap"]
     # The leaf-field check runs after the YAML is read, so the third problem needs a readable file.
-    problems = problems_of(write_raw(tmp_path, replaced("      unit: share of the increment\n", "      sorce: 000\n")
-                                     .replace("      unit: 亿元 a year\n", "      nite: x\n", 1)))
+    problems = problems_of(write_raw(tmp_path, replaced("      unit: {en: share of the increment, zh: 增量的比例}\n",
+                                                        "      sorce: 000\n")
+                                     .replace("      unit: {en: 亿元 a year, zh: 亿元/年}\n", "      nite: x\n", 1)))
     assert sorted(p.key for p in problems) == ["revenue.sharing.floor.nite", "revenue.sharing.zone_share.sorce"]
 
 
@@ -578,8 +587,11 @@ def undocumented(tree: Any, path: str = "") -> list[str]:
     if isinstance(tree, dict):
         if "value" in tree:
             source = tree.get("source")
-            if not isinstance(source, str) or not source.strip():
+            texts = list(source.values()) if isinstance(source, dict) else [source]
+            if not texts or not all(isinstance(t, str) and t.strip() for t in texts):
                 bad.append(f"{path}: no source")
+            elif isinstance(source, dict) and set(source) != {"en", "zh"}:
+                bad.append(f"{path}: a shipped source gives both en and zh")
             return bad  # inside `value` the numbers belong to this leaf (e.g. shock items)
         for k, v in tree.items():
             bad += undocumented(v, f"{path}.{k}" if path else str(k))

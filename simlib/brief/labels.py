@@ -903,7 +903,23 @@ LABELS: dict[str, dict[str, str]] = {
     "explore.per_year": {"zh": "{value}/年", "en": "{value} a year"},
     "explore.avg": {"zh": "年均{name}", "en": "{name}, average year"},
     "explore.colon": {"zh": "：", "en": ": "},
-    "explore.item": {"zh": "{name}（第 {n} 项）", "en": "{name} (item {n})"},
+    "explore.item": {"zh": "{name}（{items}）", "en": "{name} ({items})"},
+    "explore.item.other": {"zh": "第 {n} 项", "en": "item {n}"},
+    "explore.item.brackets": {"zh": "第 {n} 档", "en": "bracket {n}"},
+    "explore.item.periods": {"zh": "第 {n} 阶段", "en": "period {n}"},
+    "explore.item.series": {"zh": "第 {n} 个指标", "en": "series {n}"},
+    "explore.item.targets": {"zh": "第 {n} 个目标", "en": "target {n}"},
+    "explore.item.shocks": {"zh": "第 {n} 次冲击", "en": "shock {n}"},
+    "explore.item.departments": {"zh": "第 {n} 个部门", "en": "department {n}"},
+    "explore.item.department_grades": {"zh": "第 {n} 个部门等次", "en": "department grade {n}"},
+    "explore.item.posts": {"zh": "第 {n} 类岗位", "en": "post {n}"},
+    "explore.item.dimensions": {"zh": "第 {n} 个维度", "en": "dimension {n}"},
+    "explore.item.quotas": {"zh": "第 {n} 个等次", "en": "grade {n}"},
+    "explore.item.grades": {"zh": "第 {n} 个园区等次", "en": "park grade {n}"},
+    "explore.item.subjective_shares": {"zh": "第 {n} 个主观等次", "en": "subjective grade {n}"},
+    "explore.item.changes": {"zh": "第 {n} 次调整", "en": "change {n}"},
+    "explore.item.industries": {"zh": "第 {n} 个行业", "en": "industry {n}"},
+    "explore.item.any_of": {"zh": "第 {n} 组择一条件", "en": "either/or group {n}"},
     "explore.horizon": {"zh": "全期", "en": "the horizon"},
     "explore.names": {"zh": "参数与指标的程序名称", "en": "Names to reproduce the run"},
     "explore.names_note": {"zh": "命令行（--vary、--target、--metric）和数据表用以下名称指代上文的参数与指标。",
@@ -1083,6 +1099,29 @@ def unit(text: str, language: str) -> str:
     for zh, en in UNIT_WORDS:
         text = text.replace(zh, f" {en} ")
     return re.sub(r"\s+", " ", text).replace(" /", "/").replace("/ ", "/").strip()
+
+
+_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(亿|万)(元)?")
+_QUOTED = re.compile(r"(“[^”]*”|\"[^\"]*\"|《[^》]*》|「[^」]*」)")
+
+
+def amounts(text: str, language: str) -> str:
+    """An English brief writes a scenario's ``5.6亿`` as ``560m`` and ``6200万元`` as ``CNY 62m`` (亿 is 10⁸,
+    万 10⁴); quotations of a document (“…”, "…", 《…》) stay as written; a Chinese brief changes nothing."""
+    if language != "en":
+        return text
+
+    def one(m: re.Match) -> str:
+        value = float(m.group(1).replace(",", "")) * (1e8 if m.group(2) == "亿" else 1e4)
+        for size, suffix in ((1e9, "bn"), (1e6, "m"), (1e3, "k")):
+            if value >= size:
+                shown = f"{value / size:,.4g}{suffix}"
+                break
+        else:
+            shown = f"{value:,.4g}"
+        return ("CNY " if m.group(3) else "") + shown
+
+    return "".join(part if k % 2 else _AMOUNT.sub(one, part) for k, part in enumerate(_QUOTED.split(text)))
 
 
 def percent(value: float, digits: int = 1) -> str:

@@ -46,6 +46,7 @@ _META = {
     "meta.seed": _n("随机种子", "Random seed"),
     "meta.description": _n("情景说明", "Description"),
     "meta.documents": _n("依据文件登记表", "Document register"),
+    "meta.glossary": _n("中文名称英译", "Translations of Chinese names"),
 }
 
 # -- revenue: 基数留存、增量分成 ----------------------------------------------------

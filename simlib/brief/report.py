@@ -62,7 +62,9 @@ def header(run: ScenarioRun) -> HTML:
     if sc.overrides:
         rows.append((labels.t("brief.overrides", lang), "; ".join(sc.overrides), True))
     names = sorted(meta.glossary.items()) if lang == "en" else []
-    description = _cites(meta.description, {}) if meta.description else None
+    text = meta.description.get(lang) or next(iter(meta.description.values())) \
+        if isinstance(meta.description, dict) else meta.description
+    description = _cites(text, {}) if text else None
     return _html("zone/header.html.j2", title=meta.title, facts=rows, description=description,
                  title_en=meta.glossary.get(meta.title) if lang == "en" else None,
                  names_label=labels.t("brief.names", lang), names=names,
@@ -1262,7 +1264,8 @@ def parameters(run: ScenarioRun) -> HTML:
         if info is None:
             group["defaults"].append(param_names.name(key, lang))
             continue
-        source, note = info.text("source", lang) or "", _cites(info.text("note", lang) or "", {})
+        source = labels.amounts(info.text("source", lang) or "", lang)
+        note = _cites(labels.amounts(info.text("note", lang) or "", lang), {})
         texts += [info.source or "", info.text("source", lang) or "", info.note or ""]
         group["rows"].append(dict(name=param_names.name(key, lang), key=key, value=_show(value),
                                   unit=labels.unit(info.text("unit", lang) or "", lang), source=_cites(source, run.scenario.documents),
@@ -1293,7 +1296,7 @@ def _cites(text: str, documents: dict) -> list[tuple[str, str | None, bool]]:
             pieces.append((part, None, True))
             continue
         at = 0
-        for m in re.finditer(rf"(?<![\w.])({numbers})(?![\w]|\.\d)", part) if numbers else ():
+        for m in re.finditer(rf"(?<![\w.,])({numbers})(?![\w]|[.,]\d)", part) if numbers else ():
             if m.start() > at:
                 pieces.append((part[at:m.start()], None, False))
             pieces.append((m.group(1), m.group(1), False))
@@ -1348,8 +1351,12 @@ def _leaf_for(leaves: dict, key: str):
     return None
 
 
+#: Mappings the appendix shows as one value: texts by free keys, not parameters of their own.
+_ONE_VALUE = ("meta.description", "meta.glossary")
+
+
 def _flatten(tree: object, prefix: str = "") -> Iterable[tuple[str, object]]:
-    if isinstance(tree, dict):
+    if isinstance(tree, dict) and prefix not in _ONE_VALUE:
         for k, v in tree.items():
             yield from _flatten(v, f"{prefix}.{k}" if prefix else k)
     else:
@@ -1362,6 +1369,8 @@ def _show(value: object) -> str:
         return "null"
     if isinstance(value, list) and not value:
         return "[]"
+    if isinstance(value, dict):
+        return "\n".join(f"{k}: {_show(v)}" for k, v in value.items())
     if isinstance(value, list) and all(isinstance(x, dict) for x in value):
         return "\n".join(", ".join(f"{k}={_show(v)}" for k, v in x.items()) for x in value)
     return str(value)

@@ -94,6 +94,6 @@ def cited(documents: dict[str, Document], texts: Iterable[str]) -> list[Document
     """The documents of the register that ``texts`` (parameter sources and notes) cite, in register order.
 
     A citation is the document's number standing alone, not part of a longer number or a decimal
-    (``000: "…"``, ``per 001``; not ``0.001`` or ``2000``)."""
+    (``000: "…"``, ``per 001``; not ``0.001``, ``2000`` or ``20,000``)."""
     text = "\n".join(texts)
-    return [d for n, d in documents.items() if re.search(rf"(?<![\w.]){re.escape(n)}(?![\w]|\.\d)", text)]
+    return [d for n, d in documents.items() if re.search(rf"(?<![\w.,]){re.escape(n)}(?![\w]|[.,]\d)", text)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, create_model, model_validator
+from pydantic import Field, create_model, field_validator, model_validator
 
 from simlib.models import registry
 from simlib.models.base import Model, Section, cross_field_error
@@ -22,10 +22,27 @@ class Meta(Section):
     zone: str = Field(min_length=1, max_length=200)
     language: Literal["zh", "en"] = "zh"
     seed: int = Field(ge=0, le=2**63 - 1)
-    description: str | None = Field(default=None, max_length=5000)
+    #: What the scenario is about: text, or text by language ({zh: …, en: …}) so each brief reads in its own.
+    description: str | dict[str, str] | None = None
     documents: str | None = Field(default=None, min_length=1, max_length=500)  # register file, beside the scenario
     #: Chinese names (places, units, grades, posts) → their English translation or pinyin, for English briefs.
     glossary: dict[str, str] = Field(default_factory=dict, max_length=500)
+
+    @field_validator("description", mode="before")
+    @classmethod
+    def _description_by_language(cls, value: object) -> object:
+        """Text, or text by language: one problem for anything else, not one per branch of the union."""
+        if value is None:
+            return value
+        texts = value if isinstance(value, dict) else {"": value}
+        if not texts:
+            raise ValueError("must be text, or text by language ({zh: …, en: …}), got an empty mapping")
+        for lang, text in texts.items():
+            if lang not in ("", "zh", "en"):
+                raise ValueError(f"unknown language {lang!r}: a description by language takes zh and en")
+            if not isinstance(text, str) or not text.strip() or len(text) > 5000:
+                raise ValueError("must be text of 1 to 5,000 characters, or text by language ({zh: …, en: …})")
+        return value
 
 
 class _Scenario(Section):
