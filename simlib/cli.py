@@ -3,7 +3,7 @@
     simlib check PARAMS... [--set dotted.key=VALUE ...]
     simlib brief PARAMS [--out DIR] [--lang zh|en] [--set dotted.key=VALUE ...] [--notebook NB]
     simlib compare A.yaml [B.yaml ...] [--variant NAME KEY=VALUE ...] [--out DIR] [--lang zh|en]
-    simlib batch PARAMS-or-GLOBS... [--jobs N] [--force] [--out DIR] [--dask ADDRESS|local]
+    simlib batch PARAMS-or-GLOBS... [--jobs N] [--force] [--out DIR] [--dask ADDRESS|local] [--lang zh|en]
     simlib sweep PARAMS --vary KEY=LO:HI:N [...] [--target METRIC>=VALUE] [--paths N] [--jobs N] [--dask ...]
     simlib sensitivity PARAMS --vary KEY=LO:HI [...] --method sobol|morris --metric NAME [--n N] [...]
     simlib calibrate FILE.csv|FILE.xlsx --series COLUMN [--year-column NAME] [--exclude YEAR ...] [--out FILE]
@@ -119,6 +119,7 @@ def _parser() -> argparse.ArgumentParser:
                        help="brief notebook to run (default: notebooks/zone_brief.ipynb)")
     add_dask(batch)
     add_set(batch)
+    add_lang(batch)
     batch.set_defaults(func=cmd_batch)
 
     sw = sub.add_parser("sweep", help="the models over a grid of parameter values, with a sweep brief")
@@ -204,6 +205,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     loaded = _load_or_report(paths, args.overrides)
     if loaded is None or problems:
         return EXIT_BAD_INPUT
+    _warn_fonts(loaded)
     if not _usable(args.notebook, args.out):
         return EXIT_BAD_INPUT
     names = [sc.name for sc in loaded]
@@ -218,6 +220,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from simlib.pipeline import batch
     from simlib.explore.cluster import ClusterError
 
+    _note_kernel()
+
     with tqdm(total=len(loaded), unit="scenario", desc="simlib batch", disable=None, file=sys.stderr) as bar:
         def done(outcome) -> None:
             bar.update(1)
@@ -226,11 +230,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
         try:
             outcomes = batch.run_batch(loaded, args.out, args.jobs, force=args.force, dask=args.dask, on_done=done,
-                                       notebook=(args.notebook or batch.ZONE_NOTEBOOK).resolve())
+                                       notebook=(args.notebook or batch.ZONE_NOTEBOOK).resolve(), lang=args.lang)
         except ClusterError as exc:
             print(f"simlib batch: --dask: {exc}", file=sys.stderr)
             return EXIT_BAD_INPUT
-    index = batch.write_index(outcomes, args.out)
+    index = batch.write_index(outcomes, args.out, loaded, lang=args.lang)
     ran = sum(not o.skipped for o in outcomes)
     failed = sum(not o.ok for o in outcomes)
     print(f"simlib batch: {len(outcomes)} scenarios, {ran} run, {len(outcomes) - ran} unchanged, "
@@ -261,6 +265,7 @@ def _explore_setup(args: argparse.Namespace, with_n: bool):
         base = sweep.explore_base(loaded.in_language(args.lang) if args.lang else loaded, args.paths)
     except scenario.ScenarioError as exc:
         return None, problems + [str(p) for p in exc.problems]
+    _warn_fonts([base])
     whole = {k for k in keys if sweep.takes_whole_numbers(base, k)}
     if not problems:  # the corners of the box are the extremes of every range
         corners = [sweep.typed(dict(zip(keys, c)), whole) for c in itertools.product(*((v.lo, v.hi) for v in varies))]
@@ -397,8 +402,11 @@ def _explore_brief(kind: str, outdir: Path, data: dict, notebook: str, base: sce
             json.dump(data, fh, ensure_ascii=False, allow_nan=False, default=float)
         language = base.params.meta.language
         params = {"data_path": str(Path(tmp).resolve()), "language": language}
-        return _publish(kind, _notebook(notebook), params, outdir, f"{base.params.meta.title} ({kind})", language,
-                        started)
+        from simlib.brief.labels import t  # the page title in the brief's language: 参数扫描, not "sweep"
+
+        title = t("explore.page_title", language, title=base.params.meta.title,
+                  what=t("sweep.title" if kind == "sweep" else "sens.title", language))
+        return _publish(kind, _notebook(notebook), params, outdir, title, language, started)
     finally:
         Path(tmp).unlink(missing_ok=True)
 
@@ -652,11 +660,30 @@ def _load_or_report(paths: list[Path], overrides: list[str]) -> list[scenario.Sc
     return loaded
 
 
+def _warn_fonts(scenarios: list[scenario.Scenario], names: dict[str, str] | None = None) -> None:
+    """A line on stderr, once, for each warning the loader noted (``Scenario.warnings``) and each character
+    of the scenarios' text, or of ``names`` (text an option puts into the brief, by where it comes from),
+    that the brief font cannot draw.  A warning:
+    the command goes on, before any kernel starts, and its exit status is not changed."""
+    from simlib.scenario.problems import font_warnings
+
+    lines = [str(p) for sc in scenarios for p in (*sc.warnings, *font_warnings(sc))]
+    names = {where: text for where, text in (names or {}).items() if not text.isascii()}
+    if names:
+        from simlib.brief import webfont
+
+        lines += [f"{where}: character {ch!r} (U+{ord(ch):04X}) is not in the brief font and will show as a box"
+                  for where, text in names.items() for ch in webfont.missing(text)]
+    for line in dict.fromkeys(lines):
+        print(line, file=sys.stderr)
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     loaded = _load_or_report(args.params, args.overrides)
     if loaded is None:
         return EXIT_BAD_INPUT
     for sc in loaded:
+        _warn_fonts([sc])
         print(f"{sc.path}: OK ({', '.join(sc.sections)}; parameters {sc.params_sha256()[:12]})")
     return EXIT_OK
 
@@ -666,6 +693,7 @@ def cmd_brief(args: argparse.Namespace) -> int:
     if loaded is None:
         return EXIT_BAD_INPUT
     sc = loaded[0].in_language(args.lang) if args.lang else loaded[0]
+    _warn_fonts([sc])
     notebook = args.notebook or _notebook("zone_brief.ipynb")
     outdir = args.out or Path("outputs") / sc.name
     if not _usable(notebook, outdir):
@@ -702,19 +730,21 @@ def cmd_compare(args: argparse.Namespace) -> int:
         except scenario.ScenarioError as exc:
             problems += [f"{p} [scenario {path.stem!r}]" for p in exc.problems]
     entries = [(sc.name, sc, {}) for sc in files]
+    changed = []
     for name, sets in variants:
         if not files:
             break
         try:
             values = scenario.parse_overrides(sets, str(files[0].path))
             entries.append((name, files[0], values))
-            files[0].with_values(values, origin="--variant")  # validated here, before any kernel starts
+            changed.append(files[0].with_values(values, origin="--variant"))  # validated before any kernel starts
         except scenario.ScenarioError as exc:
             problems += [f"{p} [scenario {name!r}]" for p in exc.problems]
     if problems:
         for p in problems:
             print(p, file=sys.stderr)
         return EXIT_BAD_INPUT
+    _warn_fonts(files + changed, {f"simlib compare: --variant {name!r}": name for name, _ in variants})
     notebook = _notebook("compare_brief.ipynb")
     outdir = args.out or Path("outputs") / ("compare-" + re.sub(r"[^\w.-]+", "_", "-".join(names)))[:100]
     if not _usable(notebook, outdir):
@@ -753,9 +783,19 @@ def _publish(name: str, notebook: Path, params: dict, outdir: Path, title: str, 
     """Run and publish one brief, saying what happened and how long the whole command took."""
     from simlib.pipeline.brief import publish_brief  # heavy imports only once the input is known good
 
+    _note_kernel()
     outcome = publish_brief(name, notebook, params, outdir, title, language)
     _report(outcome, time.perf_counter() - started)
     return EXIT_OK if outcome.ok else EXIT_FAILED
+
+
+def _note_kernel() -> None:
+    """One line when briefs cannot run in this Python: which interpreter their kernel resolves to."""
+    from simlib.pipeline.execute import kernel_note
+
+    note = kernel_note()
+    if note:
+        print(f"simlib: warning: {note}", file=sys.stderr)
 
 
 def _report(outcome, seconds: float) -> None:

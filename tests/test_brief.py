@@ -69,9 +69,12 @@ def test_brief_reads_as_a_brief(good_brief):
     assert "<td>运营公司</td><td>20</td><td>第一 → 第二</td><td>1.0</td><td>3.00</td>" in page  # the unit table
     assert "200 轮模拟考核的平均" in page and "90% 的模拟轮次在" in page  # figures are means over rounds, with ranges
     assert "为预算" not in page  # the pool is spent exactly by construction: nothing said about the budget
-    assert re.search(r'<td>000: (&quot;|&#34;|")以2023年为基期(&quot;|&#34;|")</td>', page)  # sources, in the appendix
-    assert re.search(r"<td>meta.description</td><td>null</td><td></td><td>（默认值）</td>", page)
-    assert re.search(r"<td>meta.title</td><td>[^<]*</td><td></td><td></td>", page)  # in the file, not a default
+    # sources, in the appendix, in Chinese, the citation linked to the document it cites
+    assert re.search(r'<td><a href="#doc-000">000</a>：“以2023年为基期”', page)
+    assert re.search(r'<tr id="doc-000"><td>000</td><td><code>000_3ea26f838279f11a.txt</code></td>', page)
+    assert re.search(r"其余参数取默认值：情景说明", page)  # meta.description is left at its default
+    assert re.search(r'<td>情景标题<br/?><code class="key">meta.title</code></td>', page)  # in the file, not a default
+    assert "要点" in page and "县级财政支付分成（含补足 2.62亿元）后净得 88.41亿元" in page  # the bottom line
 
 
 def test_results_json_matches_a_direct_run(good_brief):
@@ -222,8 +225,9 @@ def test_compare_variants_in_one_brief(tmp_path):
     assert "<script" not in page.lower()
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # the variant name is shown as text
     assert "What differs" in page and "Key metrics side by side" in page and "Overlaid charts" in page
-    assert re.search(r"<td>revenue.sharing.zone_share</td><td>0.5</td><td>0.6</td><td>0.5</td>", page)
-    assert "revenue.sharing.floor</td>" not in page  # only what differs is listed
+    assert re.search(r'<td>[^<]+<br/?><code class="key">revenue.sharing.zone_share</code></td>'
+                     r"<td><code>0.5</code></td><td><code>0.6</code></td><td><code>0.5</code></td>", page)
+    assert "revenue.sharing.floor</code>" not in page  # only what differs is listed
     doc = json.loads((out / "results.json").read_text(encoding="utf-8"))
     assert doc["comparison"] == ["qingzhen_2025", "6:4", PAYLOADS["title"]]
     base, six_four, no_cap = (doc["scenarios"][n]["metrics"]["revenue"] for n in doc["comparison"])

@@ -15,10 +15,16 @@ def _name(requirement: str) -> str:
     return re.split(r"[<>=!~ \[;]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
 
 
+#: Requirements with an extra, and the conda-forge package that extra brings.
+CONDA_EXTRAS = {"fonttools[woff]>=4.40": "brotli-python"}
+
+
 def test_environment_yml_lists_the_same_packages_as_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     wanted = {_name(r) for r in project["dependencies"]}
     wanted |= {_name(r) for extra in project["optional-dependencies"].values() for r in extra}
+    # an extra pip installs is a package of its own in conda
+    wanted |= {CONDA_EXTRAS[r] for r in project["dependencies"] if r in CONDA_EXTRAS}
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
     listed = set()
     for dep in env["dependencies"]:

@@ -687,6 +687,7 @@ def run_check(cwd: Path, *args: str) -> subprocess.CompletedProcess:
 def test_cli_check_good_file_exits_0_with_one_ok_line(tmp_path):
     good = tmp_path / "good.yaml"
     good.write_text(GOOD_TEXT, encoding="utf-8")
+    (tmp_path / "sources").symlink_to(ROOT / "params" / "sources")  # the register it names
     proc = run_check(tmp_path, "good.yaml")
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""

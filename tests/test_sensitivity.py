@@ -278,3 +278,145 @@ def test_sobol_uses_scipy(monkeypatch):
     sensitivity.sobol(ishigami, ISHIGAMI, 64, np.random.default_rng(0))
     assert len(calls) == 1 and calls[0]["n"] == 64 and isinstance(calls[0]["rng"], np.random.Generator)
     assert [d.support() for d in calls[0]["dists"]] == [(-PI, PI)] * 3
+
+
+# --------------------------------------------------------------------------- what the intervals support
+
+def sobol_result(total, total_ci, first=None, first_ci=None, n=64) -> dict:
+    """A Sobol' result built by hand: total indices with their intervals, first-order ones (default:
+    half the total, inside an interval of the same width)."""
+    first = [t / 2 for t in total] if first is None else first
+    if first_ci is None:
+        first_ci = [[f - (h - lo) / 2, f + (h - lo) / 2] for f, (lo, h) in zip(first, total_ci)]
+    return {"method": "sobol", "factors": [f"x{i}" for i in range(len(total))], "n": n,
+            "evaluations": n * (len(total) + 2), "first_order": first, "total_order": total,
+            "first_order_ci": first_ci, "total_order_ci": total_ci}
+
+
+def around(values, half):
+    return [[v - half, v + half] for v in values]
+
+
+def test_separated_intervals_rank_every_factor_and_ask_for_nothing():
+    v = sensitivity.separability(sobol_result([0.05, 0.6, 0.3], around([0.05, 0.6, 0.3], 0.04)))
+    assert v["order"] == [1, 2, 0] and v["tiers"] == [[1], [2], [0]]
+    assert v["problems"] == [] and v["suggested"] is None and v["ties"] == []
+
+
+@pytest.mark.parametrize("n, suggested", [(64, 256), (128, 512), (8, 32)])
+def test_overlapping_intervals_are_not_ranked_and_the_sample_that_separates_them_is_named(n, suggested):
+    # x0 = 0.50 ± 0.05 and x1 = 0.44 ± 0.05 overlap; x2 = 0.10 is apart.  The facing half-widths add to
+    # 0.10 against a gap of 0.06: n grows by (0.10 / 0.06)^2 = 2.78, to the next power of two.
+    r = sobol_result([0.44, 0.10, 0.50], around([0.44, 0.10, 0.50], 0.05), n=n)
+    v = sensitivity.separability(r)
+    assert v["tiers"] == [[2, 0], [1]]
+    assert {"kind": "overlap", "factors": [2, 0]} in v["problems"]
+    assert math.isclose(n * (0.10 / 0.06) ** 2, {64: 177.78, 128: 355.56, 8: 22.22}[n], rel_tol=1e-3)
+    assert v["suggested"] == suggested
+
+
+def test_touching_intervals_ask_for_more_than_the_current_sample():
+    v = sensitivity.separability(sobol_result([0.5, 0.4], around([0.5, 0.4], 0.05), n=64))
+    assert v["tiers"] == [[0, 1]] and v["suggested"] == 128
+
+
+def test_a_first_order_index_above_the_total_widens_the_interval_and_can_break_a_ranking():
+    total, total_ci = [0.3, 0.1], [[0.25, 0.35], [0.08, 0.12]]
+    consistent = sensitivity.separability(sobol_result(total, total_ci, first=[0.2, 0.05],
+                                                       first_ci=[[0.15, 0.25], [0.03, 0.07]], n=128))
+    assert consistent["tiers"] == [[0], [1]] and consistent["problems"] == []
+    # S_0 = 0.5 > ST_0's upper end 0.35: the error is at least 0.5 - 0.3 = 0.2, so x0's interval becomes
+    # [0.05, 0.55], which overlaps x1's [0.08, 0.12]; facing widths (0.3 - 0.05) + (0.12 - 0.1) = 0.27
+    # against a gap of 0.2: n grows by 1.35^2 = 1.82, 128 -> 233 -> 256.
+    v = sensitivity.separability(sobol_result(total, total_ci, first=[0.5, 0.05],
+                                              first_ci=[[0.45, 0.55], [0.03, 0.07]], n=128))
+    kinds = [p["kind"] for p in v["problems"]]
+    assert kinds == ["first_exceeds_total", "overlap"]
+    assert v["problems"][0]["factor"] == 0 and math.isclose(v["problems"][0]["excess"], 0.2)
+    assert v["tiers"] == [[0, 1]] and v["suggested"] == 256
+
+
+def test_a_negative_index_beyond_its_interval_is_flagged_but_a_noisy_zero_is_not():
+    total, total_ci = [0.6, 0.25], [[0.55, 0.65], [0.2, 0.3]]
+    noisy_zero = sensitivity.separability(sobol_result(total, total_ci, first=[0.5, -0.02],
+                                                       first_ci=[[0.45, 0.55], [-0.05, 0.01]]))
+    assert noisy_zero["problems"] == []
+    v = sensitivity.separability(sobol_result(total, total_ci, first=[0.5, -0.2],
+                                              first_ci=[[0.45, 0.55], [-0.3, -0.1]]))
+    assert v["problems"] == [{"kind": "negative", "factor": 1, "index": "first_order", "value": -0.2,
+                              "interval": [-0.3, -0.1]}]
+    # widened by 0.2, x1 reaches 0.5, still below x0's 0.55: the ranking holds and no n is asked for
+    assert v["tiers"] == [[0], [1]] and v["suggested"] is None
+
+
+def test_negligible_factors_are_not_asked_to_be_told_apart():
+    v = sensitivity.separability(sobol_result([0.004, 0.7, 0.002], [[0.0, 0.008], [0.6, 0.8], [0.0, 0.006]]))
+    assert v["tiers"] == [[1], [0, 2]] and sorted(v["negligible"]) == [0, 2]
+    assert v["problems"] == [] and v["suggested"] is None
+
+
+def test_equal_estimates_cannot_be_separated_by_any_sample():
+    v = sensitivity.separability(sobol_result([0.4, 0.4, 0.1], around([0.4, 0.4, 0.1], 0.05)))
+    assert v["tiers"] == [[0, 1], [2]] and v["ties"] == [[0, 1]] and v["suggested"] is None
+
+
+def test_a_constant_output_and_a_missing_interval_rank_nothing():
+    constant = sensitivity.separability(sobol_result([0.0, 0.0], [None, None], first=[0.0, 0.0],
+                                                     first_ci=[None, None]))
+    assert [p["kind"] for p in constant["problems"]] == ["constant"] and constant["tiers"] == [[0, 1]]
+    missing = sensitivity.separability(sobol_result([0.5, 0.1], [[0.4, 0.6], None], first_ci=[[0.2, 0.3], None]))
+    assert [p["kind"] for p in missing["problems"]] == ["no_interval"] and missing["tiers"] == [[0, 1]]
+
+
+def test_morris_overlap_asks_for_trajectories_in_proportion_to_the_squared_ratio():
+    # mu* 10 ± 1.5 and 9 ± 1.5 overlap: (3 / 1)^2 = 9 times the trajectories, 10 -> 90
+    r = {"method": "morris", "factors": ["a", "b", "c"], "trajectories": 10, "evaluations": 40,
+         "mu_star": [9.0, 1.0, 10.0], "mu_star_ci": [1.5, 0.2, 1.5], "mu": [9.0, 1.0, 10.0], "sigma": [1, 1, 1]}
+    v = sensitivity.separability(r)
+    assert v["measure"] == "mu_star" and v["tiers"] == [[2, 0], [1]] and v["suggested"] == 90
+    small = {**r, "mu_star": [10.0, 0.05, 0.04], "mu_star_ci": [1.0, 0.03, 0.03]}  # below 1% of the largest
+    v = sensitivity.separability(small)
+    assert v["tiers"] == [[0], [1, 2]] and v["negligible"] == [1, 2] and v["suggested"] is None
+
+
+def test_the_suggested_sample_does_separate_what_the_small_one_could_not():
+    """y = x1 + 0.9 x2 + 0.1 x3 on the unit cube: ST = c_i^2 / sum c^2 = 0.549, 0.445, 0.005 exactly.
+    A small n cannot tell x1 from x2; rerun at the n the analysis names, the intervals part."""
+    factors = [Factor(f"x{i}", 0.0, 1.0) for i in (1, 2, 3)]
+    c = np.array([1.0, 0.9, 0.1])
+    truth = c**2 / (c**2).sum()
+
+    def model(x):
+        return c @ x
+
+    small = sensitivity.sobol(model, factors, 32, np.random.default_rng(5))
+    v = sensitivity.separability(small)
+    assert v["tiers"][0] == [0, 1] and v["suggested"] is not None and v["suggested"] > 32
+    big = sensitivity.sobol(model, factors, v["suggested"], np.random.default_rng(5))
+    w = sensitivity.separability(big)
+    assert w["tiers"][:2] == [[0], [1]] and w["suggested"] is None
+    lo, hi = np.array(big["total_order_ci"]).T
+    assert np.all((lo[:2] <= truth[:2]) & (truth[:2] <= hi[:2]))
+
+
+def test_the_brief_ranks_only_what_it_can_and_names_the_sample_that_would_do():
+    from simlib.brief import explore_report
+
+    spec = {"metric": "revenue.pooled_total_mean", "vary": []}
+    r = {**sobol_result([0.44, 0.10, 0.50], around([0.44, 0.10, 0.50], 0.05)),
+         "factors": ["revenue.sharing.cap", "revenue.growth.volatility", "revenue.sharing.zone_share"]}
+    said, warnings = explore_report.sensitivity_verdict(r, spec, "en")
+    assert said[0] == ("Ranked by total index, what drives pooled by the county over the horizon, mean can be ordered "
+                       "only in part: Zone's share of the increment (0.500) ≈ Cap (0.440) > Growth volatility (0.100). "
+                       "Factors joined by “≈” cannot be told apart at this sample size.")
+    assert warnings[0].startswith("The total index intervals of Zone's share of the increment (0.500, [0.450, 0.550]) "
+                                  "and Cap (0.440, [0.390, 0.490]) overlap")
+    assert "from 64 to about 256 (1,280 model runs)" in warnings[-1]
+    said, warnings = explore_report.sensitivity_verdict(r, spec, "zh")
+    assert "开发区分成比例（0.500） ≈ 封顶（0.440） > 增长波动率（0.100）" in said[0]
+    assert "基础样本量 n 需从 64 增加到约 256（共 1,280 次模型运行）" in warnings[-1]
+    clear = {**r, "total_order": [0.3, 0.05, 0.6], "total_order_ci": around([0.3, 0.05, 0.6], 0.04),
+             "first_order": [0.15, 0.02, 0.5], "first_order_ci": around([0.15, 0.02, 0.5], 0.04)}
+    said, warnings = explore_report.sensitivity_verdict(clear, spec, "en")
+    assert warnings == [] and "≈" not in said[0]
+    assert "Zone's share of the increment (0.600) > Cap (0.300) > Growth volatility (0.050)" in said[0]

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 
 import pandas as pd
 import pytest
 
 from conftest import ROOT, simlib
+from simlib.brief import explore_report, labels
 from simlib.explore import sweep
 from simlib.scenario import load, run
 
 QINGZHEN = ROOT / "params" / "qingzhen_2025.yaml"
+#: A dotted scenario key or metric name, as a reader should never have to read one.
+DOTTED = re.compile(r"\b(?:meta|revenue|salary|land|zone)\.[A-Za-z_]")
+
+
+def visible_text(page: str) -> str:
+    """What a reader reads as words: the body without code, markup or images."""
+    page = re.sub(r"<head>.*?</head>|<style.*?</style>|<code>.*?</code>", " ", page, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r'src="data:[^"]*"', "", page)))
 
 
 @pytest.mark.parametrize("text, with_n, expected", [
@@ -75,6 +86,10 @@ def test_sweep_end_to_end_one_key_with_a_target(tmp_path):
     assert doc["target_holds"] == [v >= 12 for v in frame["revenue.zone_payout_total_p20"]]
     page = (out / "brief.html").read_text(encoding="utf-8")
     assert "<script" not in page.lower() and "参数扫描" in page
+    text = visible_text(page)
+    assert not DOTTED.search(text), DOTTED.search(text)  # dotted keys only as code, in the list of names
+    assert "目标：开发区所得合计第 20 百分位数不低于 12.00亿元" in text and "封顶（亿元/年）" in text
+    assert ("斜线阴影为目标成立区域" in text) == any(doc["target_holds"])
     # the same rows spread over two worker processes
     proc = simlib(*args[:-1], str(tmp_path / "sw2"), "--jobs", "2")
     assert proc.returncode == 0, proc.stderr
@@ -114,7 +129,12 @@ def test_sensitivity_sobol_and_morris_briefs(tmp_path):
         score = result["total_order"] if method == "sobol" else result["mu_star"]
         assert score[2] == pytest.approx(0.0, abs=1e-9)  # appraisal reliability cannot move the zone's revenue
         page = (out / "brief.html").read_text(encoding="utf-8")
-        assert "what drives revenue.zone_payout_total_mean most" in page and "<script" not in page.lower()
+        assert "<script" not in page.lower()
+        # floor = cap = 1亿: the zone's payout is 10亿 whatever the factors, and the brief ranks nothing
+        runs = 8 * 5 if method == "sobol" else 4 * 4
+        assert f"Zone payout over the horizon, mean is the same in all {runs} runs" in page and " &gt; " not in page
+        assert not DOTTED.search(visible_text(page)), DOTTED.search(visible_text(page))
+        assert "<code>revenue.zone_payout_total_mean</code>" in page  # the reproducible name, once, as code
 
 
 @pytest.mark.parametrize("extra, message", [
@@ -155,3 +175,150 @@ def test_a_whole_number_key_sweeps(tmp_path):
         (1, 4), (1, 6), (2, 4), (2, 6), (3, 4), (3, 6)]
     assert all(isinstance(r["revenue.horizon_years"], int) for r in rows)
     assert len({r["revenue.base_mean_avg"] for r in rows}) == 6  # every point computed its own numbers
+
+
+# -- what the brief says: targets, names, units ------------------------------------------------------
+
+ROWS = [{"k": 1.0, "m": 3.0}, {"k": 2.0, "m": None}, {"k": 3.0, "m": 7.5}, {"k": 4.0, "m": 7.5}, {"k": 5.0, "m": 6.0}]
+
+
+@pytest.mark.parametrize("op, value, holds, miss", [
+    (">=", 7.0, [False, False, True, True, False], None),
+    (">=", 10.0, [False] * 5, {"row": 2, "value": 7.5, "gap": 2.5}),  # the first of the equal best
+    ("<=", 1.0, [False] * 5, {"row": 0, "value": 3.0, "gap": 2.0}),
+    ("<=", 3.0, [True, False, False, False, False], None),
+])
+def test_target_holds_and_the_nearest_miss(op, value, holds, miss):
+    target = {"metric": "m", "op": op, "value": value, "text": f"m{op}{value}"}
+    assert sweep.target_holds(ROWS, target).tolist() == holds  # a missing value never meets a target
+    assert sweep.nearest_miss(ROWS, target) == miss
+    assert sweep.nearest_miss([{"k": 1.0, "m": None}], target) is None
+
+
+def test_parse_target():
+    assert sweep.parse_target("revenue.x_p20 >= 12") == {"metric": "revenue.x_p20", "op": ">=", "value": 12.0,
+                                                         "text": "revenue.x_p20 >= 12"}
+    for bad in ("revenue.x > 12", "revenue.x>=twelve", "revenue.x>=nan"):
+        with pytest.raises(ValueError, match="--target"):
+            sweep.parse_target(bad)
+
+
+def _spec(target):
+    return {"title": "t", "points": 3, "shown": ["revenue.zone_payout_total_p20", "revenue.pooled_mean_avg"],
+            "vary": [{"key": "revenue.sharing.cap", "lo": 1.0, "hi": 2.0, "n": 3},
+                     {"key": "revenue.sharing.zone_share", "lo": 0.4, "hi": 0.6, "n": 1}],
+            "target": target, "table": "sweep.csv", "overrides": []}
+
+
+MISS_ROWS = [{"revenue.sharing.cap": c, "revenue.sharing.zone_share": z, "revenue.zone_payout_total_p20": p,
+              "revenue.pooled_mean_avg": 1.0} for c, z, p in ((1.0, 0.5, 10.0), (1.5, 0.5, 11.25), (2.0, 0.5, 11.0))]
+
+
+def test_an_unreachable_target_says_the_best_value_where_and_how_far():
+    target = {"metric": "revenue.zone_payout_total_p20", "op": ">=", "value": 12.0, "text": "…"}
+    zh = explore_report.sweep_target(MISS_ROWS, _spec(target), "zh")
+    assert zh == ("没有一个网格点使开发区所得合计第 20 百分位数达到目标 12.00亿元：最高只到 11.25亿元"
+                  "（封顶为 1.50亿元/年、开发区分成比例为 0.5），还差 0.75亿元（目标的 6.2%）。")
+    en = explore_report.sweep_target(MISS_ROWS, _spec(target), "en")
+    assert en == ("No grid point brings zone payout over the horizon, 20th percentile up to the target of CNY 1,200m: "
+                  "the highest reached is CNY 1,125m (cap at CNY 150m a year, zone's share of the increment at 0.5), "
+                  "CNY 75m (6.2% of the target) short.")
+    low = {**target, "op": "<=", "value": 9.0}
+    assert "最低只到 10.00亿元（封顶为 1.00亿元/年" in explore_report.sweep_target(MISS_ROWS, _spec(low), "zh")
+    met = {**target, "value": 11.0}
+    assert explore_report.sweep_target(MISS_ROWS, _spec(met), "en") == labels.t("sweep.summary", "en", held=2, total=3)
+
+
+@pytest.fixture
+def captured(monkeypatch):
+    """The figures the brief draws, instead of their PNGs."""
+    figures = []
+    monkeypatch.setattr(explore_report, "figure_uri", lambda fig: figures.append(fig) or "data:image/png;base64,")
+    return figures
+
+
+def _texts(fig) -> list[str]:
+    out = [t.get_text() for t in fig.legends[0].get_texts()] if fig.legends else []
+    for ax in fig.axes:
+        out += [ax.get_xlabel(), ax.get_ylabel(), ax.get_title()]
+        out += [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels()]
+    return [t for t in out if t]
+
+
+@pytest.mark.parametrize("lang, region, closest", [("zh", "目标成立区域", "最接近目标的网格点"),
+                                                   ("en", "where the target holds", "grid point closest to the target")])
+def test_the_target_region_is_hatched_and_named_in_a_legend(captured, lang, region, closest):
+    target = {"metric": "revenue.zone_payout_total_p20", "op": ">=", "value": 11.1, "text": "…"}
+    one = {**_spec(target), "vary": _spec(target)["vary"][:1]}
+    explore_report.sweep_charts(MISS_ROWS, one, lang)
+    grid = [{**r, "revenue.sharing.zone_share": z} for z in (0.4, 0.6) for r in MISS_ROWS]
+    two = {**_spec(target), "vary": [{**_spec(target)["vary"][0]}, {**_spec(target)["vary"][1], "n": 2}]}
+    explore_report.sweep_charts(grid, two, lang)
+    explore_report.sweep_charts(MISS_ROWS, {**one, "target": {**target, "value": 13.0}}, lang)
+    lines, heat, missed = captured
+    for fig in (lines, heat):
+        assert region in _texts(fig)
+        hatched = [p for ax in fig.axes for p in ax.patches + ax.collections if p.get_hatch()]
+        assert hatched  # the region itself, not a bare line
+        assert not any(DOTTED.search(t) for t in _texts(fig)), _texts(fig)
+    assert explore_report.label("revenue.sharing.cap", lang) in _texts(lines)  # the axis has a name and a unit
+    assert region not in _texts(missed) and closest in _texts(missed)
+
+
+def _numeric_keys(model, prefix=""):
+    """Every number a scenario file can set (list items as [0]), from the schema."""
+    from typing import get_args, get_origin
+
+    from pydantic import BaseModel
+
+    def model_in(annotation):
+        return next((a for a in (annotation, *get_args(annotation))
+                     if get_origin(a) is None and isinstance(a, type) and issubclass(a, BaseModel)), None)
+
+    for name, field in model.model_fields.items():
+        kinds = [a for a in (field.annotation, *get_args(field.annotation)) if a is not type(None)]
+        items = next((get_args(a)[0] for a in kinds if get_origin(a) is list and get_args(a)), None)
+        if items is not None:
+            if get_origin(items) is dict:  # any_of: [{indicator: {min, max}}]
+                yield from (f"{prefix}{name}[0].tax_wan_per_mu.{b}" for b in ("min", "max"))
+            elif (item := model_in(items)) is not None:
+                yield from _numeric_keys(item, f"{prefix}{name}[0].")
+            elif items in (int, float):
+                yield f"{prefix}{name}[0]"
+        elif any(get_origin(a) is dict for a in kinds):  # the funnel's stages, lags and shares by step
+            if name in ("stages", "lags_months", "cumulative_from_signed"):
+                yield from (f"{prefix}{name}.{step}" + (".conversion" if name == "stages" else "")
+                            for step in ("registered", "started", "producing"))
+        elif (sub := model_in(field.annotation)) is not None:
+            yield from _numeric_keys(sub, f"{prefix}{name}.")
+        elif any(a in (int, float) for a in kinds) and bool not in kinds:
+            yield f"{prefix}{name}"
+
+
+def test_every_key_and_metric_has_a_name_and_a_unit_in_both_languages():
+    from simlib.models import registry
+    from simlib.scenario.schema import ScenarioParams
+
+    metrics = list(sweep.evaluate(sweep.explore_base(load(ROOT / "params" / "qingzhen_2025_linked.yaml"), 20),
+                                  None, {}))
+    keys = list(_numeric_keys(ScenarioParams))
+    assert len(keys) > 150 and len(metrics) > 80
+    assert {m.section for m in registry()} <= {k.split(".")[0] for k in metrics} | {"zone"}
+    for key in keys + metrics:
+        kind = explore_report.unit(key)
+        assert kind is None or f"explore.unit.{kind}" in labels.LABELS, (key, kind)
+        for lang in ("zh", "en"):
+            text = explore_report.label(key, lang)
+            assert text and not DOTTED.search(text) and key not in text, (key, text)
+    for metric in metrics:  # a metric of a built-in model has its own words, not a fallback
+        assert explore_report._metric_entry(metric) is not None, metric
+        assert metric.removesuffix("_avg") in explore_report.METRIC_UNITS or metric in explore_report.METRIC_UNITS \
+            or explore_report.unit(metric) is None, metric
+    zh = [explore_report.label(k, "zh") for k in keys + metrics]
+    assert not [t for t in zh if re.search(r"[A-Za-z]{3,}", t.replace("Kendall", ""))]  # Chinese in Chinese
+    assert explore_report.label("revenue.sharing.zone_share", "en") == "Zone's share of the increment (0–1)"
+    assert explore_report.label("land.standard_land.industries[1].land.any_of[0].tax_wan_per_mu.min", "zh") == \
+        "分行业用地项目亩均税收下限（择一）（第 2 个行业，第 1 组择一条件）（万元/亩·年）"
+    assert explore_report.label("salary.appraisal.quotas[1].share", "en") == "Grade share (grade 2) (0–1)"
+    assert explore_report.label("revenue.zone_payout_total_p20", "zh") == "开发区所得合计第 20 百分位数（亿元）"
+    assert explore_report.label("land.tax_per_mu_avg", "en") == "Tax per mu, average year (CNY 10k per mu a year)"

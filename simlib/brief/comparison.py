@@ -1,28 +1,159 @@
 """The comparison brief: several scenario runs side by side, from one kernel.
 
-What differs (every parameter whose resolved value is not the same in all
-scenarios), the headline figures side by side with the difference from the
-first scenario, and overlaid charts for the models it knows (others are left out
-of the charts; their headline figures are in the table).  The markup comes from
-the templates in ``templates/compare/``, which escape every value.
+What differs between the scenarios' parameters; what changed in their results, as sentences filled
+in from the metrics (each scenario against the first, the largest relative change first); the
+headline figures that differ, side by side with the difference from the first scenario; and
+overlaid charts of the series that differ.  A figure differs when the gap between scenarios is
+more than :data:`TOLERANCE` of its scale and more than half the last digit a brief shows of it
+(:data:`RESOLUTION`); models none of whose figures differ are named in one line and left out.
+
+Whenever revenue sharing differs, the county's net (the tax it keeps after paying the zone, top-ups
+included) and its top-up are shown beside the zone's payout, and the findings say that what the
+county pools is already in that net: the net's change is the county's gain or loss, not the pool's.
+The markup comes from the templates in ``templates/compare/``, which escape every value.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from IPython.display import HTML
 from matplotlib.figure import Figure
 
+from simlib import models
 from simlib.brief import labels
 from simlib.brief.charts import figure_uri, plain, style
 from simlib.brief.headlines import headlines, label, show
 from simlib.brief.html import render
+from simlib.brief.labels import money, percent
 from simlib.brief.report import _flatten, _show, salary_scenario_point
 from simlib.brief.results import software
 from simlib.scenario import ScenarioRun
 
 COLOURS = ("#08306b", "#c44e52", "#55a868", "#8172b2", "#ccb974", "#64b5cd")
+
+#: Below this share of a figure's scale (its largest magnitude in the scenarios) two values are the same number.
+TOLERANCE = 1e-6
+#: The last digit a brief shows of each kind of figure (亿元, 万元, a share, a ratio): smaller gaps are not shown.
+RESOLUTION = {"money": 0.01, "wan": 0.01, "percent": 0.001, "ratio": 0.001}
+
+
+def same(values: Sequence[float | None], kind: str) -> bool:
+    """Whether ``values`` (one per scenario) are the same figure: all missing, or all present and
+    within the tolerance of each other."""
+    if any(v is None for v in values):
+        return all(v is None for v in values)
+    scale = max(abs(v) for v in values)
+    return max(values) - min(values) <= max(TOLERANCE * scale, RESOLUTION[kind] / 2)
+
+
+def _relative(a: float | None, b: float | None, kind: str) -> float:
+    """How much ``b`` moved from ``a``, relative to the figure's scale: ``a`` for amounts (its
+    resolution when ``a`` is about zero), the whole (1) for shares and ratios."""
+    if a is None or b is None:
+        return 0.0
+    if kind in ("percent", "ratio"):
+        return abs(b - a)
+    return abs(b - a) / max(abs(a), RESOLUTION[kind])
+
+
+# -- the figures compared ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One figure in every scenario: ``values`` in the scenarios' order (None where a scenario has
+    no such model or figure).  ``forced`` figures are shown whenever their model differs at all
+    (the zone's payout and the county's net and top-up); ``covered`` ones have a sentence of their
+    own in the findings."""
+
+    section: str
+    label: str
+    kind: str
+    values: tuple[float | None, ...]
+    forced: bool = False
+    covered: bool = False
+
+    @property
+    def differs(self) -> bool:
+        return not same(self.values, self.kind)
+
+
+def _total(xs: Sequence[float | None]) -> float:
+    return float(sum(x for x in xs if x is not None))
+
+
+#: Figures of the county's position the comparison adds to a model's headlines:
+#: (label key, kind, value from the model's metrics as data).
+COUNTY = {
+    "revenue": (("compare.county_net_row", "money", lambda m: m["county_net_total_mean"]),
+                ("compare.topup_row", "money", lambda m: m["county_topup_total_mean"])),
+    "zone": (("compare.zone_net_row", "money", lambda m: _total(m["county_net_mean"])),
+             ("compare.zone_support_row", "money", lambda m: _total(m["county_support_mean"])),
+             ("compare.zone_after_row", "money",
+              lambda m: _total(m["county_net_mean"]) - _total(m["county_support_mean"]))),
+}
+
+
+def _covered(section: str, headline: models.Headline) -> tuple[bool, bool]:
+    """(forced, covered) of a headline: revenue's payout is forced, and its payout, pooling and binding
+    figures (the headlines without an explore metric) have sentences of their own."""
+    if section != "revenue":
+        return False, False
+    forced = headline.metric == "zone_payout_total_mean"
+    return forced, forced or headline.metric is None
+
+
+def _union(runs: Sequence[ScenarioRun]) -> dict[str, object]:
+    union: dict[str, object] = {}
+    for r in runs:
+        for section, m in r.metrics.items():
+            union.setdefault(section, m)
+    return union
+
+
+def measures(runs: Sequence[ScenarioRun], lang: str) -> list[Measure]:
+    """Every headline figure of every model any scenario uses, model by model in the registry's
+    order, each model's figures of the county's position (:data:`COUNTY`) after its headlines (so
+    the county's net comes right after what it pools)."""
+    union = _union(runs)
+    picked = headlines(union)
+    out: list[Measure] = []
+    for model in models.registry():
+        section = model.section
+        if section not in union:
+            continue
+        for h in (h for s, h, _ in picked if s == section):
+            values = tuple(h.value(r.metrics[section]) if section in r.metrics else None for r in runs)
+            forced, covered = _covered(section, h)
+            out.append(Measure(section, label(h, union[section], lang), h.kind, values, forced, covered))
+        years = getattr(union[section], "years", None) or [None]
+        out += [Measure(section, labels.t(key, lang, y0=years[0], y1=years[-1]), kind,
+                        tuple(value(r.data[section]) if section in r.data else None for r in runs),
+                        forced=True, covered=True)
+                for key, kind, value in COUNTY.get(section, ())]
+    return out
+
+
+def _changed(ms: Sequence[Measure]) -> list[str]:
+    """The models at least one of whose figures differs, in order."""
+    return list(dict.fromkeys(m.section for m in ms if m.differs))
+
+
+def _title(section: str, lang: str) -> str:
+    try:
+        return models.get(section).title[lang]
+    except KeyError:
+        return section
+
+
+def _span(years: Sequence[int]) -> str:
+    return f"{years[0]}–{years[-1]}"
+
+
+# -- the sections of the brief ------------------------------------------------------------------
 
 
 def header(names: list[str], runs: list[ScenarioRun], lang: str) -> HTML:
@@ -35,52 +166,253 @@ def header(names: list[str], runs: list[ScenarioRun], lang: str) -> HTML:
 def differences(names: list[str], runs: list[ScenarioRun], lang: str) -> HTML:
     flat = [dict(_flatten(r.scenario.resolved())) for r in runs]
     keys = list(dict.fromkeys(k for f in flat for k in f))
-    rows = [(k, *(_show(f.get(k, "—")) for f in flat)) for k in keys
+    from simlib.brief import param_names
+
+    rows = [(param_names.name(k, lang), k, *(_show(f.get(k, "—")) for f in flat)) for k in keys
             if len({repr(f.get(k, "—")) for f in flat}) > 1]
     return HTML(render("compare/differences.html.j2", heading=labels.t("compare.differs", lang),
                        headers=[labels.t("param.key", lang), *names], rows=rows,
-                       none=labels.t("compare.no_difference", lang)))
+                       empty=labels.t("compare.no_difference", lang)))
 
 
-def _difference(value, base, kind: str, lang: str) -> str:
+def _difference(value: float | None, base: float | None, kind: str, lang: str) -> str:
+    """``value − base`` as text, signed with + or −, in the brief's units (percentage points for shares)."""
     if value is None or base is None:
         return "—"
     delta = value - base
+    sign = "" if same((value, base), kind) else "+" if delta > 0 else "−"
+    delta = 0.0 if not sign else delta
     if kind == "percent":
-        return f"{delta * 100:+.1f} pp" if lang == "en" else f"{delta * 100:+.1f} 个百分点"
-    return ("+" if delta >= 0 else "−") + show(abs(delta), kind, lang)
+        return labels.t("compare.pp", lang, value=f"{sign}{abs(delta) * 100:.1f}")
+    return sign + show(abs(delta), kind, lang)
+
+
+def notes(names: list[str], runs: list[ScenarioRun], lang: str, ms: Sequence[Measure] | None = None) -> list[str]:
+    """What the table leaves out or needs said: the unchanged models, models only some scenarios run,
+    models whose years differ, and what the county's net is when revenue sharing differs."""
+    ms = measures(runs, lang) if ms is None else ms
+    changed = _changed(ms)
+    sections = list(dict.fromkeys(m.section for m in ms))
+    out = []
+    unchanged = [_title(s, lang) for s in sections if s not in changed]
+    if unchanged:
+        out.append(labels.t("compare.unchanged", lang, models=("、" if lang == "zh" else ", ").join(unchanged)))
+    for s in sections:
+        having = [n for n, r in zip(names, runs) if s in r.data]
+        if len(having) < len(runs):
+            out.append(labels.t("compare.partial", lang, model=_title(s, lang), names=", ".join(having)))
+        spans = {n: _span(r.data[s]["years"]) for n, r in zip(names, runs)
+                 if s in r.data and r.data[s].get("years")}
+        if len(set(spans.values())) > 1:
+            out.append(labels.t("compare.years", lang, model=_title(s, lang),
+                                spans="; ".join(f"{n} {v}" for n, v in spans.items())))
+    if "revenue" in changed or "zone" in changed:
+        out.append(labels.t("compare.county_note", lang))
+    return out
 
 
 def key_metrics(names: list[str], runs: list[ScenarioRun], lang: str) -> HTML:
-    """Every headline figure of every model any scenario uses; differences are from the first scenario."""
-    union: dict[str, object] = {}
-    for r in runs:
-        for section, m in r.metrics.items():
-            union.setdefault(section, m)
-    rows = []
-    for section, h, _ in headlines(union):
-        values = [h.value(r.metrics[section]) if section in r.metrics else None for r in runs]
-        rows.append((label(h, union[section], lang), *(show(v, h.kind, lang) for v in values),
-                     *(_difference(v, values[0], h.kind, lang) for v in values[1:])))
+    """The headline figures that differ between the scenarios (with the zone's payout and the county's
+    net and top-up whenever revenue sharing differs); differences are from the first scenario."""
+    ms = measures(runs, lang)
+    changed = _changed(ms)
+    rows = [(m.label, *(show(v, m.kind, lang) for v in m.values),
+             *(_difference(v, m.values[0], m.kind, lang) for v in m.values[1:]))
+            for m in ms if m.differs or (m.forced and m.section in changed)]
     headers = [labels.t("compare.metric", lang), *names,
                *(labels.t("compare.minus", lang, a=n, b=names[0]) for n in names[1:])]
     return HTML(render("compare/key_metrics.html.j2", heading=labels.t("compare.metrics", lang),
-                       headers=headers, rows=rows))
+                       headers=headers, rows=rows, notes=notes(names, runs, lang, ms),
+                       empty=labels.t("compare.no_change", lang)))
 
 
-#: Overlaid series per model: (model, metrics key, label key, scale, unit label key or literal).
+# -- findings: what changed, in sentences ---------------------------------------------------------
+
+
+def _change(a: float, b: float, lang: str, mirror: bool = False) -> str:
+    """'rises by X (a → b)', 'falls by the same X (a → b)' or 'is unchanged at a', for money."""
+    if same((a, b), "money"):
+        return labels.t("compare.same", lang, a=money(a, lang))
+    key = ("compare.up" if b > a else "compare.down") + ("_same" if mirror else "")
+    return labels.t(key, lang, amount=money(abs(b - a), lang), a=money(a, lang), b=money(b, lang))
+
+
+def _net_short(a: float, b: float, lang: str) -> str:
+    if same((a, b), "money"):
+        return labels.t("compare.net_short_same", lang)
+    return labels.t("compare.net_short_up" if b > a else "compare.net_short_down", lang, amount=money(abs(b - a), lang))
+
+
+def _majority_from(p: Sequence[float], years: Sequence[int], lang: str) -> str:
+    """From which year on the rule binds in most paths ('in no year' when it never does)."""
+    for i, y in enumerate(years):
+        if all(q > 0.5 for q in p[i:]):
+            return labels.t("compare.from_year", lang, year=y)
+    return labels.t("compare.no_year", lang)
+
+
+def _revenue_sentences(name: str, a: dict, b: dict, lang: str) -> list[tuple[float, str]]:
+    """The zone's payout and the county's net; the tax; what pooling and top-ups did; the cap and floor."""
+    out = []
+    y0, y1 = b["years"][0], b["years"][-1]
+    pay = (a["zone_payout_total_mean"], b["zone_payout_total_mean"])
+    net = (a["county_net_total_mean"], b["county_net_total_mean"])
+    tax = (a["tax_total_mean"], b["tax_total_mean"])
+    dp, dn = pay[1] - pay[0], net[1] - net[0]
+    if same(pay, "money"):
+        zone = labels.t("compare.zone_same", lang, a=money(pay[0], lang))
+    else:
+        zone = labels.t("compare.zone_more" if dp > 0 else "compare.zone_less", lang, amount=money(abs(dp), lang),
+                        a=money(pay[0], lang), b=money(pay[1], lang))
+    # the same tax paths: what the zone gains the county loses, to the cent
+    mirror = not same(pay, "money") and abs(dp + dn) <= 1e-9 * max(abs(tax[0]), abs(tax[1]), 1.0)
+    out.append((max(_relative(*pay, "money"), _relative(*net, "money")),
+                labels.t("compare.f_revenue", lang, name=name, y0=y0, y1=y1, zone=zone,
+                         net=_change(*net, lang, mirror=mirror))))
+    if not same(tax, "money"):
+        out.append((_relative(*tax, "money"), labels.t("compare.f_tax", lang, name=name, y0=y0, y1=y1,
+                                                       change=_change(*tax, lang))))
+    raw = (_total(a["zone_raw_share_mean"]), _total(b["zone_raw_share_mean"]))
+    pooled = (a["pooled_total_mean"], b["pooled_total_mean"])
+    topup = (a["county_topup_total_mean"], b["county_topup_total_mean"])
+    parts = []
+    for key, (x, y) in (("raw", raw), ("pooled", pooled), ("topup", topup)):
+        if not same((x, y), "money"):
+            parts.append(labels.t(f"compare.{key}_{'up' if y > x else 'down'}", lang, amount=money(abs(y - x), lang),
+                                  a=money(x, lang), b=money(y, lang)))
+    if not same(pooled, "money") or not same(topup, "money"):
+        why = "compare.why_pooled" if not same(pooled, "money") else "compare.why_topup"
+        out.append((max(_relative(*pooled, "money"), _relative(*topup, "money")),
+                     labels.t("compare.f_split", lang, name=name, parts=("；" if lang == "zh" else "; ").join(parts),
+                              why=labels.t(why, lang, net=_net_short(*net, lang)))))
+    binds = []
+    weight = 0.0
+    for key, series in (("cap", "p_cap_binds"), ("floor", "p_floor_binds")):
+        p = (sum(a[series]) / len(a[series]), sum(b[series]) / len(b[series]))
+        if same(p, "percent"):
+            continue
+        weight = max(weight, _relative(*p, "percent"))
+        most_a, most_b = _majority_from(a[series], a["years"], lang), _majority_from(b[series], b["years"], lang)
+        most = "" if most_a == most_b else labels.t("compare.most", lang, a=most_a, b=most_b)
+        binds.append(labels.t(f"compare.{key}_binds", lang, a=percent(p[0]), b=percent(p[1]), most=most))
+    if binds:
+        out.append((weight, labels.t("compare.f_binds", lang, name=name,
+                                     parts=("；" if lang == "zh" else "; ").join(binds))))
+    return out
+
+
+def _zone_sentences(name: str, a: dict, b: dict, lang: str) -> list[tuple[float, str]]:
+    """The county's net with the zone's new projects, its support to the zone's cash, and what is left."""
+    net = (_total(a["county_net_mean"]), _total(b["county_net_mean"]))
+    support = (_total(a["county_support_mean"]), _total(b["county_support_mean"]))
+    after = (net[0] - support[0], net[1] - support[1])
+    if all(same(x, "money") for x in (net, support, after)):
+        return []
+    weight = max(_relative(*net, "money"), _relative(*support, "money"), _relative(*after, "money"))
+    return [(weight, labels.t("compare.f_zone", lang, name=name, y0=b["years"][0], y1=b["years"][-1],
+                              net=_change(*net, lang), support=_change(*support, lang),
+                              after_a=money(after[0], lang), after_b=money(after[1], lang)))]
+
+
+#: Sentences of their own for these models' figures (the others get one sentence per figure).
+SENTENCES: dict[str, Callable[[str, dict, dict, str], list[tuple[float, str]]]] = {
+    "revenue": _revenue_sentences, "zone": _zone_sentences}
+
+
+def changes(names: list[str], runs: list[ScenarioRun], lang: str) -> list[tuple[str, list[str]]]:
+    """For each scenario after the first: (its heading, the sentences on what changed against the
+    first, the largest relative change first)."""
+    ms = measures(runs, lang)
+    base, first = names[0], runs[0]
+    groups = []
+    for i, (name, r) in enumerate(zip(names[1:], runs[1:]), start=1):
+        found: list[tuple[float, str]] = []
+        moved = {m.section for m in ms if not same((m.values[0], m.values[i]), m.kind)}
+        for section, sentences in SENTENCES.items():
+            if section in moved and section in first.data and section in r.data:
+                found += sentences(name, first.data[section], r.data[section], lang)
+        for m in ms:
+            a, b = m.values[0], m.values[i]
+            if m.covered or a is None or b is None or same((a, b), m.kind):
+                continue
+            found.append((_relative(a, b, m.kind),
+                          labels.t("compare.f_metric", lang, label=m.label, name=name, base=base,
+                                   a=show(a, m.kind, lang), b=show(b, m.kind, lang),
+                                   delta=_difference(b, a, m.kind, lang))))
+        found.sort(key=lambda x: -x[0])  # stable: equal changes keep the models' order
+        groups.append((labels.t("compare.against", lang, name=name, base=base), [s for _, s in found]))
+    return groups
+
+
+def findings(names: list[str], runs: list[ScenarioRun], lang: str) -> HTML:
+    """What changed, in sentences filled from the metrics: each scenario against the first."""
+    return HTML(render("compare/findings.html.j2", heading=labels.t("compare.findings", lang),
+                       groups=changes(names, runs, lang), empty=labels.t("compare.no_change", lang)))
+
+
+# -- charts -----------------------------------------------------------------------------------------
+
+
+#: Overlaid series per model: (model, metrics key, label key, scale, unit label key or literal, resolution).
+#: A series is drawn when it differs between the scenarios by more than its resolution (in the metric's units).
 SERIES = (
-    ("revenue", "zone_payout_mean", "revenue.payout", 1.0, "revenue.money_unit"),
-    ("revenue", "p_cap_binds", "revenue.p_cap", 100.0, "%"),
-    ("land", "occupancy_rate", "land.occupancy", 100.0, "%"),
-    ("land", "vacant_m2", "land.vacant", 1e-4, "land.m2_unit"),
+    ("revenue", "zone_payout_mean", "revenue.payout", 1.0, "revenue.money_unit", 0.01),
+    ("revenue", "county_net_mean", "compare.county_net", 1.0, "revenue.money_unit", 0.01),
+    ("revenue", "pooled_mean", "revenue.pooled", 1.0, "revenue.money_unit", 0.01),
+    ("revenue", "county_topup_mean", "revenue.topup", 1.0, "revenue.money_unit", 0.01),
+    ("revenue", "p_cap_binds", "revenue.p_cap", 100.0, "%", 0.001),
+    ("revenue", "p_floor_binds", "revenue.p_floor", 100.0, "%", 0.001),
+    ("land", "occupancy_rate", "land.occupancy", 100.0, "%", 0.001),
+    ("land", "vacant_m2", "land.vacant", 1e-4, "land.m2_unit", 100.0),
+    ("zone", "cash_mean", "zone.cash", 1.0, "revenue.money_unit", 0.01),
+    ("zone", "debt_mean", "zone.debt", 1.0, "revenue.money_unit", 0.01),
+    ("zone", "county_support_mean", "zone.support", 1.0, "revenue.money_unit", 0.01),
 )
 
 
+def _series_differ(runs: Sequence[ScenarioRun], model: str, key: str, resolution: float) -> bool:
+    """Whether the scenarios that have ``model`` (two or more) differ in the series ``key``."""
+    having = [r.data[model] for r in runs if model in r.data]
+    if len(having) < 2:
+        return False
+    if any(m["years"] != having[0]["years"] or len(m[key]) != len(having[0][key]) for m in having):
+        return True
+    for values in zip(*(m[key] for m in having)):
+        present = [v for v in values if v is not None]
+        if len(present) not in (0, len(values)):
+            return True
+        if present:
+            scale = max(abs(v) for v in present)
+            if max(present) - min(present) > max(TOLERANCE * scale, resolution / 2):
+                return True
+    return False
+
+
+def _salary_differs(runs: Sequence[ScenarioRun]) -> bool:
+    having = [r.data["salary"] for r in runs if "salary" in r.data]
+    if len(having) < 2:
+        return False
+
+    def numbers(m: dict) -> list[float | None]:
+        curve = m["misrank_curve"] or {}
+        return [m["misordered_pairs"], curve.get("scenario_reliability"), *curve.get("reliability", []),
+                *curve.get("misordered_simulated", [])]
+
+    first = numbers(having[0])
+    for m in having[1:]:
+        other = numbers(m)
+        if len(other) != len(first) or any(
+                (x is None) != (y is None) or (x is not None and not same((x, y), "percent"))
+                for x, y in zip(first, other)):
+            return True
+    return False
+
+
 def charts(names: list[str], runs: list[ScenarioRun], lang: str) -> HTML:
-    """Each known series overlaid for every scenario; models without a series here are skipped."""
-    panels = [s for s in SERIES if any(s[0] in r.data for r in runs)]
-    salary = any("salary" in r.data for r in runs)
+    """Each known series that differs between the scenarios, overlaid; nothing when none differs
+    (models without a series here are left to the table)."""
+    panels = [s for s in SERIES if _series_differ(runs, s[0], s[1], s[5])]
+    salary = _salary_differs(runs)
     n = len(panels) + salary
     if n == 0:
         return HTML("")
@@ -90,13 +422,13 @@ def charts(names: list[str], runs: list[ScenarioRun], lang: str) -> HTML:
         fig = Figure(figsize=(10, 3.4 * rows))
         axes = fig.subplots(rows, cols, squeeze=False)
         flat_axes = list(axes.flat)
-        for ax, (model, key, label, scale, unit) in zip(flat_axes, panels):
+        for ax, (model, key, label_key, scale, unit, _) in zip(flat_axes, panels):
             for i, (name, r) in enumerate(zip(names, runs)):
                 if model in r.data:
                     m = r.data[model]
                     ys = [None if v is None else v * scale for v in m[key]]
                     ax.plot(m["years"], ys, "o-", ms=3, color=COLOURS[i % len(COLOURS)], label=plain(name))
-            ax.set_title(labels.t(label, lang))
+            ax.set_title(labels.t(label_key, lang))
             ax.set_ylabel(labels.t(unit, lang) if unit in labels.LABELS else unit)
             ax.grid(alpha=0.3)
             ax.legend(frameon=False, fontsize=8)

@@ -751,9 +751,9 @@ LABELS: dict[str, dict[str, str]] = {
     "compare.topup_down": {"zh": "县级补足（低于保底的部分）少 {amount}（{a} → {b}）",
                            "en": "the county tops up {amount} less below the floor ({a} → {b})"},
     "compare.why_pooled": {
-        "zh": "统筹是开发区分成中超过封顶、由县级留下的部分，已计入县级净得，统筹多并非县级多得；县级的得失看净得：净得{net}。",
+        "zh": "统筹是开发区分成中超过封顶、由县级留下的部分，已计入县级净得，统筹的增减本身不是县级的得失；县级的得失看净得：净得{net}。",
         "en": "Pooling keeps the zone's share above the cap with the county and is already in the county's net, so "
-              "pooling more is no gain in itself: the county's gain or loss is its net, which {net}.",
+              "the pool's change is no gain or loss in itself: the county's gain or loss is its net, which {net}.",
     },
     "compare.why_topup": {
         "zh": "补足由县级税收支付，已计入县级净得；县级的得失看净得：净得{net}。",
@@ -898,6 +898,7 @@ LABELS: dict[str, dict[str, str]] = {
         "en": "Morris elementary effects computed with SALib ({n} trajectories, {evaluations} model runs); μ* intervals are 95% bootstrap half-widths. An effect is the change in the output as a factor moves across its whole range.",
     },
     "explore.heading": {"zh": "{what}：{title}", "en": "{what}: {title}"},
+    "explore.page_title": {"zh": "{title}（{what}）", "en": "{title} ({what})"},
     "explore.with_unit": {"zh": "{name}（{unit}）", "en": "{name} ({unit})"},
     "explore.value_unit": {"zh": "{value} {unit}", "en": "{value} {unit}"},
     "explore.per_year": {"zh": "{value}/年", "en": "{value} a year"},

@@ -61,7 +61,8 @@ def header(run: ScenarioRun) -> HTML:
     rows = [(labels.t(place, lang), _named(run, meta.zone), False), (labels.t("brief.scenario", lang), sc.path.name, True)]
     if sc.overrides:
         rows.append((labels.t("brief.overrides", lang), "; ".join(sc.overrides), True))
-    names = sorted(meta.glossary.items()) if lang == "en" else []
+    names = sorted((zh, en) for zh, en in meta.glossary.items() if zh not in (meta.title, meta.zone)) \
+        if lang == "en" else []  # the title and zone are translated where they stand
     text = meta.description.get(lang) or next(iter(meta.description.values())) \
         if isinstance(meta.description, dict) else meta.description
     description = _cites(text, {}) if text else None
@@ -1259,6 +1260,8 @@ def parameters(run: ScenarioRun) -> HTML:
     texts = []
     for key, value in _flatten(run.scenario.resolved()):
         section = param_names.section_of(key)
+        if key == section and value is None:
+            continue  # a model the scenario does not use
         group = groups.setdefault(section, {"title": param_names.name(section, lang), "rows": [], "defaults": []})
         info = _leaf_for(leaves, key)
         if info is None:
@@ -1268,7 +1271,7 @@ def parameters(run: ScenarioRun) -> HTML:
         note = _cites(labels.amounts(info.text("note", lang) or "", lang), {})
         texts += [info.source or "", info.text("source", lang) or "", info.note or ""]
         group["rows"].append(dict(name=param_names.name(key, lang), key=key, value=_show(value),
-                                  unit=labels.unit(info.text("unit", lang) or "", lang), source=_cites(source, run.scenario.documents),
+                                  unit=_cites(labels.unit(info.text("unit", lang) or "", lang), {}), source=_cites(source, run.scenario.documents),
                                   note=note, assumption=info.is_assumption))
     documents = [(d.number, d.file, d.text("title", lang), d.text("place", lang), d.date)
                  for d in cited(run.scenario.documents, texts)]

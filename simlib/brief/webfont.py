@@ -17,9 +17,18 @@ import html
 import io
 import re
 
-from simlib.brief import charts
-
 FAMILY = "simlib CJK"  # the name pages use for the embedded subset
+
+
+def _shown(character: str) -> bool:
+    """Drawn with a glyph, and outside ASCII."""
+    return ord(character) > 0x7E and character.isprintable() and not character.isspace()
+
+
+def _font_path() -> str:
+    from simlib.brief import charts  # imports matplotlib, so only when a font is needed
+
+    return str(charts.font_path())
 
 
 @functools.cache
@@ -27,7 +36,7 @@ def codepoints() -> frozenset[int]:
     """Every code point the brief font has a glyph for."""
     from fontTools.ttLib import TTFont
 
-    with TTFont(str(charts.font_path()), lazy=True) as font:
+    with TTFont(_font_path(), lazy=True) as font:
         return frozenset(font.getBestCmap())
 
 
@@ -36,7 +45,7 @@ def missing(text: str) -> list[str]:
     have = codepoints()
     seen: dict[str, None] = {}
     for ch in text:
-        if ord(ch) > 0x7E and ch.isprintable() and not ch.isspace() and ord(ch) not in have:
+        if _shown(ch) and ord(ch) not in have:
             seen.setdefault(ch)
     return list(seen)
 
@@ -52,9 +61,11 @@ def woff2(characters: str) -> bytes:
     options.flavor = "woff2"
     options.hinting = False
     options.layout_features = []  # horizontal simplified Chinese needs no substitution; they doubled the size
+    options.drop_tables += ["GSUB", "GPOS", "BASE", "VORG", "vhea", "vmtx"]  # empty without features; vertical text
     options.name_IDs = [1, 2]
     options.notdef_outline = True
-    font = subset.load_font(str(charts.font_path()), options, lazy=True)
+    options.desubroutinize = True  # smaller for a few hundred glyphs: their subroutines are mostly unshared
+    font = subset.load_font(_font_path(), options, lazy=True)
     try:
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=sorted({ord(c) for c in characters}))
@@ -66,35 +77,78 @@ def woff2(characters: str) -> bytes:
     return out.getvalue()
 
 
-_TAG = re.compile(r"<(script|style)\b.*?</\1>|<[^>]*>", re.S | re.I)
+_SKIP = re.compile(r"<!--.*?-->|<(script|style|template)\b.*?</\1\s*>", re.S | re.I)  # never drawn
+_TAG = re.compile(r"<[^>]*>", re.S)
+_ATTRIBUTE = re.compile(r"""[\s/][^\s"'<>/=]+\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
+_HEAD_END = re.compile(r"</head\s*>", re.I)
+_STYLE_ID = "simlib-webfont"  # the id of the <style> embed writes
+_EMBEDDED = re.compile(rf'<style id="{_STYLE_ID}">.*?</style>\n?', re.S)
 
 
 def page_characters(page: str) -> str:
-    """The characters outside ASCII that ``page`` (HTML) shows: its text, attributes included, entities decoded."""
+    """The characters outside ASCII that ``page`` (HTML) can show, sorted: its text and its attributes'
+    values (an ``alt`` text is drawn in the page's font when its image is not), entities decoded;
+    not what is in comments, ``<script>``, ``<style>`` or ``<template>``."""
+    page = _SKIP.sub(" ", page)
+    values = [html.unescape(next(v for v in m.groups() if v is not None))
+              for tag in _TAG.findall(page) for m in _ATTRIBUTE.finditer(tag)]
     text = html.unescape(_TAG.sub(" ", page))
-    return "".join(sorted({c for c in text if ord(c) > 0x7E and c.isprintable() and not c.isspace()}))
+    return "".join(sorted({c for part in (text, *values) for c in part if _shown(c)}))
+
+
+def _ranges(points: list[int]) -> str:
+    """``unicode-range`` for sorted ``points``: runs of consecutive code points as ``U+4E00-4E03``."""
+    runs: list[list[int]] = []
+    for p in points:
+        if runs and p == runs[-1][1] + 1:
+            runs[-1][1] = p
+        else:
+            runs.append([p, p])
+    return ",".join(f"U+{a:X}" if a == b else f"U+{a:X}-{b:X}" for a, b in runs)
 
 
 def font_face(characters: str) -> str:
-    """An ``@font-face`` rule for :data:`FAMILY` carrying ``characters``'s glyphs as a data URI."""
-    data = base64.b64encode(woff2(characters)).decode("ascii")
-    ranges = ",".join(f"U+{ord(c):X}" for c in characters if ord(c) in codepoints())
+    """An ``@font-face`` rule for :data:`FAMILY` carrying ``characters``'s glyphs as a data URI; its
+    ``unicode-range`` is the characters the font has, so the browser asks it for nothing else."""
+    have = sorted({ord(c) for c in characters} & codepoints())
+    data = base64.b64encode(woff2("".join(map(chr, have)))).decode("ascii")
     return (f'@font-face {{ font-family: "{FAMILY}"; font-style: normal; '
-            f"font-display: block; unicode-range: {ranges}; "
+            f"font-display: block; unicode-range: {_ranges(have)}; "
             f'src: url(data:font/woff2;base64,{data}) format("woff2"); }}')
 
 
-def embed(page: str) -> str:
+#: Blocks whose characters an English page takes from the embedded font: CJK punctuation, ideographs,
+#: full-width forms.  Quotation marks, dashes and arrows of English text stay in the reader's Latin font.
+CJK_BLOCKS = ((0x2E80, 0x2FDF), (0x3000, 0x303F), (0x3040, 0x30FF), (0x3100, 0x31BF), (0x3400, 0x4DBF),
+              (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF), (0x20000, 0x3FFFF))
+
+
+def _cjk(character: str) -> bool:
+    return any(lo <= ord(character) <= hi for lo, hi in CJK_BLOCKS)
+
+
+def embed(page: str, language: str = "zh") -> str:
     """``page`` with an ``@font-face`` rule for the characters it uses, in a ``<style>`` at the end of its ``<head>``.
 
-    A page with no character outside ASCII is returned unchanged.  Pages name :data:`FAMILY`
-    first in their ``font-family`` lists.
+    A Chinese page (``language`` zh) takes every character outside ASCII from the font, so “”、— look
+    as Chinese text sets them; an English page only the characters of :data:`CJK_BLOCKS`.
+
+    A page with no character outside ASCII that the font has is returned as it is (less any rule
+    embedded earlier).  Embedding again replaces the earlier rule, so a page carries one.  Pages
+    name :data:`FAMILY` first in their ``font-family`` lists (the brief's stylesheet also points
+    JupyterLab's font variables at it): the rule alone changes nothing a page shows.
     """
-    characters = "".join(c for c in page_characters(page) if ord(c) in codepoints())
+    page = _EMBEDDED.sub("", page)
+    characters = page_characters(page)
+    if language != "zh":
+        characters = "".join(c for c in characters if _cjk(c))
+    if characters:  # the font is opened only for a page that has such characters
+        have = codepoints()
+        characters = "".join(c for c in characters if ord(c) in have)
     if not characters:
         return page
-    style = f"<style>{font_face(characters)}</style>\n"
-    head_end = page.find("</head>")
-    if head_end < 0:
+    head_end = _HEAD_END.search(page)
+    if head_end is None:
         raise ValueError("the page has no </head> to put the embedded font in")
-    return page[:head_end] + style + page[head_end:]
+    style = f'<style id="{_STYLE_ID}">{font_face(characters)}</style>\n'
+    return page[:head_end.start()] + style + page[head_end.start():]

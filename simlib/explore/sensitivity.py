@@ -27,7 +27,9 @@ result.  Results are JSON-ready dicts of plain floats (``None`` where a value is
 
 from __future__ import annotations
 
+import functools
 import inspect
+import itertools
 import math
 import operator
 import threading
@@ -38,7 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.stats
 
-__all__ = ["Factor", "sobol", "morris", "ranking"]
+__all__ = ["Factor", "sobol", "morris", "ranking", "separability", "compute"]
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,173 @@ def ranking(result: dict) -> list[str]:
     order = sorted(range(len(result["factors"])),
                    key=lambda i: (scores[i] is None, -(scores[i] if scores[i] is not None else 0.0), i))
     return [result["factors"][i] for i in order]
+
+
+# --------------------------------------------------------------------------- what the intervals support
+
+#: A Sobol' total index whose whole interval lies below this share of the variance is negligible:
+#: the factor can be fixed (Saltelli et al. 2008 use 0.01 for "non-influential").  For Morris the
+#: threshold is this share of the largest mu_star.
+NEGLIGIBLE = 0.01
+
+
+def separability(result: dict, negligible: float = NEGLIGIBLE) -> dict:
+    """Which factors a Sobol' or Morris result can tell apart, and the sample size that would separate
+    the rest.
+
+    The score is the total index (Sobol') or mu_star (Morris), with its interval.  Sobol' intervals are
+    first checked against what an index must satisfy: a first-order index above its factor's total
+    index (beyond the total's interval) or an index below zero (its whole interval negative) means the
+    error is at least that excess, more than the interval shows; the factor's interval is widened by it.
+
+    Factors are sorted by score and cut into ``tiers`` (most influential first) only where every factor
+    above a cut has its interval wholly above every factor's below it; factors within a tier cannot be
+    ranked.  A factor whose interval lies wholly below ``negligible`` (Sobol'; for Morris that share of
+    the largest mu_star) is ``negligible``: negligible factors are never asked to be told apart.
+
+    Interval half-widths shrink as 1/sqrt(n).  Two overlapping factors i above j separate once their
+    half-widths facing each other, ``(S_i - lo_i) + (hi_j - S_j)``, shrink below the gap ``S_i - S_j``:
+    at ``n * ((S_i - lo_i + hi_j - S_j) / (S_i - S_j))**2``.  ``suggested`` is the largest of these over
+    the overlapping pairs, rounded up to a power of two for Sobol' (scipy's base sample) and to a whole
+    number for Morris (trajectories), and always above the current size; None when no pair needs
+    separating or when the only overlapping pairs have equal scores (``ties``: no size separates them).
+
+    Returns ``{"measure", "size", "order", "tiers", "negligible", "problems", "suggested", "ties"}``,
+    indices into ``result["factors"]``; each problem is a dict with ``kind`` ``overlap``,
+    ``first_exceeds_total``, ``negative``, ``no_interval`` or ``constant``.
+    """
+    method = result.get("method")
+    if method not in ("sobol", "morris"):
+        raise ValueError(f"unknown sensitivity method {method!r} (expected 'sobol' or 'morris')")
+    d = len(result["factors"])
+    size = result.get("n") if method == "sobol" else result.get("trajectories")
+    if size is None:  # older results name only the evaluations: n (d + 2) for Sobol', r (d + 1) for Morris
+        size = int(result["evaluations"]) // (d + 2 if method == "sobol" else d + 1)
+
+    def arr(values) -> np.ndarray:
+        return np.array([np.nan if v is None else v for v in values], dtype=float)
+
+    def pairs(values) -> np.ndarray:
+        return np.array([[np.nan, np.nan] if c is None else [np.nan if v is None else v for v in c]
+                         for c in values], dtype=float).reshape(d, 2)
+
+    problems: list[dict] = []
+    if method == "sobol":
+        measure = "total_order"
+        score, first = arr(result["total_order"]), arr(result["first_order"])
+        ci, first_ci = pairs(result["total_order_ci"]), pairs(result["first_order_ci"])
+        unknown = np.isnan(ci).any(axis=1) | np.isnan(score)
+        lo, hi = np.fmin(ci[:, 0], score), np.fmax(ci[:, 1], score)  # a BCa interval may miss its estimate
+        exceeds = first - ci[:, 1]  # above the total's interval: impossible, since S_i <= ST_i
+        negative_first = first_ci[:, 1] < 0
+        negative_total = ci[:, 1] < 0
+        widen = np.zeros(d)
+        for i in np.flatnonzero(exceeds > 0):
+            problems.append({"kind": "first_exceeds_total", "factor": int(i), "first": float(first[i]),
+                             "total": float(score[i]), "total_high": float(ci[i, 1]),
+                             "excess": float(first[i] - score[i])})
+            widen[i] = max(widen[i], first[i] - score[i])
+        for which, values, flags in (("first_order", first, negative_first), ("total_order", score, negative_total)):
+            for i in np.flatnonzero(flags):
+                problems.append({"kind": "negative", "factor": int(i), "index": which, "value": float(values[i]),
+                                 "interval": [float(x) for x in (first_ci if which == "first_order" else ci)[i]]})
+                widen[i] = max(widen[i], -values[i])
+        lo, hi = lo - widen, hi + widen
+        threshold = negligible
+    else:
+        measure = "mu_star"
+        score = arr(result["mu_star"])
+        half = arr(result["mu_star_ci"])
+        unknown = np.isnan(half) | np.isnan(score)
+        lo, hi = score - half, score + half
+        top = np.nanmax(score) if np.isfinite(score).any() else np.nan
+        threshold = negligible * top
+    order = sorted(range(d), key=lambda i: (np.isnan(score[i]), -(0.0 if np.isnan(score[i]) else score[i]), i))
+    out = {"measure": measure, "size": int(size), "order": order, "negligible": [], "problems": problems,
+           "suggested": None, "ties": []}
+    if np.isfinite(score).all() and not np.any(score):  # the output never moved: every index is zero
+        problems.append({"kind": "constant"})
+        return {**out, "tiers": [order], "negligible": order}
+    missing = [i for i in order if unknown[i]]
+    if missing:
+        problems.append({"kind": "no_interval", "factors": missing})
+        return {**out, "tiers": [order]}
+
+    s, l, h = score[order], lo[order], hi[order]
+    # cut below position k when every factor down to k lies wholly above every factor after it
+    cut = np.minimum.accumulate(l)[:-1] > np.maximum.accumulate(h[::-1])[::-1][1:]
+    starts = np.concatenate([[0], np.flatnonzero(cut) + 1, [d]])
+    tiers = [order[a:b] for a, b in zip(starts[:-1], starts[1:])]
+    small = h < threshold
+    # pairs (a above b) whose intervals overlap, not both negligible
+    a, b = np.triu_indices(d, k=1)
+    overlap = (l[a] <= h[b]) & ~(small[a] & small[b])
+    a, b = a[overlap], b[overlap]
+    gap = s[a] - s[b]
+    facing = (s[a] - l[a]) + (h[b] - s[b])
+    for x, y in zip(a, b):
+        if y == x + 1:
+            problems.append({"kind": "overlap", "factors": [order[x], order[y]]})
+    if a.size and not any(p["kind"] == "overlap" for p in problems):  # a tier held together by a wide interval
+        problems.append({"kind": "overlap", "factors": [order[a[0]], order[b[0]]]})
+    tied = gap <= 0
+    out["ties"] = [[order[x], order[y]] for x, y in zip(a[tied], b[tied])]
+    if (~tied).any():
+        needed = size * float(np.max((facing[~tied] / gap[~tied]) ** 2))
+        if method == "sobol":
+            suggested = 2 ** math.ceil(math.log2(needed))
+            suggested = suggested if suggested > size else 2 * size
+        else:
+            suggested = max(math.ceil(needed - 1e-9), size + 1)
+        out["suggested"] = int(suggested)
+    return {**out, "tiers": tiers, "negligible": [order[k] for k in np.flatnonzero(small)]}
+
+
+# --------------------------------------------------------------------------- a run in one call
+
+def compute(params, vary: list[str], metric: str, method: str = "sobol", n: int = 64, paths: int | None = None,
+            overrides=(), language: str | None = None, seed: int | None = None) -> dict:
+    """What ``simlib sensitivity`` hands its brief, computed in this process: ``{"spec": ..., "result": ...}``.
+
+    ``params`` is a scenario file, ``vary`` the ``key=lo:hi`` texts, ``n`` the Sobol' base sample (a
+    power of two) or the Morris trajectories; the generator is seeded from the scenario's seed (or
+    ``seed``).  For a notebook run without the command line; bad input raises ValueError.
+    """
+    from simlib import scenario
+    from simlib.explore import sweep
+
+    if method not in ("sobol", "morris"):
+        raise ValueError(f"method must be 'sobol' or 'morris', got {method!r}")
+    varies = [sweep.parse_vary(text, with_n=False) for text in vary]
+    try:
+        loaded = scenario.load(params, list(overrides))
+        base = sweep.explore_base(loaded.in_language(language) if language else loaded, paths)
+    except scenario.ScenarioError as exc:
+        raise ValueError("\n".join(str(p) for p in exc.problems)) from None
+    keys = [v.key for v in varies]
+    whole = {k for k in keys if sweep.takes_whole_numbers(base, k)}
+    corners = [sweep.typed(dict(zip(keys, c)), whole) for c in itertools.product(*((v.lo, v.hi) for v in varies))]
+    if problems := sweep.check(base, corners):
+        raise ValueError("\n".join(problems))
+    section = metric.split(".")[0]
+    moving = [k for k in keys if k.split(".")[0] in (section, "meta")]  # keys that can move the metric
+    sections = sweep.sections_needed(base, moving, [metric])
+    evaluate = functools.partial(sweep.evaluate, base, sections)
+    if metric not in evaluate({}):
+        raise ValueError(f"--metric: no metric {metric!r}")
+    factors = [Factor(v.key, v.lo, v.hi) for v in varies]
+
+    def model(x: np.ndarray) -> np.ndarray:
+        rows = map(evaluate, [sweep.typed({f.key: x[i, j] for i, f in enumerate(factors)}, whole)
+                              for j in range(x.shape[1])])
+        return np.array([np.nan if r[metric] is None else r[metric] for r in rows])
+
+    rng = np.random.default_rng(base.params.meta.seed if seed is None else seed)
+    result = (sobol if method == "sobol" else morris)(model, factors, n, rng)
+    spec = {"title": base.params.meta.title, "scenario": base.name, "metric": metric, "method": method,
+            "vary": [vars(v) for v in varies], "sections": sections, "overrides": list(base.overrides),
+            "params_sha256": base.params_sha256()}
+    return {"spec": spec, "result": result}
 
 
 # --------------------------------------------------------------------------- helpers

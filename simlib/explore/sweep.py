@@ -175,3 +175,108 @@ def run_sweep(base: scenario.Scenario, points: list[dict], sections: list[str] |
               map_fn: Callable = map) -> list[dict]:
     """One row per point, in order; ``map_fn(f, points)`` may spread them over processes or Dask."""
     return list(map_fn(functools.partial(evaluate, base, sections), points))
+
+
+# --------------------------------------------------------------------------- targets
+
+_TARGET_RE = re.compile(r"^\s*([\w.]+)\s*(>=|<=)\s*(\S+)\s*$")
+
+
+def parse_target(text: str) -> dict:
+    """``METRIC>=VALUE`` or ``METRIC<=VALUE`` as ``{metric, op, value, text}``; ValueError otherwise."""
+    m = _TARGET_RE.match(text)
+    try:
+        value = float(m.group(3))  # type: ignore[union-attr]
+    except (AttributeError, ValueError):
+        raise ValueError(f"--target {text!r}: expected METRIC>=VALUE or METRIC<=VALUE") from None
+    if not np.isfinite(value):
+        raise ValueError(f"--target {text!r}: the value must be a finite number")
+    return {"metric": m.group(1), "op": m.group(2), "value": value, "text": text}
+
+
+def metric_values(rows: list[dict], metric: str) -> np.ndarray:
+    """One metric over the rows as floats, NaN where a row has no value."""
+    return np.array([np.nan if r.get(metric) is None else r[metric] for r in rows], dtype=float)
+
+
+def target_holds(rows: list[dict], target: dict | None) -> np.ndarray | None:
+    """Whether the target holds at each row (a metric without a value never meets it); None without one."""
+    if not target:
+        return None
+    values = metric_values(rows, target["metric"])
+    with np.errstate(invalid="ignore"):
+        held = values >= target["value"] if target["op"] == ">=" else values <= target["value"]
+    return held & ~np.isnan(values)
+
+
+def nearest_miss(rows: list[dict], target: dict) -> dict | None:
+    """Where a target that no row meets comes closest: the row (first of equals), its value and the gap
+    to the target in the metric's unit (positive); None when some row meets it or no row has a value."""
+    held = target_holds(rows, target)
+    values = metric_values(rows, target["metric"])
+    if held is None or held.any() or np.isnan(values).all():
+        return None
+    best = int(np.nanargmax(values) if target["op"] == ">=" else np.nanargmin(values))
+    return {"row": best, "value": float(values[best]), "gap": float(abs(target["value"] - values[best]))}
+
+
+# --------------------------------------------------------------------------- a sweep in one call
+
+def key_metrics() -> list[str]:
+    """The registered models' headline figures that are sweep metrics, most important first."""
+    from simlib.models import registry
+
+    return [f"{m.section}.{h.metric}" for m in registry() for h in m.headlines if h.metric]
+
+
+def shown_metrics(rows: list[dict], keys: list[str], target: dict | None, limit: int = 4) -> list[str]:
+    """The metrics a sweep brief draws: the target's, then the headline figures the grid moves, then the
+    other metrics it moves (at most ``limit``); the first metrics when the grid moves none."""
+    metric_keys = [k for k in rows[0] if k not in set(keys)]
+    moving = [k for k in metric_keys if len({r.get(k) for r in rows}) > 1]
+    shown = ([target["metric"]] if target else []) + [k for k in key_metrics() if k in moving] + moving
+    return list(dict.fromkeys(shown))[:limit] or metric_keys[:limit]
+
+
+def compute(params, vary: list[str], target: str | None = None, paths: int | None = None,
+            overrides: Iterable[str] = (), language: str | None = None) -> dict:
+    """What ``simlib sweep`` hands its brief, computed in this process: ``{"spec": ..., "rows": ...}``.
+
+    ``params`` is a scenario file, ``vary`` the ``key=lo:hi:n`` texts, ``target`` a ``METRIC>=VALUE``
+    text.  For a notebook run without the command line; a bad input raises ValueError, one problem
+    a line, before any model runs.
+    """
+    problems: list[str] = []
+    varies = []
+    for text in vary:
+        try:
+            varies.append(parse_vary(text, with_n=True))
+        except ValueError as exc:
+            problems.append(str(exc))
+    goal = None
+    if target:
+        try:
+            goal = parse_target(target)
+        except ValueError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise ValueError("\n".join(problems))
+    try:
+        loaded = scenario.load(params, list(overrides))
+        base = explore_base(loaded.in_language(language) if language else loaded, paths)
+    except scenario.ScenarioError as exc:
+        raise ValueError("\n".join(str(p) for p in exc.problems)) from None
+    keys = [v.key for v in varies]
+    whole = {k for k in keys if takes_whole_numbers(base, k)}
+    corners = [typed(dict(zip(keys, c)), whole) for c in itertools.product(*((v.lo, v.hi) for v in varies))]
+    if problems := check(base, corners):
+        raise ValueError("\n".join(problems))
+    points = grid(varies, whole)
+    sections = sections_needed(base, keys, [goal["metric"]] if goal else [])
+    rows = run_sweep(base, points, sections)
+    if goal is not None and goal["metric"] not in rows[0]:
+        raise ValueError(f"--target: no metric {goal['metric']!r}")
+    spec = {"title": base.params.meta.title, "scenario": base.name, "vary": [vars(v) for v in varies],
+            "points": len(rows), "target": goal, "shown": shown_metrics(rows, keys, goal), "table": None,
+            "sections": sections, "overrides": list(base.overrides), "params_sha256": base.params_sha256()}
+    return {"spec": spec, "rows": rows}

@@ -4,9 +4,11 @@ A scenario whose resolved parameters, simlib version, simlib source and
 notebook (their hashes) match its last good ``results.json`` is skipped, so an
 interrupted batch picks up where it stopped.  Every scenario runs in its own staging folder through the same
 pipeline as ``simlib brief``; one failing never stops the others.  Workers are
-local processes, or a Dask cluster (``dask=ADDRESS`` or ``"local"``).  At the
-end ``index.html`` lists every scenario with its status, headline figures, run
-time and a link to its brief or its kept ``failed.ipynb``.
+local processes, or a Dask cluster (``dask=ADDRESS`` or ``"local"``).  A language
+(``lang``) writes every brief in it, as ``simlib brief --lang`` does.  At the end
+``index.html``, in the batch's language, lists every scenario with its title,
+status, headline figures (one column per figure, in one unit), run time and a link
+to its brief or its kept ``failed.ipynb``.
 """
 
 from __future__ import annotations
@@ -42,12 +44,15 @@ def up_to_date(sc: scenario.Scenario, outdir: Path, notebook_sha256: str) -> boo
             and made_by == notebook_sha256)
 
 
-def brief_job(path: str, overrides: list[str], outdir: str, notebook: str = str(ZONE_NOTEBOOK)) -> Outcome:
-    """One scenario's brief, in whatever process runs it (a pool worker or a Dask worker)."""
+def brief_job(path: str, overrides: list[str], outdir: str, notebook: str = str(ZONE_NOTEBOOK),
+              language: str | None = None) -> Outcome:
+    """One scenario's brief, in whatever process runs it (a pool worker or a Dask worker); in
+    ``language`` when given, whatever the file's ``meta.language`` says."""
     from simlib.pipeline.brief import publish_brief
 
     sc = scenario.load(path, overrides)
-    params = {"scenario_path": str(Path(path).resolve()), "overrides": list(overrides)}
+    sc = sc.in_language(language) if language else sc
+    params = {"scenario_path": str(Path(path).resolve()), "overrides": list(overrides), "language": language}
     try:
         return publish_brief(sc.name, Path(notebook), params, Path(outdir), sc.params.meta.title,
                              sc.params.meta.language)
@@ -57,21 +62,23 @@ def brief_job(path: str, overrides: list[str], outdir: str, notebook: str = str(
 
 def run_batch(scenarios: list[scenario.Scenario], outroot: Path, jobs: int, force: bool = False,
               dask: str | None = None, on_done: Callable[[Outcome], None] = lambda o: None,
-              notebook: Path = ZONE_NOTEBOOK) -> list[Outcome]:
-    """Brief every scenario not already up to date; return the outcomes in the scenarios' order."""
+              notebook: Path = ZONE_NOTEBOOK, lang: str | None = None) -> list[Outcome]:
+    """Brief every scenario not already up to date (in ``lang``, when given); return the outcomes in
+    the scenarios' order."""
     from simlib.brief.results import file_sha256
 
     outcomes: dict[str, Outcome] = {}
     todo = []
     notebook_sha256 = file_sha256(notebook)
     for sc in scenarios:
+        sc = sc.in_language(lang) if lang else sc  # part of the parameters' hash: a brief in another language is stale
         outdir = outroot / sc.name
         if not force and up_to_date(sc, outdir, notebook_sha256):
             publish.remove_stale(outdir)  # a run killed after publishing leaves its staging folder
             outcomes[sc.name] = Outcome(sc.name, outdir, True, 0.0, skipped=True)
             on_done(outcomes[sc.name])
         else:
-            todo.append((str(sc.path), list(sc.overrides), str(outdir), str(notebook)))
+            todo.append((str(sc.path), list(sc.overrides), str(outdir), str(notebook), lang))
     # longest first (more model sections, longer briefs), so no long brief runs alone at the end
     weight = {str(sc.path): -len(sc.sections) for sc in scenarios}
     todo.sort(key=lambda job: weight[job[0]])
@@ -133,33 +140,116 @@ def _lost(job: tuple, error: str) -> Outcome:
     return Outcome(outdir.name, outdir, False, 0.0, error)
 
 
-def write_index(outcomes: list[Outcome], outroot: Path) -> Path:
-    """``outroot/index.html``: one row per scenario, a self-contained page with no script
-    (the template ``simlib/brief/templates/batch_index.html.j2``, which escapes every value)."""
-    from simlib.brief.headlines import headlines, label, show, typed
+
+
+#: How many of each model's headline figures the index shows (its most important first), one column each.
+INDEX_FIGURES = 2
+
+
+def _number(value: float | None, kind: str, lang: str) -> str:
+    """A headline figure as a bare number in the unit its column names (:func:`_unit`); "—" when missing."""
+    if value is None:
+        return "—"
+    if kind == "money":  # 亿元; CNY m in English
+        return f"{value:,.2f}" if lang == "zh" else f"{value * 100:,.0f}"
+    if kind == "wan":  # 万元; CNY in English
+        return f"{value:,.2f}" if lang == "zh" else f"{value * 10_000:,.0f}"
+    if kind == "percent":
+        return f"{value * 100:.1f}"
+    return f"{value:.3f}"
+
+
+def _unit(kind: str, lang: str) -> str:
+    from simlib.brief import labels
+
+    return labels.t(f"batch.unit_{kind}", lang) if kind in ("money", "wan", "percent") else ""
+
+
+def _read(o: Outcome) -> dict | None:
+    try:
+        return json.loads((o.outdir / "results.json").read_text(encoding="utf-8")) if o.ok else None
+    except (OSError, ValueError):
+        return None
+
+
+def index_language(outcomes: list[Outcome], scenarios: dict[str, scenario.Scenario],
+                   docs: dict[str, dict | None], lang: str | None) -> tuple[str, dict[str, list[str]]]:
+    """The index's language (``lang``; else the scenarios' one, or the first scenario's when they differ)
+    and the scenarios by language."""
+    by_language: dict[str, list[str]] = {}
+    for o in outcomes:
+        language = (scenarios[o.name].params.meta.language if o.name in scenarios
+                    else ((docs.get(o.name) or {}).get("params") or {}).get("meta", {}).get("language"))
+        if language:
+            by_language.setdefault(language, []).append(o.name)
+    return lang or next(iter(by_language), "zh"), by_language
+
+
+def write_index(outcomes: list[Outcome], outroot: Path, scenarios: Iterable[scenario.Scenario] = (),
+                lang: str | None = None) -> Path:
+    """``outroot/index.html``: one row per scenario with its name, title, status, headline figures,
+    run time and link, a self-contained page with no script (the template
+    ``simlib/brief/templates/batch_index.html.j2``, which escapes every value).
+
+    It is in ``lang``, or else in the scenarios' language (the first scenario's, and says so, when
+    they differ).  Each model any scenario has gets its first :data:`INDEX_FIGURES` headline figures
+    as columns: one figure in one unit per column, named in the header, the numbers bare and
+    right-aligned, "—" where a scenario lacks the model or the figure.  Titles and languages come
+    from ``scenarios`` (the batch's, by name) or else from each brief's ``results.json``.
+    """
+    from simlib.brief import labels, webfont
+    from simlib.brief.headlines import label, typed
     from simlib.brief.html import render
+    from simlib.models import registry
+
+    known = {sc.name: sc for sc in scenarios}
+    docs = {o.name: _read(o) for o in outcomes}
+    language, by_language = index_language(outcomes, known, docs, lang)
+    metrics = {o.name: typed(docs[o.name]["metrics"]) if docs[o.name] else {} for o in outcomes}
+
+    groups, columns = [], []  # a group per model: its title and how many columns it spans
+    for model in registry():
+        having = [metrics[o.name][model.section] for o in outcomes if model.section in metrics[o.name]]
+        if not having:
+            continue
+        spans = {(m.years[0], m.years[-1]) for m in having if getattr(m, "years", None)}
+        cols = []
+        if len(spans) > 1:  # the figures are over different years: the years get a column of their own
+            cols.append(dict(label=labels.t("batch.years", language), unit="", section=model.section,
+                             cell=lambda m: f"{m.years[0]}–{m.years[-1]}"))
+        for h in model.headlines[:INDEX_FIGURES]:
+            text = (label(h, having[0], language) if len(spans) <= 1 else
+                    h.label[language].format(y0=labels.t("batch.first_year", language),
+                                             y1=labels.t("batch.last_year", language)))
+            cols.append(dict(label=text, unit=_unit(h.kind, language), section=model.section,
+                             cell=lambda m, h=h: _number(h.value(m), h.kind, language)))
+        groups.append(dict(title=model.title.get(language, model.section), span=len(cols)))
+        columns += cols
 
     rows = []
     for o in outcomes:
-        try:
-            doc = json.loads((o.outdir / "results.json").read_text(encoding="utf-8")) if o.ok else None
-        except (OSError, ValueError):
-            doc = None
+        doc = docs[o.name]
+        title = (known[o.name].params.meta.title if o.name in known
+                 else ((doc or {}).get("params") or {}).get("meta", {}).get("title", ""))
         if o.ok:
-            metrics = typed(doc["metrics"]) if doc else {}
-            figures = "; ".join(f"{label(h, metrics[section], 'en')}: {show(value, h.kind, 'en')}"
-                                for section, h, value in headlines(metrics, limit=4))
-            status = "unchanged, skipped" if o.skipped else "ok"
-            target, text = "brief.html", "brief"
+            status = labels.t("batch.skipped" if o.skipped else "batch.ok", language)
+            target, text = "brief.html", labels.t("batch.brief", language)
         else:
-            figures = ""
-            status = "failed: " + (o.error or "").splitlines()[0] if o.error else "failed"
+            status = (labels.t("batch.failed_because", language, error=o.error.splitlines()[0]) if o.error
+                      else labels.t("batch.failed", language))
             target, text = ("failed.ipynb", "failed.ipynb") if o.kept else (None, None)
-        rows.append({"cls": "ok" if o.ok else "failed", "name": o.name, "status": status, "figures": figures,
-                     "seconds": f"{o.seconds:.1f}", "link": quote(o.name), "target": target, "text": text})
-    page = render("batch_index.html.j2", rows=rows, failed=sum(not o.ok for o in outcomes),
-                  version=simlib.__version__)
+        m = metrics[o.name]
+        cells = [c["cell"](m[c["section"]]) if c["section"] in m else "—" for c in columns]
+        rows.append({"cls": "ok" if o.ok else "failed", "name": o.name, "title": title, "status": status,
+                     "cells": cells, "seconds": f"{o.seconds:.1f}", "link": quote(o.name), "target": target,
+                     "text": text})
+    mixed = (labels.t("batch.mixed", language,
+                      languages="; ".join(f"{k}: {', '.join(v)}" for k, v in by_language.items()))
+             if lang is None and len(by_language) > 1 else None)
+    page = render("batch_index.html.j2", lang=language, t=lambda key, **f: labels.t(key, language, **f),
+                  rows=rows, groups=groups, columns=columns, failed=sum(not o.ok for o in outcomes),
+                  mixed=mixed, version=simlib.__version__)
     outroot.mkdir(parents=True, exist_ok=True)
     path = outroot / "index.html"
-    publish.write_text(path, page + "\n")
+    publish.write_text(path, webfont.embed(page, language) + "\n")
     return path

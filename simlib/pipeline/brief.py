@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-
 @dataclass(frozen=True)
 class Outcome:
     name: str
@@ -21,7 +20,8 @@ class Outcome:
     seconds: float
     error: str | None = None  # one line: the failing cell and its error
     kept: Path | None = None  # the executed notebook of a failed run
-    warnings: list[str] = field(default_factory=list)  # last lines of what cells wrote to stderr
+    # what cells wrote to stderr, one line each: a warning's category and message, else an output's last line
+    warnings: list[str] = field(default_factory=list)
     skipped: bool = False  # an unchanged scenario whose last good brief stands
 
     @property
@@ -41,8 +41,7 @@ def publish_brief(name: str, notebook: Path, params: dict, outdir: Path, title: 
         executed = stage / "executed.ipynb"
         results = stage / "results.json"
         failure = execute.execute(notebook, executed, {**params, "results_path": str(results)}, cwd=stage)
-        warnings = [t.strip().splitlines()[-1] for t in (execute.stderr_text(executed) if executed.exists() else [])
-                    if t.strip()]
+        warnings = execute.warnings_in(execute.stderr_text(executed)) if executed.exists() else []
         if failure is None and not results.is_file():
             failure = execute.Failure(None, f"{notebook.name} did not write results.json")
         if failure is None:

@@ -1,11 +1,25 @@
-"""Execute a brief notebook with papermill, in a folder of its own."""
+"""Execute a brief notebook with papermill, in a folder of its own.
+
+The kernel is always ipykernel in the Python that runs simlib (:func:`kernel_spec`), whatever
+``python3`` kernel a user's Jupyter search path (``JUPYTER_PATH``, ``~/.local/share/jupyter``) holds,
+and it shows each warning as one line, ``Category: message`` (:data:`ONE_LINE_WARNINGS`).
+"""
 
 from __future__ import annotations
 
+import os
+import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+
+#: Run by the kernel as it starts (``IPKernelApp.exec_lines``): each warning a cell raises is written
+#: to stderr as ``Category: message`` on one line, not as ``file:line: Category: message`` followed by
+#: the line of code that raised it.  It leaves no name in the notebook's namespace.
+ONE_LINE_WARNINGS = ("__import__('warnings').formatwarning = lambda message, category, filename, lineno, "
+                     "line=None: f\"{category.__name__}: {' '.join(str(message).split())}\\n\"")
 
 
 @dataclass(frozen=True)
@@ -24,29 +38,106 @@ def execute(notebook: Path, output: Path, parameters: dict, cwd: Path) -> Failur
     """Run ``notebook`` with ``parameters`` into ``output``; return the failure, if any.
 
     The executed notebook is written to ``output`` whether or not the run fails
-    (papermill adds an error banner to a failed one).
+    (papermill adds an error banner to a failed one).  A failure to import a module, or to start
+    the kernel at all, says which Python the kernel ran.
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    launched: list[str] = []  # the interpreter of the kernel, once it is started
     try:
         papermill.execute_notebook(
             str(notebook), str(output), parameters=parameters, cwd=str(cwd),
             progress_bar=False, log_output=False,
             request_save_on_cell_execute=True,  # so a kernel that dies leaves a notebook showing where
             # the kernel's own start-up chatter (e.g. a notice about its local TCP transport) is not
-            # the user's business; cell warnings still reach the notebook's stderr outputs
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False"],
+            # the user's business; cell warnings still reach the notebook's stderr outputs, one line each
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False",
+                             f"--IPKernelApp.exec_lines={ONE_LINE_WARNINGS}"],
+            kernel_manager_class=_manager_class(launched),
             # the finished notebook is saved; a graceful shutdown waited up to 2.6 s more, now and then,
             # for a kernel with nothing left to do
             shutdown_kernel="immediate",
         )
     except PapermillExecutionError as exc:
-        return Failure(cell=exc.exec_count, error=f"{exc.ename}: {exc.evalue}".strip())
+        error = f"{exc.ename}: {exc.evalue}".strip()
+        if exc.ename in ("ModuleNotFoundError", "ImportError"):
+            error += _ran(launched)
+        return Failure(cell=exc.exec_count, error=error)
     except Exception as exc:  # a dead kernel, a timeout, a kernel that never started
         error = f"{type(exc).__name__}: {exc}".strip().splitlines()[0]
-        return Failure(cell=_cell_reached(output), error=error)
+        cell = _cell_reached(output)
+        return Failure(cell=cell, error=error + (_ran(launched) if cell is None else ""))
     return None
+
+
+def _ran(launched: list[str]) -> str:
+    """`` (the kernel ran /path/to/python)``: the interpreter a kernel was started with, to follow an error."""
+    if not launched:
+        return ""
+    here = "" if launched[-1] == sys.executable else f", not the Python running simlib ({sys.executable})"
+    return f" (the kernel ran {launched[-1]}{here})"
+
+
+def kernel_spec():
+    """ipykernel's own kernel spec for this Python (``sys.executable``): the kernel every brief runs in,
+    with simlib's folder on its ``PYTHONPATH`` when only this process's start-up folder put it on
+    ``sys.path``; None when ipykernel cannot be imported here."""
+    try:
+        from ipykernel.kernelspec import RESOURCES, get_kernel_dict
+    except ImportError:
+        return None
+    from jupyter_client.kernelspec import KernelSpec
+
+    return KernelSpec(resource_dir=RESOURCES, env=_kernel_env(), **get_kernel_dict())
+
+
+def _kernel_env() -> dict[str, str]:
+    """``PYTHONPATH`` for the kernel, when simlib is imported from a folder only ``sys.path[0]`` names
+    (``python -m simlib.cli`` in a checkout that is not installed): the kernel starts in a staging
+    folder, where that entry would point elsewhere.  Empty otherwise (an installed simlib)."""
+    import simlib
+
+    home = Path(simlib.__file__).resolve().parent.parent
+    entries = [Path(p or os.getcwd()).resolve() for p in sys.path]
+    if not entries or entries[0] != home or home in entries[1:]:
+        return {}
+    return {"PYTHONPATH": os.pathsep.join(p for p in (str(home), os.environ.get("PYTHONPATH", "")) if p)}
+
+
+def kernel_note() -> str | None:
+    """One line, when briefs cannot run in this Python: which interpreter the kernel resolves to instead."""
+    if kernel_spec() is not None:
+        return None
+    from jupyter_client.kernelspec import NATIVE_KERNEL_NAME, KernelSpecManager, NoSuchKernel
+
+    try:
+        argv = KernelSpecManager().get_kernel_spec(NATIVE_KERNEL_NAME).argv
+    except NoSuchKernel:
+        return f"ipykernel cannot be imported in {sys.executable}, and Jupyter knows no python3 kernel"
+    interpreter = sys.executable if argv[0] in ("python", "python3") else argv[0]
+    return (f"ipykernel cannot be imported in {sys.executable}: briefs run in the python3 kernel "
+            f"Jupyter finds, {interpreter}")
+
+
+def _manager_class(launched: list[str]) -> type:
+    """A kernel manager for one run: the kernel is :func:`kernel_spec`'s (Jupyter's lookup by name
+    only when ipykernel is missing here), and the interpreter it starts is appended to ``launched``."""
+    from jupyter_client import AsyncKernelManager
+
+    class BriefKernelManager(AsyncKernelManager):
+        @property
+        def kernel_spec(self):
+            if self._kernel_spec is None:
+                self._kernel_spec = kernel_spec() or AsyncKernelManager.kernel_spec.fget(self)
+            return self._kernel_spec
+
+        def format_kernel_cmd(self, extra_arguments: list[str] | None = None) -> list[str]:
+            cmd = super().format_kernel_cmd(extra_arguments)
+            launched.append(cmd[0])
+            return cmd
+
+    return BriefKernelManager
 
 
 def _cell_reached(output: Path) -> int | None:
@@ -75,3 +166,27 @@ def stderr_text(executed: Path) -> list[str]:
         for out in cell.get("outputs", [])
         if out.get("output_type") == "stream" and out.get("name") == "stderr"
     ]
+
+
+#: A warning as the kernel shows it: ``Category: message`` (:data:`ONE_LINE_WARNINGS`), or Python's own
+#: ``file:line: Category: message`` (then followed by the line of code, indented two spaces).
+_WARNING = re.compile(r"^(?:.*?:\d+: )?(\w*Warning: .*)$")
+
+
+def warnings_in(texts: list[str]) -> list[str]:
+    """One line per thing worth saying about what cells wrote to stderr, without repeats: each warning
+    as ``Category: message``; of any other text in an output, its last line."""
+    found: dict[str, None] = {}
+    for text in texts:
+        other = None
+        lines = text.splitlines()
+        for i, line in enumerate(lines):
+            if m := _WARNING.match(line):
+                found.setdefault(m.group(1).rstrip())
+            elif line.startswith("  ") and i and _WARNING.match(lines[i - 1]):
+                continue  # the code that raised a warning in Python's own format
+            elif line.strip():
+                other = line.strip()
+        if other is not None:
+            found.setdefault(other)
+    return list(found)

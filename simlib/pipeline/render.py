@@ -36,4 +36,4 @@ def to_html(executed: Path, title: str, language: str) -> str:
         language_code=language,
     )
     body, _ = exporter.from_notebook_node(nb)
-    return webfont.embed(body)
+    return webfont.embed(body, language)

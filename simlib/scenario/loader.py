@@ -88,6 +88,8 @@ class Scenario:
     roster: Any = None  # simlib.models.salary.Staff read from salary.roster, if the scenario names one
     roster_sha256: str | None = None  # of the roster file's bytes: its contents are parameters too
     documents: dict[str, Any] = field(default_factory=dict)  # meta.documents' register: number → Document
+    #: What the loader noticed but did not refuse, one line each (a register named but not found).
+    warnings: tuple[Problem, ...] = ()
 
     @property
     def name(self) -> str:
@@ -190,14 +192,18 @@ def load(path: str | Path, overrides: list[str] | tuple[str, ...] = ()) -> Scena
     if problems:
         raise ScenarioError(problems)
     roster, roster_sha256 = _read_roster(path, params, label)
-    documents = {}
+    documents, warnings = {}, []
     if params.meta.documents is not None:
         from simlib.scenario.documents import read_register
 
         register = path.parent / params.meta.documents
-        documents = read_register(register, str(register))
+        if register.exists():
+            documents = read_register(register, str(register))
+        else:  # the numbers do not depend on it (a scenario rebuilt from results.json, a copied file)
+            warnings.append(Problem(label, "meta.documents", f"register {register} not found: the brief's "
+                                                             "appendix will not name the documents its sources cite"))
     return Scenario(path=path, params=params, leaves=leaves, overrides=tuple(overrides), roster=roster,
-                    roster_sha256=roster_sha256, documents=documents)
+                    roster_sha256=roster_sha256, documents=documents, warnings=tuple(warnings))
 
 
 def parse_overrides(items: list[str] | tuple[str, ...], label: str) -> dict[str, Any]:

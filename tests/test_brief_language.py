@@ -1,0 +1,212 @@
+"""What a finance bureau reads first and last: the bottom line, the appendix of sources, and one language.
+
+The pieces of a zone brief are assembled here without a kernel (the notebook only displays them),
+for every shipped scenario in both languages.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from conftest import ROOT
+from simlib.brief import labels, param_names, report
+from simlib.brief.labels import money
+from simlib.scenario import load, run
+from simlib.scenario.documents import cited
+
+SCENARIOS = sorted(p.name for p in (ROOT / "params").glob("*.yaml"))
+PROVENANCE = {"params_sha256": "0" * 64, "simlib_version": "0.1.0", "git_commit": "abc", "git_dirty": True,
+              "seed": 1, "created": "2026-12-01T00:00:00Z"}
+
+#: ASCII words a Chinese brief may show outside code: proper names, mathematics and units.
+ZH_ALLOWED = {"Kendall", "arccos", "min", "max", "simlib", "Sobol", "Morris", "Little", "km", "LPR"}
+CJK = r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]+"
+
+
+def _runs():
+    cache = {}
+
+    def get(name: str, lang: str):
+        if (name, lang) not in cache:
+            cache[name, lang] = run(load(ROOT / "params" / name).in_language(lang))
+        return cache[name, lang]
+    return get
+
+
+RUN = _runs()
+
+
+def _page(r) -> str:
+    parts = [report.header(r), report.key_numbers(r), report.findings(r)]
+    parts += [report.section(r, s) for s in r.metrics]
+    parts += [report.method(r), report.parameters(r), report.footer(r, PROVENANCE)]
+    return "".join(p.data for p in parts)
+
+
+def _visible(page: str) -> str:
+    """What a reader reads as prose: no markup, no code (keys, values as written, file names)."""
+    page = re.sub(r"<(style|script|code)\b.*?</\1>", " ", page, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def _scenario_strings(sc) -> set[str]:
+    """Every text value of the scenario (names of places, grades, posts, departments) and its glossary."""
+    out = set()
+
+    def walk(x):
+        if isinstance(x, str):
+            out.add(x)
+        elif isinstance(x, dict):
+            for k, v in x.items():
+                walk(k)
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+    walk(sc.resolved())
+    return out
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_a_chinese_brief_has_no_english_words(name):
+    text = _visible(_page(RUN(name, "zh")))
+    words = set(re.findall(r"[A-Za-z]{2,}", text)) - ZH_ALLOWED
+    assert not words, f"{name}: English words in the Chinese brief: {sorted(words)}"
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_an_english_brief_shows_chinese_only_as_names_and_quotations(name):
+    r = RUN(name, "en")
+    text = _visible(_page(r))
+    text = re.sub(r"“[^”]*”|「[^」]*」|\"[^\"]*\"|《[^》]*》", " ", text)  # quotations of the documents
+    names = _scenario_strings(r.scenario)
+    stray = {w for w in re.findall(CJK, text) if not any(w in s for s in names)}
+    assert not stray, f"{name}: Chinese in the English brief that the scenario does not name: {sorted(stray)[:20]}"
+
+
+def test_english_amounts_read_yi_and_wan_outside_quotations():
+    assert labels.amounts("5.6亿 and 6200万元, 42.49万 m²", "en") == "560m and CNY 62m, 424.9k m²"
+    assert labels.amounts('270.80亿 "高于1亿元的" 《规定》', "en") == '27.08bn "高于1亿元的" 《规定》'
+    assert labels.amounts("5.6亿", "zh") == "5.6亿"
+
+
+def test_the_scan_catches_a_word_of_the_other_language():
+    assert re.findall(r"[A-Za-z]{2,}", _visible("<p>开发区 assumption 所得</p><code>revenue.paths</code>")) == ["assumption"]
+    assert re.findall(CJK, _visible("<p>the zone 所得</p>")) == ["所得"]
+
+
+# -- the bottom line ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_qingzhen_bottom_line_names_the_county_net_and_the_plain_split(lang):
+    r = RUN("qingzhen_2025.yaml", lang)
+    m = r.data["revenue"]
+    lines = report.bottom_line(r)
+    assert 3 <= len(lines) <= 4
+    assert abs(m["county_net_total_mean"] - (m["tax_total_mean"] - m["zone_payout_total_mean"])) < 1e-9
+    assert money(m["county_net_total_mean"], lang) in lines[0]  # 88.41亿 of 98.41亿
+    assert money(m["tax_total_mean"], lang) in lines[0]
+    assert money(m["flat_split_payout_total_mean"], lang) in lines[0]  # what a plain 5:5 split would pay
+    assert lines[1] == labels.t("bottom.no_margin", lang, floor=money(1.0, lang))  # floor = cap = 1亿
+    assert labels.t("bottom.lever.cap", lang) in lines[3]  # the cap, not the share, moves the payout
+    page = report.header(r).data
+    assert page.index("bottom-line") < page.index("</header>")
+
+
+def _plain_split(tmp_path, extra: str = "") -> object:
+    path = tmp_path / "plain.yaml"
+    path.write_text(f"""
+meta: {{title: t, zone: z, seed: 7}}
+revenue:
+  base_year: 2023
+  base_tax: 5.0
+  start_year: 2024
+  horizon_years: 5
+  paths: 2000
+  growth: {{mean: 0.08, volatility: 0.1}}
+  sharing: {{zone_share: 0.4{extra}}}
+""", encoding="utf-8")
+    return run(load(path))
+
+
+def test_a_linear_rule_moves_the_payout_by_exactly_ten_percent(tmp_path):
+    """No floor or cap: the payout is share × increment, so 10% more share is 10% more payout, on the
+    same paths (common random numbers); the county's net falls by as much."""
+    r = _plain_split(tmp_path)
+    effects = report.lever_effects(r)
+    assert set(effects) == {"zone_share"}  # floor 0, cap and excess return unset: nothing else to move
+    old, new, change = effects["zone_share"]
+    assert (old, new) == (0.4, pytest.approx(0.44))
+    payout = r.data["revenue"]["zone_payout_total_mean"]
+    assert change == pytest.approx(0.1 * payout, rel=1e-9)
+    sentence = report.bottom_line(r)[-1]
+    assert labels.money(change, "zh") in sentence and "10.0%" in sentence
+
+
+def test_a_lever_that_cannot_go_up_is_moved_down(tmp_path):
+    r = _plain_split(tmp_path, ", floor: 0.5, cap: 0.5")  # floor = cap: the floor cannot rise
+    effects = report.lever_effects(r)
+    assert effects["floor"][1] == pytest.approx(0.45) and effects["cap"][1] == pytest.approx(0.55)
+    assert effects["zone_share"][2] == pytest.approx(0.0, abs=1e-12)  # a fixed payout ignores the share
+
+
+def test_main_risk_follows_the_finance_bureaus_order(tmp_path):
+    r = _plain_split(tmp_path, ", floor: 0.3")
+    p_floor = sum(r.data["revenue"]["p_floor_binds"]) / len(r.data["revenue"]["p_floor_binds"])
+    line = report._main_risk(r, "en")
+    if p_floor >= report.RISK_FLOOR:
+        assert labels.money(r.data["revenue"]["county_topup_total_mean"], "en") in line
+    r2 = _plain_split(tmp_path)
+    assert report._main_risk(r2, "en") == labels.t("bottom.risk_none", "en")  # nothing adverse to name
+
+
+# -- the appendix ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_appendix_lists_the_documents_cited_and_groups_parameters_by_model(name):
+    r = RUN(name, "zh")
+    page = report.parameters(r).data
+    sources = [i.source or "" for i in r.scenario.leaves.values()]
+    docs = cited(r.scenario.documents, sources)
+    assert docs, f"{name} cites no document of its register"
+    for d in docs:
+        assert f'id="doc-{d.number}"' in page and d.file in page and html.escape(d.text("title", "zh")) in page
+    assert page.count("<details") == len(r.scenario.sections) + 1  # one group per model, and the scenario's own
+    for section in r.scenario.sections:
+        assert html.escape(param_names.name(section, "zh")) in page
+    assert 'href="#doc-' in page  # citations link to their document
+
+
+def test_citation_numbers_are_found_standing_alone():
+    from simlib.scenario.documents import Document
+
+    docs = {n: Document(n, f"{n}.txt", {"zh": n}, {"zh": n}, "2020") for n in ("000", "001", "003")}
+    found = cited(docs, ['000: "以2023年为基期"', "ratio 0.001 and 2003 and 1000", "per 003."])
+    assert [d.number for d in found] == ["000", "003"]
+    pieces = report._cites("000：“x” and 0.001", docs)
+    assert pieces == [("000", "000", False), ("：“x” and 0.001", None, False)]
+    assert report._cites("see `--set a=1` 003", docs) == [("see ", None, False), ("--set a=1", None, True), (" ", None, False), ("003", "003", False)]
+
+
+def test_a_malformed_register_is_refused_line_by_line_and_a_missing_one_warned(tmp_path):
+    from simlib.scenario import ScenarioError
+    from simlib.scenario.documents import read_register
+
+    bad = tmp_path / "register.yaml"
+    bad.write_text('"000": {file: a.txt, title: {zh: 标题, fr: x}, place: p}\n"001": [1]\n', encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        read_register(bad, str(bad))
+    lines = str(info.value).splitlines()
+    assert lines == [f"{bad}: 000.title.fr: unknown language; expected one of: zh, en",
+                     f"{bad}: 000.date: required key is missing",
+                     f"{bad}: 001: must be a mapping {{file, title, place, date}}"]
+    scenario = (ROOT / "params" / "yongchang_2024.yaml").read_text(encoding="utf-8")
+    (tmp_path / "s.yaml").write_text(scenario, encoding="utf-8")  # no sources/ beside it
+    sc = load(tmp_path / "s.yaml")
+    assert sc.documents == {} and [w.key for w in sc.warnings] == ["meta.documents"]
+    assert "not found" in sc.warnings[0].message
