@@ -60,6 +60,9 @@ RUNS = {  # name → simlib arguments (the longest first: they run two at a time
     "compare": ["compare", QINGZHEN, "--variant", "6:4", "revenue.sharing.zone_share=0.6",
                 "--variant", "no cap", "revenue.sharing.cap=null"],
     "sweep": ["sweep", QINGZHEN, "--vary", "revenue.sharing.zone_share=0.4:0.6:3", "--paths", "200"],
+    "compare_en": ["compare", QINGZHEN, "--variant", "6:4", "revenue.sharing.zone_share=0.6", "--lang", "en"],
+    "sweep_en": ["sweep", QINGZHEN, "--vary", "revenue.sharing.cap=1:3:3", "--paths", "200",
+                 "--target", "revenue.zone_payout_total_p20>=40", "--lang", "en"],
     "sensitivity": ["sensitivity", QINGZHEN, "--method", "morris", "--vary", "revenue.sharing.zone_share=0.4:0.6",
                     "--vary", "revenue.sharing.cap=1:3", "--metric", "revenue.zone_payout_total_mean",
                     "--n", "4", "--paths", "100"],
@@ -339,3 +342,67 @@ def test_attacks_in_every_text_field_show_as_text(browser, tmp_path):
         assert report.broken_images == 0 and report.outside_requests == []
         for payload in shown[page.parent.name]:
             assert payload in report.text  # shown literally, as text
+
+
+# -- one language a page ---------------------------------------------------------------------------------
+
+LANGUAGE_PAGES = {  # page → (its language, the run, the file under the run's --out, the scenarios it shows)
+    **{name: ("en" if name.endswith("_en") else "zh", run, path, [QINGZHEN]) for name, (run, path) in BRIEFS.items()},
+    "compare_en": ("en", "compare_en", "brief.html", [QINGZHEN]),
+    "sweep_en": ("en", "sweep_en", "brief.html", [QINGZHEN]),
+}
+LANGUAGE_PAGES["jianshi_zh"] = ("zh", "batch", "jianshi_2021/brief.html", ["params/jianshi_2021.yaml"])
+LANGUAGE_PAGES["yongchang_zh"] = ("zh", "yongchang_zh", "brief.html", ["params/yongchang_2024.yaml"])
+LANGUAGE_PAGES["guangyuan_zh"] = ("zh", "guangyuan_zh", "brief.html", ["params/guangyuan_2023.yaml"])
+LANGUAGE_PAGES["batch_index"] = ("zh", "batch", "index.html", [QINGZHEN, "params/jianshi_2021.yaml"])
+#: Words a Chinese page may show outside code: proper names (of methods, libraries, the tool), mathematics.
+ZH_ALLOWED = {"Kendall", "arccos", "min", "max", "simlib", "Sobol", "Morris", "SALib", "scipy", "LPR", "km"}
+
+
+def _shown_text(page: Path) -> str:
+    """What a reader reads as prose: no markup, code, styles or scripts."""
+    text = re.sub(r"<(style|script|code|title)\b.*?</\1>", " ", page.read_text(encoding="utf-8"), flags=re.S | re.I)
+    return __import__("html").unescape(re.sub(r"<[^>]+>", " ", text))
+
+
+def _names(run: str, scenarios: list[str]) -> list[str]:
+    """The text a page shows as names: every string of its scenarios (titles, places, grades, glossary)
+    and their file names, and the variant names its command gave."""
+    from simlib.scenario import load
+
+    out = []
+    for path in scenarios:
+        sc = load(ROOT / path)
+        out += [sc.name, sc.path.name]
+        stack = [sc.resolved()]
+        while stack:
+            x = stack.pop()
+            if isinstance(x, str):
+                out.append(x)
+            elif isinstance(x, dict):
+                stack += [*x.keys(), *x.values()]
+            elif isinstance(x, list):
+                stack += x
+    args = RUNS[run]
+    out += [args[i + 1] for i, a in enumerate(args) if a == "--variant"]
+    return sorted(set(out), key=len, reverse=True)
+
+
+@pytest.mark.parametrize("name", list(LANGUAGE_PAGES))
+def test_every_page_reads_in_its_own_language(rendered, name):
+    """A Chinese page has no English word outside code, names and proper names; an English page no
+    Chinese outside the scenario's own names and quotations of its documents."""
+    lang, run, path, scenarios = LANGUAGE_PAGES[name]
+    proc, out = rendered[run]
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    text = _shown_text(out / path)
+    for known in _names(run, scenarios):
+        text = text.replace(known, " ")
+    if lang == "zh":
+        text = re.sub(r"--[a-z]+", " ", text)  # option names (--vary, --target) are the command's words
+        words = set(re.findall(r"[A-Za-z]{2,}", text)) - ZH_ALLOWED
+        assert not words, f"English words on the Chinese page {name}: {sorted(words)}"
+    else:
+        text = re.sub(r"“[^”]*”|「[^」]*」|\"[^\"]*\"|《[^》]*》", " ", text)
+        chinese = set(re.findall(CHINESE_RE, text))
+        assert not chinese, f"Chinese on the English page {name} that its scenario does not name: {sorted(chinese)}"

@@ -160,14 +160,14 @@ def header(names: list[str], runs: list[ScenarioRun], lang: str) -> HTML:
     scenarios = [dict(name=n, title=r.scenario.params.meta.title, file=r.scenario.path.name,
                       overrides="; ".join(r.scenario.overrides)) for n, r in zip(names, runs)]
     return HTML(render("compare/header.html.j2", heading=labels.t("compare.title", lang),
-                       names=" / ".join(names), scenarios=scenarios))
+                       names=" / ".join(names), scenarios=scenarios, colon="：" if lang == "zh" else ": "))
 
 
 def differences(names: list[str], runs: list[ScenarioRun], lang: str) -> HTML:
-    flat = [dict(_flatten(r.scenario.resolved())) for r in runs]
-    keys = list(dict.fromkeys(k for f in flat for k in f))
     from simlib.brief import param_names
 
+    flat = [dict(_flatten(r.scenario.resolved())) for r in runs]
+    keys = list(dict.fromkeys(k for f in flat for k in f))
     rows = [(param_names.name(k, lang), k, *(_show(f.get(k, "—")) for f in flat)) for k in keys
             if len({repr(f.get(k, "—")) for f in flat}) > 1]
     return HTML(render("compare/differences.html.j2", heading=labels.t("compare.differs", lang),
