@@ -318,11 +318,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     setup, problems = _explore_setup(args, with_n=True)
     target = None
     if args.target is not None:
-        m = re.match(r"^\s*([\w.]+)\s*(>=|<=)\s*(\S+)\s*$", args.target)
         try:
-            target = {"metric": m.group(1), "op": m.group(2), "value": float(m.group(3)), "text": args.target}
-        except (AttributeError, ValueError):
-            problems.append(f"--target {args.target!r}: expected METRIC>=VALUE or METRIC<=VALUE")
+            target = sweep.parse_target(args.target)
+        except ValueError as exc:
+            problems.append(str(exc))
     if setup is not None and not problems:
         base, varies, whole = setup
         points = sweep.grid(varies, whole)

@@ -137,7 +137,7 @@ def test_a_linear_rule_moves_the_payout_by_exactly_ten_percent(tmp_path):
     """No floor or cap: the payout is share × increment, so 10% more share is 10% more payout, on the
     same paths (common random numbers); the county's net falls by as much."""
     r = _plain_split(tmp_path)
-    effects = report.lever_effects(r)
+    effects, _ = report.lever_effects(r)
     assert set(effects) == {"zone_share"}  # floor 0, cap and excess return unset: nothing else to move
     old, new, change = effects["zone_share"]
     assert (old, new) == (0.4, pytest.approx(0.44))
@@ -149,19 +149,52 @@ def test_a_linear_rule_moves_the_payout_by_exactly_ten_percent(tmp_path):
 
 def test_a_lever_that_cannot_go_up_is_moved_down(tmp_path):
     r = _plain_split(tmp_path, ", floor: 0.5, cap: 0.5")  # floor = cap: the floor cannot rise
-    effects = report.lever_effects(r)
+    effects, _ = report.lever_effects(r)
     assert effects["floor"][1] == pytest.approx(0.45) and effects["cap"][1] == pytest.approx(0.55)
     assert effects["zone_share"][2] == pytest.approx(0.0, abs=1e-12)  # a fixed payout ignores the share
 
 
-def test_main_risk_follows_the_finance_bureaus_order(tmp_path):
-    r = _plain_split(tmp_path, ", floor: 0.3")
-    p_floor = sum(r.data["revenue"]["p_floor_binds"]) / len(r.data["revenue"]["p_floor_binds"])
-    line = report._main_risk(r, "en")
-    if p_floor >= report.RISK_FLOOR:
-        assert labels.money(r.data["revenue"]["county_topup_total_mean"], "en") in line
-    r2 = _plain_split(tmp_path)
-    assert report._main_risk(r2, "en") == labels.t("bottom.risk_none", "en")  # nothing adverse to name
+def _with_data(r, **sections):
+    """``r`` with some metrics replaced (a hand-made case for the order of the risks)."""
+    data = {k: dict(v) for k, v in r.data.items()}
+    for section, values in sections.items():
+        data.setdefault(section, {}).update(values)
+    r.__dict__["data"] = data  # the cached property's slot
+    return r
+
+
+def test_main_risk_follows_the_finance_bureaus_order():
+    r = run(load(ROOT / "params" / "qingzhen_2015.yaml").in_language("en"))  # revenue, land and zone
+    z, rev, land = r.data["zone"], r.data["revenue"], r.data["land"]
+    # the zone's cash comes first, as the chance of running short in any year (not the worst single year)
+    assert z["p_cash_short_ever"] >= max(z["p_cash_short"])
+    assert labels.percent(z["p_cash_short_ever"]) in report._main_risk(r, "en")
+    assert "cash runs short" in report._main_risk(r, "en")
+    # below the floor of 5%, the next in order: floor top-ups (here none), then land running out
+    _with_data(r, zone={"p_cash_short_ever": 0.01})
+    assert report._main_risk(r, "en") == labels.t("bottom.risk", "en", risk=labels.t(
+        "bottom.risk_land", "en", p=labels.percent(land["p_land_exhausted"])))
+    _with_data(r, revenue={"county_topup_total_mean": 2.0, "p_floor_binds": [0.5] * len(rev["years"])})
+    assert "pays the floor" in report._main_risk(r, "en")
+    _with_data(r, revenue={"county_topup_total_mean": 0.0}, land={"p_land_exhausted": None, "lost_share": 0.0})
+    assert report._main_risk(r, "en") == labels.t("bottom.risk_none", "en", floor="5%")
+
+
+def test_misordering_risk_names_the_grading_scope_and_survives_a_missing_figure():
+    r = RUN("yongchang_2024.yaml", "zh")  # graded across the zone
+    assert "全区等次不同的两人中" in report._main_risk(r, "zh")
+    _with_data(r, salary={"misordered_pairs": None})  # no pair graded differently: no figure, no crash
+    assert report._main_risk(r, "zh") == labels.t("bottom.risk_none", "zh", floor="5%")
+    r.__dict__.pop("data")
+
+
+def test_a_chinese_assumption_is_flagged_whether_or_not_given_by_language():
+    from simlib.scenario import LeafInfo
+
+    assert LeafInfo(source="假设——取整").is_assumption
+    assert LeafInfo(source="assumption — x").is_assumption
+    assert LeafInfo(source="000: x", zh={"source": "假设——x"}).is_assumption
+    assert not LeafInfo(source='000: "以2023年为基期"').is_assumption
 
 
 # -- the appendix ------------------------------------------------------------------
@@ -186,8 +219,10 @@ def test_citation_numbers_are_found_standing_alone():
     from simlib.scenario.documents import Document
 
     docs = {n: Document(n, f"{n}.txt", {"zh": n}, {"zh": n}, "2020") for n in ("000", "001", "003")}
-    found = cited(docs, ['000: "以2023年为基期"', "ratio 0.001 and 2003 and 1000", "per 003."])
+    found = cited(docs, ['000: "以2023年为基期"', "ratio 0.001 and 2003 and 1000 and 20,000", "per 003."])
     assert [d.number for d in found] == ["000", "003"]
+    assert [d.number for d in cited(docs, ["假设——即001所报告"])] == ["001"]  # next to Chinese text too
+    assert report._cites("如001所述", docs) == [("如", None, False), ("001", "001", False), ("所述", None, False)]
     pieces = report._cites("000：“x” and 0.001", docs)
     assert pieces == [("000", "000", False), ("：“x” and 0.001", None, False)]
     assert report._cites("see `--set a=1` 003", docs) == [("see ", None, False), ("--set a=1", None, True), (" ", None, False), ("003", "003", False)]

@@ -420,3 +420,16 @@ def test_the_brief_ranks_only_what_it_can_and_names_the_sample_that_would_do():
     said, warnings = explore_report.sensitivity_verdict(clear, spec, "en")
     assert warnings == [] and "≈" not in said[0]
     assert "Zone's share of the increment (0.600) > Cap (0.300) > Growth volatility (0.050)" in said[0]
+
+
+def test_a_near_tie_is_a_tie_and_a_huge_sample_is_not_advised():
+    """Two totals 1e-12 apart are a tie (no n separates factors of the same role), not a call for 2**80
+    runs; a gap that needs over MAX_SUGGESTED_FACTOR times the sample is called impractical."""
+    tie = sensitivity.separability(sobol_result([0.4, 0.4 - 1e-12], around([0.4, 0.4], 0.05)))
+    assert tie["ties"] == [[0, 1]] and tie["suggested"] is None
+    far = sensitivity.separability(sobol_result([0.4, 0.399], around([0.4, 0.399], 0.05)))
+    # half-widths 0.05 + 0.05 against a gap of 0.001: (0.1 / 0.001)² = 10⁴ times the sample
+    assert far["ties"] == [] and far["suggested"] is None and far["impractical"]
+    near = sensitivity.separability(sobol_result([0.5, 0.4], around([0.5, 0.4], 0.06)))
+    # (0.12 / 0.1)² × 64 = 92.2 → the next power of two, 128
+    assert near["suggested"] == 128 and not near["impractical"]

@@ -526,6 +526,8 @@ def sensitivity_verdict(result: dict, spec: dict, lang: str) -> tuple[list[str],
         evaluations = v["suggested"] * (d + 2 if sobol else d + 1)
         warnings.append(labels.t("sens.need_n" if sobol else "sens.need_r", lang, n=f"{v['size']:,}",
                                  needed=f"{v['suggested']:,}", evaluations=f"{evaluations:,}"))
+    elif v.get("impractical"):
+        warnings.append(labels.t("sens.impractical", lang, n=f"{v['size']:,}"))
     elif warnings and not v["ties"] and "no_interval" not in kinds:
         warnings.append(labels.t("sens.still_ranked", lang))
     return said, warnings

@@ -85,8 +85,10 @@ RISK_FLOOR = 0.05
 
 
 def bottom_line(run: ScenarioRun) -> list[str]:
-    """Three or four sentences for the top of the brief: what the rule pays each side, the zone's
-    incentive, the main risk and the lever that matters most — each filled in from the run."""
+    """Two to four sentences for the top of the brief, each filled in from the run: with revenue, what the
+    rule pays each side, the zone's incentive, the main risk and the lever that matters most; with land
+    alone, the pipeline, the main risk and the reverse question's answer; with salary alone, the
+    incentive and the main risk."""
     lang, data = _lang(run), run.data
     out: list[str] = []
     if "revenue" in data:
@@ -101,9 +103,11 @@ def bottom_line(run: ScenarioRun) -> list[str]:
         if "zone" in data:
             z = data["zone"]
             support = sum(z["county_support_mean"])
+            after = sum(z["county_net_mean"]) - support
             key = "bottom.split_zone" if money(support, lang) != money(0.0, lang) else "bottom.split_zone_none"
-            split += _SEP[lang] + labels.t(key, lang, support=money(support, lang),
-                                           after=money(sum(z["county_net_mean"]) - support, lang))
+            if after < 0:  # the county pays more than the zone's tax brings it
+                key += "_out"
+            split += _SEP[lang] + labels.t(key, lang, support=money(support, lang), after=money(abs(after), lang))
         out.append(split)
         if max(m["marginal_retention_mean"]) == 0.0 and sharing.cap is not None and sharing.floor == sharing.cap:
             out.append(labels.t("bottom.no_margin", lang, floor=money(sharing.floor, lang)))
@@ -136,7 +140,7 @@ def _main_risk(run: ScenarioRun, lang: str) -> str:
     data, risks = run.data, []
     if "zone" in data:
         z = data["zone"]
-        risks.append((max(z["p_cash_short"], default=0.0), "bottom.risk_support",
+        risks.append((z["p_cash_short_ever"], "bottom.risk_support",
                       dict(support=money(sum(z["county_support_mean"]), lang))))
     if "revenue" in data and data["revenue"]["county_topup_total_mean"] > 0:
         m = data["revenue"]
@@ -147,18 +151,21 @@ def _main_risk(run: ScenarioRun, lang: str) -> str:
             risks.append((m["p_land_exhausted"], "bottom.risk_land", {}))
         risks.append((m["lost_share"], "bottom.risk_lost", {}))
     if "salary" in data:
-        risks.append((data["salary"]["misordered_pairs"], "bottom.risk_misorder", {}))
+        scope = run.scenario.params.salary.appraisal.scope
+        risks.append((data["salary"]["misordered_pairs"], "bottom.risk_misorder",
+                      dict(within=_salary_words(run)(f"salary.within_{scope}"))))
     for p, key, fields in risks:
-        if p >= RISK_FLOOR:
+        if p is not None and p >= RISK_FLOOR:
             return labels.t("bottom.risk", lang, risk=labels.t(key, lang, p=percent(p), **fields))
-    return labels.t("bottom.risk_none", lang)
+    return labels.t("bottom.risk_none", lang, floor=percent(RISK_FLOOR, 0))
 
 
-def lever_effects(run: ScenarioRun, paths: int = LEVER_PATHS) -> dict[str, tuple[float, float, float]]:
-    """Each sharing lever the scenario sets, moved by 10%: ``{lever: (old value, new value, change of the
-    zone's total payout, 亿元)}`` on ``paths`` paths of the revenue model with the scenario's seed (common
-    random numbers).  A lever is moved up unless that breaks the rule's constraints (a share above 1, a
-    floor above the cap), then down; a lever at 0, unset or replaced by brackets or periods is left out.
+def lever_effects(run: ScenarioRun, paths: int = LEVER_PATHS) -> tuple[dict[str, tuple[float, float, float]], float]:
+    """Each sharing lever the scenario sets, moved by 10%: ``({lever: (old value, new value, change of the
+    zone's total payout, 亿元)}, the total payout they are measured from)`` on ``paths`` paths of the
+    revenue model with the scenario's seed (common random numbers).  A lever is moved up unless that
+    breaks the rule's constraints (a share above 1, a floor above the cap), then down; a lever at 0,
+    unset or replaced by brackets or periods is left out (a rule with periods: none is tried).
     """
     from simlib.scenario import ScenarioError
     from simlib.scenario import run as run_scenario
@@ -166,7 +173,7 @@ def lever_effects(run: ScenarioRun, paths: int = LEVER_PATHS) -> dict[str, tuple
     rev = run.scenario.params.revenue
     sharing = rev.sharing
     if sharing.periods:
-        return {}
+        return {}, 0.0
     base_sc = run.scenario.with_values({"revenue.paths": min(paths, rev.paths)}, origin="bottom line")
     base = run_scenario(base_sc, sections=["revenue"]).data["revenue"]["zone_payout_total_mean"]
     out = {}
@@ -182,22 +189,24 @@ def lever_effects(run: ScenarioRun, paths: int = LEVER_PATHS) -> dict[str, tuple
             payout = run_scenario(moved, sections=["revenue"]).data["revenue"]["zone_payout_total_mean"]
             out[lever] = (value, value * factor, payout - base)
             break
-    return out
+    return out, base
 
 
 def _main_lever(run: ScenarioRun, lang: str) -> str:
-    effects = lever_effects(run)
+    sharing = run.scenario.params.revenue.sharing
+    if sharing.periods or sharing.brackets:
+        return labels.t("bottom.lever_untested", lang)
+    effects, payout = lever_effects(run)
     if not effects:
         return labels.t("bottom.lever_none", lang)
     lever, (old, new, change) = max(effects.items(), key=lambda kv: abs(kv[1][2]))
-    payout = run.data["revenue"]["zone_payout_total_mean"]
     if money(abs(change), lang) == money(0.0, lang):
         return labels.t("bottom.lever_none", lang)
     value = f"{old:.2f}" if lever in ("zone_share", "excess_return") else money(old, lang)
     text = labels.t("bottom.lever", lang, lever=labels.t(f"bottom.lever.{lever}", lang), value=value,
                     direction=labels.t("bottom.up" if new > old else "bottom.down", lang),
                     change=labels.t("bottom.raises" if change > 0 else "bottom.lowers", lang),
-                    amount=money(abs(change), lang), pct=percent(abs(change) / payout) if payout else "—",
+                    amount=money(abs(change), lang), pct=percent(abs(change) / abs(payout)) if payout else "—",
                     county=labels.t("bottom.county_down" if change > 0 else "bottom.county_up", lang))
     still = [k for k, (_, _, c) in effects.items() if money(abs(c), lang) == money(0.0, lang)]
     if "zone_share" in still:  # the nominal share that does nothing is worth saying
@@ -1292,14 +1301,16 @@ def _cites(text: str, documents: dict) -> list[tuple[str, str | None, bool]]:
     """Scenario text as pieces ``(text, number, code)``: a span in backticks (`--set key=value`) is code;
     a piece that cites a document of the register carries its number, so the appendix can link it to
     the document's row; the rest carry None."""
+    from simlib.scenario.documents import citation_pattern
+
     pieces: list[tuple[str, str | None, bool]] = []
-    numbers = "|".join(re.escape(n) for n in sorted(documents, key=len, reverse=True))
+    pattern = citation_pattern(documents)
     for k, part in enumerate(re.split(r"`([^`]+)`", text or "")):
         if k % 2:
             pieces.append((part, None, True))
             continue
         at = 0
-        for m in re.finditer(rf"(?<![\w.,])({numbers})(?![\w]|[.,]\d)", part) if numbers else ():
+        for m in pattern.finditer(part) if pattern else ():
             if m.start() > at:
                 pieces.append((part[at:m.start()], None, False))
             pieces.append((m.group(1), m.group(1), False))

@@ -177,6 +177,9 @@ def ranking(result: dict) -> list[str]:
 #: the factor can be fixed (Saltelli et al. 2008 use 0.01 for "non-influential").  For Morris the
 #: threshold is this share of the largest mu_star.
 NEGLIGIBLE = 0.01
+#: A suggested sample above this many times the current one is no practical advice: the brief says the
+#: factors are separable in principle only.
+MAX_SUGGESTED_FACTOR = 1024
 
 
 def separability(result: dict, negligible: float = NEGLIGIBLE) -> dict:
@@ -252,7 +255,7 @@ def separability(result: dict, negligible: float = NEGLIGIBLE) -> dict:
         threshold = negligible * top
     order = sorted(range(d), key=lambda i: (np.isnan(score[i]), -(0.0 if np.isnan(score[i]) else score[i]), i))
     out = {"measure": measure, "size": int(size), "order": order, "negligible": [], "problems": problems,
-           "suggested": None, "ties": []}
+           "suggested": None, "ties": [], "impractical": False}
     if np.isfinite(score).all() and not np.any(score):  # the output never moved: every index is zero
         problems.append({"kind": "constant"})
         return {**out, "tiers": [order], "negligible": order}
@@ -278,10 +281,14 @@ def separability(result: dict, negligible: float = NEGLIGIBLE) -> dict:
             problems.append({"kind": "overlap", "factors": [order[x], order[y]]})
     if a.size and not any(p["kind"] == "overlap" for p in problems):  # a tier held together by a wide interval
         problems.append({"kind": "overlap", "factors": [order[a[0]], order[b[0]]]})
-    tied = gap <= 0
+    # a gap within rounding of the estimates is a tie: no sample size separates factors of the same role
+    tied = gap <= 1e-9 * np.maximum(1.0, np.abs(s[a]))
     out["ties"] = [[order[x], order[y]] for x, y in zip(a[tied], b[tied])]
     if (~tied).any():
         needed = size * float(np.max((facing[~tied] / gap[~tied]) ** 2))
+        if needed > MAX_SUGGESTED_FACTOR * size:  # separable in principle only: say so, not 2**80
+            out["impractical"] = True
+            return {**out, "tiers": tiers, "negligible": [order[k] for k in np.flatnonzero(small)]}
         if method == "sobol":
             suggested = 2 ** math.ceil(math.log2(needed))
             suggested = suggested if suggested > size else 2 * size

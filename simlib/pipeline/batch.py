@@ -140,8 +140,6 @@ def _lost(job: tuple, error: str) -> Outcome:
     return Outcome(outdir.name, outdir, False, 0.0, error)
 
 
-
-
 #: How many of each model's headline figures the index shows (its most important first), one column each.
 INDEX_FIGURES = 2
 

@@ -3,7 +3,7 @@
 The register maps the number a parameter's ``source`` cites (``000: "以2023年为基期"``) to the
 document: its file name, title, place and date, the title and place as text or by language
 (``{zh: …, en: …}``).  Briefs open their appendix with the documents the scenario's sources cite
-(:func:`cited`).  See ``params/documents.yaml``.
+(:func:`cited`).  See ``params/sources/documents.yaml``.
 """
 
 from __future__ import annotations
@@ -90,10 +90,21 @@ def _texts(value: object, label: str, key: str, problems: list[Problem]) -> dict
     return {}
 
 
+def citation_pattern(numbers: Iterable[str]) -> re.Pattern | None:
+    """A pattern of the citations of ``numbers``: a number standing alone (next to Chinese text too:
+    ``即000所报告``), not part of a longer number, a name or a decimal (``0.001``, ``2000``, ``20,000``);
+    None for no numbers."""
+    alternatives = "|".join(re.escape(n) for n in sorted(numbers, key=len, reverse=True))
+    if not alternatives:
+        return None
+    return re.compile(rf"(?<![0-9A-Za-z_.,])({alternatives})(?![0-9A-Za-z_]|[.,][0-9])")
+
+
 def cited(documents: dict[str, Document], texts: Iterable[str]) -> list[Document]:
     """The documents of the register that ``texts`` (parameter sources and notes) cite, in register order.
 
     A citation is the document's number standing alone, not part of a longer number or a decimal
-    (``000: "…"``, ``per 001``; not ``0.001``, ``2000`` or ``20,000``)."""
-    text = "\n".join(texts)
-    return [d for n, d in documents.items() if re.search(rf"(?<![\w.,]){re.escape(n)}(?![\w]|[.,]\d)", text)]
+    (:func:`citation_pattern`)."""
+    pattern = citation_pattern(documents)
+    found = set(pattern.findall("\n".join(texts))) if pattern else set()
+    return [d for n, d in documents.items() if n in found]

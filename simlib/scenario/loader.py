@@ -71,8 +71,8 @@ class LeafInfo:
 
     @property
     def is_assumption(self) -> bool:
-        return (bool(self.source) and self.source.lstrip().lower().startswith("assumption")) or \
-            self.zh.get("source", "").lstrip().startswith("假设")
+        texts = [self.source or "", self.zh.get("source", "")]
+        return any(t.lstrip().lower().startswith(("assumption", "假设")) for t in texts)
 
 
 @dataclass(frozen=True)
