@@ -1077,25 +1077,35 @@ def t(key: str, language: str, **fields: object) -> str:
     return text.format(**fields) if fields else text
 
 
+def _signed(text: str) -> str:
+    """A formatted number with a true minus sign (−1.00, not -1.00), and no "−0"."""
+    if text.startswith("-"):
+        text = "−" + text[1:]
+    return "0" + text[2:] if text.startswith("−0") and not any(c in "123456789" for c in text) else text
+
+
 def money(value: float, language: str) -> str:
-    """亿元 amounts: ``5.60亿元`` in Chinese, ``CNY 560m`` in English."""
+    """亿元 amounts: ``5.60亿元`` in Chinese, ``CNY 560m`` in English; a negative one with a minus sign
+    (``−1.49亿元``, ``−CNY 149m``)."""
     if language == "zh":
-        return f"{value:,.2f}亿元"
-    return f"CNY {value * 100:,.0f}m"
+        return _signed(f"{value:,.2f}") + "亿元"
+    text = _signed(f"{value * 100:,.0f}")
+    return f"−CNY {text[1:]}m" if text.startswith("−") else f"CNY {text}m"
 
 
 def wan(value: float, language: str) -> str:
     """万元 amounts (pay): ``3.20万元`` in Chinese, ``CNY 32,000`` in English."""
     if language == "zh":
-        return f"{value:,.2f}万元"
-    return f"CNY {value * 10_000:,.0f}"
+        return _signed(f"{value:,.2f}") + "万元"
+    text = _signed(f"{value * 10_000:,.0f}")
+    return f"−CNY {text[1:]}" if text.startswith("−") else f"CNY {text}"
 
 
 def m2(value: float, language: str) -> str:
     """Floor space: ``12.3万平方米`` in Chinese, ``123k m²`` in English."""
     if language == "zh":
-        return f"{value / 1e4:,.1f}万平方米"
-    return f"{value / 1e3:,.0f}k m²"
+        return _signed(f"{value / 1e4:,.1f}") + "万平方米"
+    return _signed(f"{value / 1e3:,.0f}") + "k m²"
 
 
 #: Chinese unit words and their English, longest first, for units a scenario writes in Chinese.

@@ -344,6 +344,8 @@ def _rule_chart(run: ScenarioRun, lang: str) -> tuple[str, str] | None:
         if s.cap is not None:
             top.axhline(s.cap, color="C3", ls="-.", lw=1.2, label=f"{t('revenue.cap')} {money(s.cap, lang)}")
         top.set_ylabel(t("revenue.money_unit"))
+        low, high = top.get_ylim()  # from zero: a payout fixed by floor = cap reads as a level, not noise
+        top.set_ylim(min(0.0, low), max(high, 1.1 * float(np.max(payout))))
         top.set_title(t("revenue.rule_title"))
         top.grid(alpha=0.3)
         top.legend(loc="upper left", frameon=False)
