@@ -339,9 +339,10 @@ class Tab:
     # -- layout at this tab's width ----------------------------------------------------------------
 
     def layout(self) -> dict:
-        """What overflows the page's width, which images share a row, and how wide tables are held
-        (with every ``<details>`` open).  ``wide`` lists elements past the right edge of the window
-        even where a box scrolls them (JupyterLab's outputs do), unless that box is a table."""
+        """What overflows the page's width, where images are drawn and how wide they and tables are held
+        (with every ``<details>`` open).  An image's ``scroller`` is the box that scrolls it sideways, if
+        any.  ``wide`` lists elements past the right edge of the window even where a box scrolls them
+        (JupyterLab's outputs do), unless that box is a table or a figure."""
         self.open_details()
         return self.evaluate("""(() => {
             const vw = document.documentElement.clientWidth;
@@ -351,8 +352,12 @@ class Tab:
             const shown = e => e.getClientRects().length > 0 && getComputedStyle(e).visibility !== 'hidden';
             const scroller = e => { for (let a = e; a && a !== document.body; a = a.parentElement) {
                 const o = getComputedStyle(a).overflowX; if (o === 'auto' || o === 'scroll') return a; } return null; };
-            const images = Array.from(document.querySelectorAll('img, svg, canvas, figure')).filter(shown).map(e => ({
-                tag: e.tagName.toLowerCase(), ...box(e), inFigure: e.tagName !== 'FIGURE' && !!e.closest('figure')}));
+            const images = Array.from(document.querySelectorAll('img, svg, canvas, figure')).filter(shown).map(e => {
+                const s = e.tagName === 'FIGURE' ? null : scroller(e);
+                return {tag: e.tagName.toLowerCase(), ...box(e), inFigure: e.tagName !== 'FIGURE' && !!e.closest('figure'),
+                        scroller: s ? {tag: s.tagName.toLowerCase(), ...box(s), scrollWidth: s.scrollWidth,
+                                       clientWidth: s.clientWidth} : null};
+            });
             const tables = Array.from(document.querySelectorAll('table')).filter(shown).map(t => {
                 const s = scroller(t);
                 return {...box(t), scrollWidth: t.scrollWidth, clientWidth: t.clientWidth,
@@ -363,8 +368,8 @@ class Tab:
                                     : null,
                         text: t.innerText.slice(0, 60)};
             });
-            // past the right edge, other than inside a table that scrolls (or preformatted text)
-            const held = e => { const s = scroller(e); return !!s && !!s.closest('table, pre'); };
+            // past the right edge, other than inside a table or figure that scrolls (or preformatted text)
+            const held = e => { const s = scroller(e); return !!s && !!s.closest('table, figure, pre'); };
             const wide = Array.from(document.body.querySelectorAll('*')).filter(shown).filter(e => {
                 const r = e.getBoundingClientRect(); return r.right > vw + 1 && !held(e.parentElement);
             }).map(e => e.tagName.toLowerCase() + '.' + e.className).slice(0, 10);
@@ -384,7 +389,10 @@ class Tab:
         return pdf
 
     def print_breaks(self) -> dict:
-        """In print media: the forced page breaks before the first figure, and the height of the content."""
+        """In print media: the forced page breaks before the first figure, the height of the content, and
+        how wide the page is laid out (``scrollWidth``, with ``wide`` the elements past the window's right
+        edge: anything wider than the paper makes Chromium shrink the whole document to fit it), and the
+        narrowest column of every table (``columns``: its class, header and text width in ems)."""
         self.call("Emulation.setEmulatedMedia", media="print")
         try:
             self.settle()
@@ -400,8 +408,22 @@ class Tab:
                         || forced(s.pageBreakAfter)) out.push(e.tagName.toLowerCase() + '.' + e.className);
                 }
                 const main = document.querySelector('main') || document.body;
+                const vw = document.documentElement.clientWidth;
+                const wide = Array.from(document.body.querySelectorAll('*'))
+                    .filter(e => e.getBoundingClientRect().right > vw + 1)
+                    .map(e => e.tagName.toLowerCase() + '.' + e.className + ' ' + (e.textContent || '').slice(0, 40));
                 return {forced: out, contentHeight: main.getBoundingClientRect().height,
-                        contentWidth: main.getBoundingClientRect().width};
+                        contentWidth: main.getBoundingClientRect().width, viewport: vw,
+                        scrollWidth: document.documentElement.scrollWidth, wide: wide.slice(0, 10),
+                        columns: Array.from(document.querySelectorAll('table')).map(t => {
+                            const ems = Array.from(t.querySelectorAll('thead tr:last-child th')).map(th => {
+                                const s = getComputedStyle(th);
+                                const inner = th.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+                                return [inner / parseFloat(s.fontSize), th.textContent];
+                            }).sort((a, b) => a[0] - b[0]);
+                            return {cls: t.className, ems: ems.length ? ems[0][0] : null,
+                                    header: ems.length ? ems[0][1] : null};
+                        })};
             })()""")
         finally:
             self.call("Emulation.setEmulatedMedia", media="")

@@ -13,10 +13,13 @@ Without Chromium the module is skipped on a developer's machine and fails in CI.
   Chinese on the page, the embedded face and nothing else; and single glyphs, screenshotted, differ
   from one another (tofu boxes are all alike), a check seen to fail once the embedded font is
   stripped from the page.
-* At a phone's width (390 px): no sideways scrolling of the page, one chart per row, and wide
-  tables scroll inside their own box.
-* Printed (``Page.printToPDF``, the page's own ``@page``): A4, no forced break before the first
-  chart, a full first page and no half-empty page before the last.
+* At a phone's width (390 px): no sideways scrolling of the page, one chart per row, every chart
+  drawn at least 600 px wide (its text readable; a wide one scrolls sideways in its own figure box),
+  and wide tables scroll inside their own box.
+* Printed (``Page.printToPDF``, the page's own ``@page``), in Chinese and in English: A4, nothing
+  wider than the paper (Chromium would shrink the whole document), no forced break before the first
+  chart, a full first page and no half-empty page before the last; the appendix's columns wide
+  enough for a few words a line, and the Chinese no more than 1.4 times as many pages as the English.
 
 Screenshots (desktop and phone of each kind, the glyph strips) and the PDF are kept in
 ``$SIMLIB_BROWSER_ARTIFACTS`` if set, else in ``browser-artifacts`` under pytest's base temporary
@@ -82,6 +85,8 @@ NO_IMAGES = {"batch_index"}  # a table of figures and links, no chart
 PHONE = (390, 844)
 DESKTOP = (1100, 1400)
 A4_CONTENT_PX = round((210 - 2 * 15) / 25.4 * 96)  # A4 less brief.css's @page side margins (15 mm), in CSS px
+MIN_CHART_PX = 600  # a chart of two or four panels narrower than this has 4-6 px text
+PRINTED = ["qingzhen_zh", "qingzhen_en"]
 
 
 # -- fixtures: the pages, rendered once; one browser; the folder that keeps what it saw --------------------
@@ -122,7 +127,8 @@ def artifacts(tmp_path_factory, request) -> Path:
         "What tests/test_browser.py saw in headless Chromium: <kind>-desktop.png (1100 px wide), <kind>-phone.png\n"
         "(390 px, mobile), glyphs-<kind>.png (single glyphs of the page in its embedded font; the\n"
         "-without-font strip is the same page with the embedded @font-face stripped: boxes on a machine\n"
-        "without a Chinese font), qingzhen_zh.pdf (printed as the page's @page asks: A4).\n", encoding="utf-8")
+        "without a Chinese font), qingzhen_zh.pdf and qingzhen_en.pdf (printed as the page's @page asks: A4).\n",
+        encoding="utf-8")
 
     class Summary:
         def pytest_terminal_summary(self, terminalreporter):
@@ -260,8 +266,11 @@ def test_phone_width(rendered, browser, artifacts, name):
     assert layout["scrollWidth"] <= vw + 1, f"the page scrolls sideways; too wide: {layout['wide']}"
     assert layout["wide"] == [], "wider than the screen (scrolled in an output's box, not a table's)"
     charts = [i for i in layout["images"] if i["tag"] != "figure" and i["width"] > 1 and i["height"] > 1]
-    for c in charts:
-        assert c["left"] >= -1 and c["right"] <= vw + 1, f"a chart wider than the screen: {c}"
+    for c in charts:  # a chart wider than the screen scrolls sideways in its figure, which fits the screen
+        box = c["scroller"] if c["scroller"] and c["scroller"]["tag"] == "figure" else c
+        assert box["left"] >= -1 and box["right"] <= vw + 1, f"a chart wider than the screen: {c}"
+    small = [round(c["width"]) for c in charts if c["width"] < MIN_CHART_PX]
+    assert not small, f"charts drawn {small} px wide on a phone: their text is too small to read"
     beside = [(a, b) for k, a in enumerate(charts) for b in charts[k + 1:]
               if min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > 1]
     assert not beside, f"charts side by side: {beside[:2]}"
@@ -277,18 +286,31 @@ def test_phone_width(rendered, browser, artifacts, name):
 
 # -- printed -----------------------------------------------------------------------------------------------
 
-def test_printed_on_a4_with_a_full_first_page(rendered, browser, artifacts):
-    page = page_of(rendered, "qingzhen_zh")
-    with browser.tab(*DESKTOP) as tab:
-        tab.open(page)
-        pdf = tab.pdf(artifacts / "qingzhen_zh.pdf")
-    with browser.tab(A4_CONTENT_PX, 1000) as tab:  # the print layout at the width of A4's text area
-        tab.open(page)
-        measured = tab.print_breaks()
-    pages = pdf_pages(pdf)
+@pytest.fixture(scope="module")
+def printed(rendered, browser, artifacts) -> dict:
+    """The Qingzhen brief in each language printed to PDF, and its print layout measured at the width of
+    A4's text area: name → (the PDF's pages, Tab.print_breaks)."""
+    out = {}
+    for name in PRINTED:
+        page = page_of(rendered, name)
+        with browser.tab(*DESKTOP) as tab:
+            tab.open(page)
+            pdf = tab.pdf(artifacts / f"{name}.pdf")
+        with browser.tab(A4_CONTENT_PX, 1000) as tab:  # the print layout at the width of A4's text area
+            tab.open(page)
+            measured = tab.print_breaks()
+        out[name] = (pdf_pages(pdf), measured)
+    return out
+
+
+@pytest.mark.parametrize("name", PRINTED)
+def test_printed_on_a4_with_a_full_first_page(printed, name):
+    pages, measured = printed[name]
     assert len(pages) >= 2
     for p in pages:  # A4: 595.28 × 841.89 pt
         assert abs(p.width - 595.28) < 1 and abs(p.height - 841.89) < 1, (p.width, p.height)
+    assert measured["scrollWidth"] <= measured["viewport"] + 1, \
+        f"laid out wider than the paper, so printed shrunk to fit: {measured['wide']}"
     assert measured["forced"] == [], f"page breaks forced before the first chart: {measured['forced']}"
     # the text area, as the PDF shows it: from the highest first line to the lowest last line of any page
     top = min(min([*p.text_y, *(t for t, _ in p.images)]) for p in pages if p.text_y or p.images)
@@ -298,6 +320,16 @@ def test_printed_on_a4_with_a_full_first_page(rendered, browser, artifacts):
     assert min(fill[:-1]) >= 0.4, f"a page before the last is {min(fill[:-1]):.0%} full: {[f'{f:.0%}' for f in fill]}"
     ideal = measured["contentHeight"] / ((bottom - top) * 96 / 72)  # pages of content, were nothing kept whole
     assert len(pages) <= math.ceil(ideal * 1.2) + 1, f"{len(pages)} pages for {ideal:.1f} pages of content"
+
+
+def test_chinese_appendix_is_not_squeezed_on_paper(printed):
+    """Chinese wraps anywhere and a value in code nowhere: without fixed columns the appendix's unit and
+    source columns shrink to a few characters a line, and the Chinese PDF runs to twice the English."""
+    narrow = [(c["header"], round(c["ems"], 1)) for c in printed["qingzhen_zh"][1]["columns"]
+              if c["cls"] == "params" and c["ems"] < 4.5]
+    assert not narrow, f"parameter columns a few characters wide on paper (header, ems): {narrow}"
+    zh, en = len(printed["qingzhen_zh"][0]), len(printed["qingzhen_en"][0])
+    assert zh <= 1.4 * en, f"the Chinese brief prints on {zh} pages, the English on {en}"
 
 
 # -- attacks show as text ----------------------------------------------------------------------------------

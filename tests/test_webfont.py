@@ -17,6 +17,7 @@ import sys
 import pytest
 from fontTools.ttLib import TTFont
 
+from conftest import ROOT
 from simlib.brief import webfont
 
 EMOJI, EXT_B = "😀", "\U00020000"  # 😀 and 𠀀 (CJK Extension B): neither is in Noto Sans CJK SC
@@ -153,3 +154,97 @@ def test_an_english_page_takes_only_chinese_from_the_font():
     assert not {ord(c) for c in "“”—é"} & unicode_range(embedded_rule(page))
     zh = set(subset_of(webfont.embed(PAGE.replace("{extra}", "“优秀”"))).getBestCmap())
     assert ord("“") in zh  # a Chinese page sets its quotation marks as Chinese text does
+
+
+# -- the font a notebook displays for JupyterLab ---------------------------------------------------------
+
+
+def notebook_rule(font: webfont.NotebookFont) -> str:
+    faces = re.findall(r"@font-face \{[^}]*\}", font.data)
+    assert len(faces) == 1, f"{len(faces)} @font-face rules"
+    return faces[0]
+
+
+def notebook_subset(font: webfont.NotebookFont) -> TTFont:
+    data = re.search(r"url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\)", notebook_rule(font)).group(1)
+    return TTFont(io.BytesIO(base64.b64decode(data)))
+
+
+def test_the_notebook_font_holds_the_characters_of_its_texts_and_marks_itself():
+    from IPython.core.formatters import DisplayFormatter
+
+    font = webfont.notebook_font(["开发区 — “税收”", f"{EMOJI} abc é", EXT_B, "区"])
+    shown = set("开发区—“”税收é")
+    cmap = set(notebook_subset(font).getBestCmap())
+    assert cmap == {ord(c) for c in shown} == unicode_range(notebook_rule(font))  # not the emoji, not ASCII
+    assert font.characters == "".join(sorted(shown))
+    assert font.data.startswith('<style id="simlib-notebook-font">') and font.data.endswith("</style>")
+    assert f'font-family: "{webfont.FAMILY}"' in notebook_rule(font) and 'format("woff")' in font.data
+    # display() marks the output, so a rendered brief can leave it out; nothing shows as text
+    data, metadata = DisplayFormatter().format(font)
+    assert metadata == webfont.NOTEBOOK_FONT == {"simlib": "notebook-font"}
+    assert data == {"text/html": font.data, "text/plain": ""}
+
+
+def test_the_notebook_font_applies_to_html_outputs_only():
+    style = webfont.notebook_font(["开发区"]).data
+    rules = dict(re.findall(r"\n([^{}\n]+) \{ (font-family: [^}]*)\}", style))
+    text = '.jp-OutputArea-output.jp-RenderedHTMLCommon, .output_html.rendered_html'
+    assert rules[text].startswith('font-family: "simlib CJK", var(--jp-content-font-family, ')
+    code = [r for r in rules if r != text]
+    assert len(code) == 1 and rules[code[0]].startswith('font-family: "simlib CJK", var(--jp-code-font-family, ')
+    for selector in code[0].split(", "):
+        assert selector.startswith(webfont.OUTPUT_SELECTORS) and selector.split()[-1] in ("pre", "code", "kbd", "samp")
+
+
+def test_an_english_notebook_takes_only_chinese_from_the_font_and_none_shows_nothing():
+    font = webfont.notebook_font(["graded “优秀” — café"], "en")
+    assert font.characters == "优秀"
+    assert set(notebook_subset(font).getBestCmap()) == {ord("优"), ord("秀")}
+    for empty in (webfont.notebook_font(["café — “x”"], "en"), webfont.notebook_font(["abc", EMOJI, EXT_B])):
+        assert empty.data == "" and empty.characters == ""
+
+
+def test_notebook_texts_cover_the_labels_the_names_and_the_scenario():
+    from simlib.brief import labels, param_names
+    from simlib.scenario import load
+
+    def characters(texts) -> set[str]:
+        return {c for t in texts for c in t if webfont._shown(c)}
+
+    scenario = load(ROOT / "params" / "qingzhen_2025.yaml")
+    have = characters(webfont.notebook_texts(scenario))
+    assert characters(v for entry in labels.LABELS.values() for v in entry.values()) <= have
+    assert characters(v for entry in param_names.NAMES.values() for v in entry.values()) <= have
+    templates = characters(p.read_text(encoding="utf-8")
+                           for p in (ROOT / "simlib" / "brief" / "templates").rglob("*.j2"))
+    assert "⚠" in templates and templates <= have  # signs a template writes (a warning's)
+    leaves = [t for leaf in scenario.leaves.values()
+              for t in (leaf.unit, leaf.source, leaf.note, *leaf.zh.values()) if t]
+    assert any(leaf.zh for leaf in scenario.leaves.values()) and characters(leaves) <= have
+    documents = [t for d in scenario.documents.values() for t in (*d.title.values(), *d.place.values())]
+    assert documents and characters(documents) <= have
+    assert characters([json.dumps(scenario.resolved(), ensure_ascii=False)]) <= have
+    # plain data: an explore notebook's spec
+    assert "龘" in characters(webfont.notebook_texts({"title": "龘", "vary": [{"key": "a", "lo": 1}]}))
+
+
+def test_a_rendered_brief_leaves_the_notebook_font_out(tmp_path):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    from simlib.pipeline import render
+
+    font = webfont.notebook_font(["开发区税收分成龘"])
+    nb = new_notebook(cells=[new_code_cell("x", outputs=[
+        new_output("display_data", data={"text/html": font.data, "text/plain": ""}, metadata=webfont.NOTEBOOK_FONT),
+        new_output("display_data", data={"text/html": "<h1>税收分成</h1>"}),
+        new_output("stream", name="stdout", text="kept\n"),
+        new_output("stream", name="stderr", text="UserWarning: dropped\n"),
+    ])])
+    path = tmp_path / "executed.ipynb"
+    nbformat.write(nb, path)
+    page = render.to_html(path, title="t", language="zh")
+    assert "simlib-notebook-font" not in page and "data:font/woff;" not in page
+    assert "<h1>税收分成</h1>" in page and "kept" in page and "dropped" not in page
+    assert set(subset_of(page).getBestCmap()) == {ord(c) for c in "税收分成"}  # the page's own: not 开发区龘

@@ -7,6 +7,10 @@ the glyphs of the one font the charts already use (shipped by ``mpl-font``), cut
 
 Only characters outside ASCII are subset: Latin letters and digits come from the reader's
 own sans-serif, which every machine has (``unicode-range`` tells the browser so).
+
+A notebook run in JupyterLab shows the same HTML without a page around it: it displays
+:func:`notebook_font` first, a subset of every character it may show (:func:`notebook_texts`),
+which a rendered brief leaves out, since it embeds its own.
 """
 
 from __future__ import annotations
@@ -16,6 +20,9 @@ import functools
 import html
 import io
 import re
+from collections.abc import Iterable, Mapping
+from pathlib import PurePath
+from typing import Any
 
 FAMILY = "simlib CJK"  # the name pages use for the embedded subset
 
@@ -55,10 +62,17 @@ def woff2(characters: str) -> bytes:
 
     About 150 bytes a character: a Chinese brief of 430 distinct characters adds about 64 KB (85 KB as base64).
     """
+    return _subset(characters, "woff2")[0]
+
+
+def _subset(characters: str, flavor: str) -> tuple[bytes, list[int]]:
+    """The brief font cut down to those of ``characters`` it has, as ``flavor`` (woff2: the smallest;
+    woff: about 10% bigger, written ten times faster), and their code points, sorted.  The font's
+    character map is read once, for both (:func:`codepoints` reads it again)."""
     from fontTools import subset
 
     options = subset.Options()
-    options.flavor = "woff2"
+    options.flavor = flavor
     options.hinting = False
     options.layout_features = []  # horizontal simplified Chinese needs no substitution; they doubled the size
     options.drop_tables += ["GSUB", "GPOS", "BASE", "VORG", "vhea", "vmtx"]  # empty without features; vertical text
@@ -67,14 +81,15 @@ def woff2(characters: str) -> bytes:
     options.desubroutinize = True  # smaller for a few hundred glyphs: their subroutines are mostly unshared
     font = subset.load_font(_font_path(), options, lazy=True)
     try:
+        have = sorted({ord(c) for c in characters} & font.getBestCmap().keys())  # none the font lacks: no warning
         subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=sorted({ord(c) for c in characters}))
+        subsetter.populate(unicodes=have)
         subsetter.subset(font)
         out = io.BytesIO()
         subset.save_font(font, out, options)
     finally:
         font.close()
-    return out.getvalue()
+    return out.getvalue(), have
 
 
 _SKIP = re.compile(r"<!--.*?-->|<(script|style|template)\b.*?</\1\s*>", re.S | re.I)  # never drawn
@@ -110,11 +125,14 @@ def _ranges(points: list[int]) -> str:
 def font_face(characters: str) -> str:
     """An ``@font-face`` rule for :data:`FAMILY` carrying ``characters``'s glyphs as a data URI; its
     ``unicode-range`` is the characters the font has, so the browser asks it for nothing else."""
-    have = sorted({ord(c) for c in characters} & codepoints())
-    data = base64.b64encode(woff2("".join(map(chr, have)))).decode("ascii")
+    return _face(*_subset(characters, "woff2"), "woff2")
+
+
+def _face(data: bytes, points: list[int], flavor: str) -> str:
+    encoded = base64.b64encode(data).decode("ascii")
     return (f'@font-face {{ font-family: "{FAMILY}"; font-style: normal; '
-            f"font-display: block; unicode-range: {_ranges(have)}; "
-            f'src: url(data:font/woff2;base64,{data}) format("woff2"); }}')
+            f"font-display: block; unicode-range: {_ranges(points)}; "
+            f'src: url(data:font/{flavor};base64,{encoded}) format("{flavor}"); }}')
 
 
 #: Blocks whose characters an English page takes from the embedded font: CJK punctuation, ideographs,
@@ -152,3 +170,137 @@ def embed(page: str, language: str = "zh") -> str:
         raise ValueError("the page has no </head> to put the embedded font in")
     style = f'<style id="{_STYLE_ID}">{font_face(characters)}</style>\n'
     return page[:head_end.start()] + style + page[head_end.start():]
+
+
+# -- the font of a notebook's outputs ----------------------------------------------------------------
+
+#: The display metadata of :func:`notebook_font`'s output; :func:`simlib.pipeline.render.to_html` leaves
+#: such outputs out (a brief embeds a subset of its own characters, :func:`embed`).
+NOTEBOOK_FONT = {"simlib": "notebook-font"}
+
+#: Where notebooks show HTML outputs: JupyterLab 4, Notebook 7 and nbconvert's ``lab`` template (an
+#: output's renderer carries both classes; a Markdown cell's has no ``jp-OutputArea-output``), and the
+#: classic notebook and nbconvert's ``classic`` template.
+OUTPUT_SELECTORS = (".jp-OutputArea-output.jp-RenderedHTMLCommon", ".output_html.rendered_html")
+
+#: What follows :data:`FAMILY` where JupyterLab's variables are not set (the classic notebook's families).
+_TEXT_FALLBACK = '"Helvetica Neue", Helvetica, Arial, sans-serif'
+_CODE_FALLBACK = 'Menlo, Monaco, Consolas, "Courier New", monospace'
+
+
+def _outputs(below: str = "") -> str:
+    return ", ".join(f"{s} {below}".rstrip() for s in OUTPUT_SELECTORS)
+
+
+class NotebookFont:
+    """What :func:`notebook_font` returns: an HTML output (``data``) whose display metadata is
+    :data:`NOTEBOOK_FONT`, so ``display(notebook_font(…))`` marks it without being told."""
+
+    def __init__(self, data: str, characters: str):
+        self.data = data
+        self.characters = characters  # those its @font-face rule carries
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        return {"text/html": self.data, "text/plain": ""}, dict(NOTEBOOK_FONT)
+
+    def _repr_html_(self) -> str:
+        return self.data
+
+
+def notebook_font(texts: Iterable[str], language: str = "zh") -> NotebookFont:
+    """The font a notebook displays once, before its brief, so that JupyterLab shows the brief's Chinese
+    on a machine with no Chinese font: a ``<style>`` with an ``@font-face`` rule for :data:`FAMILY`
+    holding the glyphs of the characters of ``texts`` (every text the notebook may show:
+    :func:`notebook_texts`), and rules naming it first for the text and the code of HTML outputs
+    (:data:`OUTPUT_SELECTORS`), before the front end's own families.  Its ``unicode-range`` is the
+    characters it holds, so the browser takes nothing else from it.
+
+    As in :func:`embed`, a Chinese notebook (``language`` zh) takes every character outside ASCII from
+    the font, an English one only those of :data:`CJK_BLOCKS`.  The font is WOFF, not WOFF2: a
+    little bigger, but written in a tenth of the time, in a notebook that ``simlib brief`` runs only
+    to leave this output out (:func:`simlib.pipeline.render.to_html`).
+    """
+    characters = {c for text in texts for c in text if _shown(c)}
+    if language != "zh":
+        characters = {c for c in characters if _cjk(c)}
+    data, points = _subset("".join(sorted(characters)), "woff") if characters else (b"", [])
+    if not points:
+        return NotebookFont("", "")
+    code = ", ".join(_outputs(tag) for tag in ("pre", "code", "kbd", "samp"))
+    style = (f'<style id="simlib-notebook-font">{_face(data, points, "woff")}\n'
+             f'{_outputs()} {{ font-family: "{FAMILY}", var(--jp-content-font-family, {_TEXT_FALLBACK}); }}\n'
+             f'{code} {{ font-family: "{FAMILY}", var(--jp-code-font-family, {_CODE_FALLBACK}); }}</style>')
+    return NotebookFont(style, "".join(map(chr, points)))
+
+
+@functools.cache
+def _code_texts() -> tuple[str, ...]:
+    """The characters outside ASCII in simlib's own source and HTML templates (every label and parameter
+    name, and the words and signs its code and templates write; comments too: a superset is enough),
+    and the models' titles and headlines (a plugin's too)."""
+    from pathlib import Path
+
+    import simlib
+    from simlib.models import registry
+
+    texts = []
+    for path in sorted(p for p in Path(simlib.__file__).resolve().parent.rglob("*") if p.suffix in (".py", ".j2")):
+        try:
+            texts.append("".join(sorted({c for c in path.read_text(encoding="utf-8") if _shown(c)})))
+        except (OSError, ValueError):
+            continue
+    for model in registry():
+        texts.extend(model.title.values())
+        texts.extend(text for h in model.headlines for text in h.label.values())
+    return tuple(texts)
+
+
+def _data_texts(value: Any, out: list[str]) -> None:
+    """The strings of plain data (mappings' keys and values, sequences' items), appended to ``out``."""
+    if isinstance(value, str):
+        if not value.isascii():
+            out.append(value)
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            _data_texts(key, out)
+            _data_texts(item, out)
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for item in value:
+            _data_texts(item, out)
+
+
+def _scenario_texts(scenario: Any, out: list[str]) -> None:
+    """What a brief may show of ``scenario``: its file's path, its resolved values' strings, every
+    leaf's unit, source and note in both languages, its register's titles, places and files, its
+    overrides, and its roster's department and post names."""
+    out.append(str(scenario.path))
+    _data_texts(scenario.resolved(), out)
+    for leaf in scenario.leaves.values():
+        out.extend(t for t in (leaf.unit, leaf.source, leaf.note, *leaf.zh.values()) if t)
+    for document in scenario.documents.values():
+        out.extend((*document.title.values(), *document.place.values(), document.file))
+    out.extend(scenario.overrides)
+    if scenario.roster is not None:
+        out.extend((*scenario.roster.department_names, *scenario.roster.post_names))
+
+
+def notebook_texts(*sources: Any) -> list[str]:
+    """Every text a notebook may show about ``sources``, for :func:`notebook_font` (a superset of its
+    characters is enough): simlib's own words and signs in both languages (:func:`_code_texts`), and of each
+    source: of a scenario (:class:`simlib.scenario.Scenario`) what :func:`_scenario_texts` lists; of a
+    run (:class:`simlib.scenario.ScenarioRun`) that of its scenario and its metrics' strings; of plain
+    data (an explore notebook's spec and results, a comparison's parameters) and paths, their strings."""
+    from simlib.scenario import Scenario, ScenarioRun
+
+    out = list(_code_texts())
+    for source in sources:
+        if isinstance(source, Scenario):
+            _scenario_texts(source, out)
+        elif isinstance(source, ScenarioRun):
+            _scenario_texts(source.scenario, out)
+            _data_texts(source.data, out)
+        elif isinstance(source, PurePath):
+            out.append(str(source))
+        else:
+            _data_texts(source, out)
+    return out

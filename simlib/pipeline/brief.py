@@ -40,7 +40,10 @@ def publish_brief(name: str, notebook: Path, params: dict, outdir: Path, title: 
         stage = stage.resolve()
         executed = stage / "executed.ipynb"
         results = stage / "results.json"
-        failure = execute.execute(notebook, executed, {**params, "results_path": str(results)}, cwd=stage)
+        values = {**params, "results_path": str(results)}
+        if "notebook_font" in execute.declared_parameters(notebook):
+            values["notebook_font"] = False  # JupyterLab's font: the brief embeds its own, a smaller subset
+        failure = execute.execute(notebook, executed, values, cwd=stage)
         warnings = execute.warnings_in(execute.stderr_text(executed)) if executed.exists() else []
         if failure is None and not results.is_file():
             failure = execute.Failure(None, f"{notebook.name} did not write results.json")

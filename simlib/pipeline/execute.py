@@ -140,6 +140,23 @@ def _manager_class(launched: list[str]) -> type:
     return BriefKernelManager
 
 
+def declared_parameters(notebook: Path) -> set[str]:
+    """The names the notebook's ``parameters`` cell assigns (papermill warns of any other it is given)."""
+    import ast
+
+    nb = nbformat.read(notebook, as_version=4)
+    names: set[str] = set()
+    for cell in nb.cells:
+        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
+            try:
+                tree = ast.parse(cell.source)
+            except SyntaxError:
+                continue
+            names |= {t.id for node in tree.body if isinstance(node, ast.Assign)
+                      for t in node.targets if isinstance(t, ast.Name)}
+    return names
+
+
 def _cell_reached(output: Path) -> int | None:
     """The number (as the kernel counts them) of the last code cell papermill started, if the notebook
     was saved before the run broke off.

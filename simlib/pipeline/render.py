@@ -2,7 +2,8 @@
 
 The ``brief`` template (``simlib/pipeline/templates/brief``) is JupyterLab's without
 require.js, MathJax, mermaid or widget scripts, so nothing is fetched from
-the network; code, prompts, notes to the notebook's user and stderr are left out.
+the network; code, prompts, notes to the notebook's user, stderr and the font the notebook displays
+for JupyterLab are left out (the page embeds a subset of the characters it shows instead).
 """
 
 from __future__ import annotations
@@ -22,8 +23,7 @@ def to_html(executed: Path, title: str, language: str) -> str:
     nb = nbformat.read(executed, as_version=4)
     for cell in nb.cells:
         if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.get("outputs", [])
-                            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+            cell.outputs = [o for o in cell.get("outputs", []) if not _left_out(o)]
     nb.metadata["title"] = title  # the template escapes it
     exporter = HTMLExporter(
         template_name="brief",
@@ -37,3 +37,14 @@ def to_html(executed: Path, title: str, language: str) -> str:
     )
     body, _ = exporter.from_notebook_node(nb)
     return webfont.embed(body, language)
+
+
+def _left_out(output: dict) -> bool:
+    """What a brief does not show: stderr (warnings), and the font a notebook displays for JupyterLab
+    (:func:`simlib.brief.webfont.notebook_font`): the page embeds a subset of its own characters."""
+    from simlib.brief import webfont
+
+    if output.get("output_type") == "stream":
+        return output.get("name") == "stderr"
+    metadata = output.get("metadata") or {}
+    return all(metadata.get(k) == v for k, v in webfont.NOTEBOOK_FONT.items())
