@@ -353,9 +353,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     moving = [k for k in metric_keys if len({r.get(k) for r in rows}) > 1]  # what the grid changes
     shown = ([target["metric"]] if target else []) + [k for k in _key_metrics() if k in moving] + moving
     shown = list(dict.fromkeys(shown))[:4] or metric_keys[:4]
-    spec = {"title": base.params.meta.title, "scenario": base.name, "vary": [vars(v) for v in varies],
-            "points": len(rows), "target": target, "shown": shown, "table": table_name, "sections": sections,
-            "overrides": list(base.overrides), "params_sha256": base.params_sha256()}
+    spec = {**sweep.described(base), "vary": [vars(v) for v in varies],
+            "points": len(rows), "target": target, "shown": shown, "table": table_name, "sections": sections}
     status = _explore_brief("sweep", outdir, {"spec": spec, "rows": rows}, "sweep_brief.ipynb", base, args.started)
     if status == EXIT_OK:  # the table goes with its brief: a failed brief leaves the earlier pair alone
         _write_table(rows, outdir, table_name)
@@ -403,7 +402,9 @@ def _explore_brief(kind: str, outdir: Path, data: dict, notebook: str, base: sce
         params = {"data_path": str(Path(tmp).resolve()), "language": language}
         from simlib.brief.labels import t  # the page title in the brief's language: 参数扫描, not "sweep"
 
-        title = t("explore.page_title", language, title=base.params.meta.title,
+        meta = base.params.meta
+        shown = meta.glossary.get(meta.title, meta.title) if language == "en" else meta.title
+        title = t("explore.page_title", language, title=shown,
                   what=t("sweep.title" if kind == "sweep" else "sens.title", language))
         return _publish(kind, _notebook(notebook), params, outdir, title, language, started)
     finally:
@@ -422,8 +423,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     if not _usable(None, outdir):
         return EXIT_BAD_INPUT
     keys = [v.key for v in varies]
-    metric_section = args.metric.split(".")[0]
-    moving = [k for k in keys if k.split(".")[0] in (metric_section, "meta")]  # keys that can move the metric
+    moving = [k for k in keys if sweep.depends_on(args.metric, k)]  # keys that can move the metric
     sections = sweep.sections_needed(base, moving, [args.metric])
     evaluate = functools.partial(sweep.evaluate, base, sections)
     first = evaluate({})
@@ -433,8 +433,8 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     for key in keys:  # each model draws from its own generator: another model's key cannot move the metric
         if key not in moving:
-            print(f"simlib sensitivity: warning: --vary {key} belongs to another model than --metric "
-                  f"{args.metric}; its index is zero by construction", file=sys.stderr)
+            print(f"simlib sensitivity: warning: --metric {args.metric} does not depend on --vary {key} (its "
+                  "model neither is nor uses that key's model); its index is zero by construction", file=sys.stderr)
     import numpy as np
 
     from simlib.explore import sensitivity
@@ -470,9 +470,8 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     if outputs.size and np.nanmax(outputs) == np.nanmin(outputs):
         print(f"simlib sensitivity: warning: {args.metric} is {outputs[0]:g} at every one of the {outputs.size} "
               "runs: no factor moves it over these ranges, so the ranking says nothing", file=sys.stderr)
-    spec = {"title": base.params.meta.title, "scenario": base.name, "metric": args.metric, "method": args.method,
-            "vary": [vars(v) for v in varies], "sections": sections, "overrides": list(base.overrides),
-            "params_sha256": base.params_sha256()}
+    spec = {**sweep.described(base), "metric": args.metric, "method": args.method,
+            "vary": [vars(v) for v in varies], "sections": sections}
     return _explore_brief("sensitivity", outdir, {"spec": spec, "result": result}, "sensitivity_brief.ipynb",
                           base, args.started)
 

@@ -276,7 +276,12 @@ def test_index_has_a_column_per_headline_in_one_unit_with_titles(briefed, lang):
     for name, sc in zip((qz, js, gy), loaded):
         cells = rows[name]
         assert len(cells) == 3 + len(expected) + 2
-        assert cells[1] == str(escape(sc.params.meta.title)) and cells[2] == labels.t("batch.ok", shown)
+        meta = sc.params.meta
+        english = meta.glossary.get(meta.title) if shown == "en" else None  # in English, its English under it
+        assert cells[1] == str(escape(meta.title)) + (f'<br><span class="title-en">{escape(english)}</span>'
+                                                      if english else "")
+        assert cells[2] == labels.t("batch.ok", shown)
+    assert (shown == "en") == ('<span class="title-en">' in page)  # Qingzhen's glossary has its title
     assert rows["broken"][2] == labels.t("batch.failed_because", shown, error="cell 3: RuntimeError: no")
     assert rows["broken"][3:-2] == ["—"] * len(expected)
     assert rows[gy][3:3 + 5] == ["—"] * 5  # no revenue, no salary: blank, not shifted

@@ -117,10 +117,13 @@ def test_pooling_more_is_not_a_gain_for_the_county(capped, lang):
                       a=money(ra["pooled_total_mean"], lang), b=money(rb["pooled_total_mean"], lang))
     split = next(s for s in sentences if pooled in s)
     assert split.endswith(labels.t("compare.why_pooled", lang, net=labels.t("compare.net_short_same", lang)))
-    # the split sentence (pool +29%) comes before the binding one (+4.5 points) and the unchanged payout
-    assert sentences.index(split) == 0
-    assert sentences[-1].startswith(labels.t("compare.f_revenue", lang, name="6:4", y0=ra["years"][0],
-                                             y1=ra["years"][-1], zone="", net="")[:8])
+    # what matters first: the zone's payout and the county's net, unchanged; then the split sentence
+    # (pool +29%) before the binding one (+4.5 points), by relative change
+    revenue = labels.t("compare.f_revenue", lang, name="6:4", y0=ra["years"][0], y1=ra["years"][-1],
+                       zone=labels.t("compare.zone_same", lang, a=money(ra["zone_payout_total_mean"], lang)),
+                       net=labels.t("compare.same", lang, a=money(ra["county_net_total_mean"], lang)))
+    assert sentences[0] == revenue
+    assert sentences.index(split) == 1
     cap = labels.t("compare.cap_binds", lang, a=percent(np.mean(ra["p_cap_binds"])),
                    b=percent(np.mean(rb["p_cap_binds"])), most="")
     assert any(cap in s for s in sentences)
@@ -223,3 +226,110 @@ def test_a_model_without_series_is_left_out_of_the_charts(monkeypatch):
     assert titles <= {labels.t("land.occupancy", "en"), labels.t("land.vacant", "en")} and titles
     same_land = dataclasses.replace(a, metrics={**a.metrics, "water": b.metrics["water"]})
     assert comparison.charts(["a", "b"], [a, same_land], "en").data == ""
+
+
+# -- scenarios over different years ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shifted(base, capped):
+    """Qingzhen as it is (2024–2033), the same rule over 2026–2035 (revenue.start_year moved, the base
+    year kept) and Qingzhen at 6:4 (2024–2033)."""
+    a, c = capped
+    b = run(base.with_values({"revenue.start_year": 2026}))
+    assert a.data["revenue"]["years"][0] == 2024 and b.data["revenue"]["years"][-1] == 2035
+    return a, b, c
+
+
+def over(r, years) -> tuple[float, float, float]:
+    """The zone's payout, the county's net and the tax over ``years`` (means over paths), from the paths."""
+    res = r.results["revenue"]
+    at = [list(res.years).index(y) for y in years]
+    payout = res.split.payout[:, at]
+    return (float(payout.sum(axis=1).mean()), float(res.county_net[:, at].sum(axis=1).mean()),
+            float(res.tax[:, at].sum(axis=1).mean()))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_shift_of_years_is_no_policy_effect(shifted, lang):
+    """Totals over 2024–2033 and 2026–2035 are not compared: the findings say once that the years differ
+    and compare the years both cover; the table names each scenario's years and gives no difference."""
+    a, b, _ = shifted
+    ra, rb = a.data["revenue"], b.data["revenue"]
+    (_, sentences), = comparison.changes(["a", "b"], [a, b], lang)
+    title = models.get("revenue").title[lang]
+    assert sentences[0] == (labels.t("compare.f_years", lang, model=title, base="a", name="b", a="2024–2033",
+                                     b="2026–2035")
+                            + labels.t("compare.f_years_common", lang, y0=2026, y1=2033))
+    common = range(2026, 2034)
+    (pay_a, net_a, tax_a), (pay_b, net_b, tax_b) = over(a, common), over(b, common)
+    assert pay_a == pytest.approx(8.0) and pay_b == pytest.approx(8.0)  # floor = cap = 1亿 a year
+    assert sentences[1] == labels.t("compare.f_revenue", lang, name="b", y0=2026, y1=2033,
+                                    zone=labels.t("compare.zone_same", lang, a=money(pay_a, lang)),
+                                    net=comparison._change(net_a, net_b, lang))
+    joined = "\n".join(sentences)
+    if not comparison.same((tax_a, tax_b), "money"):
+        assert labels.t("compare.f_tax", lang, name="b", y0=2026, y1=2033,
+                        change=comparison._change(tax_a, tax_b, lang)) in joined
+    for total in ("tax_total_mean", "county_net_total_mean", "pooled_total_mean"):  # the horizons' totals
+        assert money(ra[total], lang) not in joined and money(rb[total], lang) not in joined
+    rest = joined.replace(sentences[0], "")
+    assert "2024–2033" not in rest and "2026–2035" not in rest
+
+    table = text(comparison.key_metrics(["a", "b"], [a, b], lang))
+    rows = {label: re.findall(r"<td>(.*?)</td>", cells)
+            for label, cells in re.findall(r"<tr><td>(.*?)</td>(.*?)</tr>", table)}
+    assert rows[labels.t("compare.years_row", lang, model=title)] == ["2024–2033", "2026–2035", "—"]
+    payout = comparison._years_label(models.get("revenue").headlines[0].label[lang], None, lang)
+    assert labels.t("compare.own_years", lang) in payout and "{" not in payout
+    assert rows[payout] == [money(ra["zone_payout_total_mean"], lang), money(rb["zone_payout_total_mean"], lang), "—"]
+    county = comparison._years_label(labels.t("compare.county_net_row", lang), None, lang)
+    assert rows[county][-1] == "—" and all(cells[-1] == "—" for cells in rows.values())
+    assert "2024–2033" not in "".join(rows) and "2026–2035" not in "".join(rows)  # no label names one's years
+    assert labels.t("compare.years", lang, model=title, spans="a 2024–2033; b 2026–2035") in table
+
+
+def test_a_scenario_over_the_first_ones_years_is_still_compared(shifted):
+    """Of three scenarios, the one over the first's years gets its differences and findings as usual."""
+    a, b, c = shifted
+    table = text(comparison.key_metrics(["a", "b", "c"], [a, b, c], "en"))
+    pooled = re.search(r"<tr><td>Pooled by the county \(mean total\)</td>(.*?)</tr>", table).group(1)
+    cells = re.findall(r"<td>(.*?)</td>", pooled)
+    delta = c.data["revenue"]["pooled_total_mean"] - a.data["revenue"]["pooled_total_mean"]
+    assert cells[3:] == ["—", f"+{money(delta, 'en')}"]
+    (_, for_b), (_, for_c) = comparison.changes(["a", "b", "c"], [a, b, c], "en")
+    assert for_b[0].startswith("Revenue sharing covers 2024–2033 under a against 2026–2035 under b")
+    assert for_c[0].startswith("Under c the zone receives the same") and "2024–2033" in for_c[0]
+
+
+# -- what differs, and the titles ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_what_differs_leaves_out_the_scenarios_texts(base, lang):
+    """Descriptions, glossaries, titles and document registers are texts, not parameters: one line names
+    those that differ, the table has the parameters only."""
+    from types import SimpleNamespace
+
+    from simlib.brief import param_names
+
+    other = base.with_values({"meta.title": "另一个情景", "meta.description": "另一段说明",
+                              "meta.glossary": {"另一个情景": "Another scenario"},
+                              "revenue.sharing.zone_share": 0.6})
+    runs = [SimpleNamespace(scenario=base), SimpleNamespace(scenario=other)]
+    table = text(comparison.differences(["a", "b"], runs, lang))
+    assert "<code class=\"key\">revenue.sharing.zone_share</code>" in table
+    for key in comparison.TEXTS:
+        assert f">{key}<" not in table
+    names = ("、" if lang == "zh" else ", ").join(param_names.name(k, lang) for k in
+                                                 ("meta.title", "meta.description", "meta.glossary"))
+    assert labels.t("compare.texts_differ", lang, names=names) in table
+    assert "另一段说明" not in table and "Another scenario" not in table
+
+
+def test_an_english_comparison_gives_the_english_titles(capped):
+    a, b = capped
+    meta = a.scenario.params.meta
+    english = meta.glossary[meta.title]
+    assert english in text(comparison.header(["5:5", "6:4"], [a, b], "en"))
+    assert english not in text(comparison.header(["5:5", "6:4"], [a, b], "zh"))

@@ -433,3 +433,46 @@ def test_a_near_tie_is_a_tie_and_a_huge_sample_is_not_advised():
     near = sensitivity.separability(sobol_result([0.5, 0.4], around([0.5, 0.4], 0.06)))
     # (0.12 / 0.1)² × 64 = 92.2 → the next power of two, 128
     assert near["suggested"] == 128 and not near["impractical"]
+
+
+def morris_result(mu_star, half, factors) -> dict:
+    """A Morris result built by hand: mu_star with its half-widths, mu = mu_star, sigma a tenth of it."""
+    return {"method": "morris", "factors": factors, "trajectories": 8, "evaluations": 8 * (len(factors) + 1),
+            "mu_star": mu_star, "mu_star_ci": half, "mu": mu_star, "sigma": [m / 10 for m in mu_star]}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_factor_of_a_model_the_metric_does_not_use_is_not_ranked_but_said_to_be_apart(lang):
+    """The zone's payout comes from the revenue model, which does not use the land model: a land key's
+    zero is by construction, which the brief says, not that the factor "barely moves" the payout."""
+    from simlib import models
+    from simlib.brief import explore_report, labels
+    from simlib.explore import sweep
+
+    assert not sweep.depends_on("revenue.zone_payout_total_mean", "land.idle_rate")
+    assert sweep.depends_on("revenue.zone_payout_total_mean", "meta.seed")
+    assert sweep.depends_on("zone.cash_mean_avg", "land.idle_rate")  # the zone's ledger uses the land model
+    assert not sweep.depends_on("land.lost_share", "zone.company_profit")
+    spec = {"metric": "revenue.zone_payout_total_mean", "vary": []}
+    factors = ["revenue.sharing.zone_share", "revenue.growth.volatility", "land.idle_rate"]
+    r = morris_result([2.0, 0.5, 0.0], [0.1, 0.1, 0.0], factors)
+    said, warnings = explore_report.sensitivity_verdict(r, spec, lang)
+    name = explore_report.name
+    metric = explore_report.inline(name(spec["metric"], lang), lang)
+    ranked = labels.t("sens.ranking", lang, measure=labels.t("sens.by_mu_star", lang), metric=metric,
+                      order=" > ".join(("{}（{}）" if lang == "zh" else "{} ({})").format(
+                          name(f, lang), explore_report.show(v, spec["metric"], lang))
+                          for f, v in zip(factors[:2], (2.0, 0.5))))
+    def model(section):
+        return labels.t("sens.model", lang, model=explore_report.inline(models.get(section).title[lang], lang))
+
+    apart = labels.t("sens.by_construction", lang, names=explore_report.inline(name("land.idle_rate", lang), lang),
+                     metric=metric, model=model("revenue"), others=model("land"))
+    assert said == [ranked, apart] and warnings == []
+    if lang == "en":
+        assert apart.startswith("By construction, zone payout over the horizon, mean does not depend on rate of firms")
+        assert "the revenue sharing model, which does not use the land and standard factories model" in apart
+    # only factors apart: nothing to rank, the one sentence
+    alone = morris_result([0.0], [0.0], ["land.idle_rate"])
+    said, warnings = explore_report.sensitivity_verdict(alone, spec, lang)
+    assert said == [apart] and warnings == []

@@ -133,6 +133,9 @@ def test_sensitivity_sobol_and_morris_briefs(tmp_path):
         # floor = cap = 1亿: the zone's payout is 10亿 whatever the factors, and the brief ranks nothing
         runs = 8 * 5 if method == "sobol" else 4 * 4
         assert f"Zone payout over the horizon, mean is the same in all {runs} runs" in page and " &gt; " not in page
+        # the appraisal's reliability is not said to barely move the payout: it cannot, by construction
+        assert ("By construction, zone payout over the horizon, mean does not depend on "
+                "objective part's reliability") in html.unescape(page) and "barely" not in page
         assert not DOTTED.search(visible_text(page)), DOTTED.search(visible_text(page))
         assert "<code>revenue.zone_payout_total_mean</code>" in page  # the reproducible name, once, as code
 
@@ -322,3 +325,34 @@ def test_every_key_and_metric_has_a_name_and_a_unit_in_both_languages():
     assert explore_report.label("salary.appraisal.quotas[1].share", "en") == "Grade share (grade 2) (0–1)"
     assert explore_report.label("revenue.zone_payout_total_p20", "zh") == "开发区所得合计第 20 百分位数（亿元）"
     assert explore_report.label("land.tax_per_mu_avg", "en") == "Tax per mu, average year (CNY 10k per mu a year)"
+
+
+def test_the_explore_base_lists_only_the_users_overrides():
+    """The land model's reverse question is left out of every point, but that is the sweep's doing, not
+    an override of the user's: the spec lists the --set and --paths values only."""
+    loaded = load(QINGZHEN, ["revenue.sharing.cap=2"])
+    assert loaded.params.land.reverse is not None
+    base = sweep.explore_base(loaded, paths=None)
+    assert base.params.land.reverse is None and base.overrides == ("revenue.sharing.cap=2",)
+    base = sweep.explore_base(loaded, paths=100)
+    assert base.params.land.reverse is None and base.params.revenue.paths == 100
+    assert base.overrides == ("revenue.sharing.cap=2", "revenue.paths=100", "land.paths=100")
+    spec = {**sweep.described(base), "vary": [{"key": "revenue.sharing.zone_share", "lo": 0.4, "hi": 0.6, "n": 3}],
+            "shown": ["revenue.zone_payout_total_mean"], "target": None, "table": None}
+    assert spec["overrides"] == list(base.overrides) and spec["params_sha256"] == base.params_sha256()
+    names = html.unescape(explore_report.sweep_names(spec, "en").data)
+    assert "revenue.sharing.cap=2" in names and "reverse" not in names
+
+
+@pytest.mark.parametrize("kind", ["sweep", "sensitivity"])
+def test_an_english_brief_gives_the_english_title(kind):
+    base = sweep.explore_base(load(QINGZHEN), None)
+    meta = base.params.meta
+    spec = {**sweep.described(base), "vary": [{"key": "revenue.sharing.cap", "lo": 1.0, "hi": 3.0, "n": 3}],
+            "points": 3, "target": None, "metric": "revenue.zone_payout_total_mean"}
+    assert spec["title"] == meta.title and spec["title_en"] == meta.glossary[meta.title]
+    header = explore_report.sweep_header if kind == "sweep" else explore_report.sensitivity_header
+    assert f'<p class="title-en">{spec["title_en"]}</p>' in html.unescape(header(spec, "en").data)
+    assert "title-en" not in header(spec, "zh").data
+    assert "title-en" not in header({**spec, "title_en": None}, "en").data  # a spec written before it had one
+    assert "title-en" not in header({k: v for k, v in spec.items() if k != "title_en"}, "en").data

@@ -8,14 +8,24 @@ more than :data:`TOLERANCE` of its scale and more than half the last digit a bri
 (:data:`RESOLUTION`); models none of whose figures differ are named in one line and left out.
 
 Whenever revenue sharing differs, the county's net (the tax it keeps after paying the zone, top-ups
-included) and its top-up are shown beside the zone's payout, and the findings say that what the
-county pools is already in that net: the net's change is the county's gain or loss, not the pool's.
+included) and its top-up are shown beside the zone's payout, the findings say so first, and they say
+that what the county pools is already in that net: the net's change is the county's gain or loss, not
+the pool's.
+
+A model that covers different years in two scenarios is not compared over its horizon: a shift of
+years is no policy's effect.  Its figures are shown side by side, each scenario's years in a row of
+their own, with no difference; the findings say once that the years differ, and compare revenue
+sharing and the zone's finances over the years both cover (their totals summed again from the yearly
+means).
+
 The markup comes from the templates in ``templates/compare/``, which escape every value.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -25,7 +35,7 @@ from matplotlib.figure import Figure
 from simlib import models
 from simlib.brief import labels
 from simlib.brief.charts import figure_uri, plain, style
-from simlib.brief.headlines import headlines, label, show
+from simlib.brief.headlines import headlines, show
 from simlib.brief.html import render
 from simlib.brief.labels import money, percent
 from simlib.brief.report import _flatten, _show, salary_scenario_point
@@ -125,12 +135,13 @@ def measures(runs: Sequence[ScenarioRun], lang: str) -> list[Measure]:
         section = model.section
         if section not in union:
             continue
+        years = _agreed(runs, section)  # None: the scenarios cover different years, each label says so
         for h in (h for s, h, _ in picked if s == section):
             values = tuple(h.value(r.metrics[section]) if section in r.metrics else None for r in runs)
             forced, covered = _covered(section, h)
-            out.append(Measure(section, label(h, union[section], lang), h.kind, values, forced, covered))
-        years = getattr(union[section], "years", None) or [None]
-        out += [Measure(section, labels.t(key, lang, y0=years[0], y1=years[-1]), kind,
+            text = _years_label(h.label[lang], years, lang)
+            out.append(Measure(section, text, h.kind, values, forced, covered))
+        out += [Measure(section, _years_label(labels.t(key, lang), years, lang), kind,
                         tuple(value(r.data[section]) if section in r.data else None for r in runs),
                         forced=True, covered=True)
                 for key, kind, value in COUNTY.get(section, ())]
@@ -140,6 +151,36 @@ def measures(runs: Sequence[ScenarioRun], lang: str) -> list[Measure]:
 def _changed(ms: Sequence[Measure]) -> list[str]:
     """The models at least one of whose figures differs, in order."""
     return list(dict.fromkeys(m.section for m in ms if m.differs))
+
+
+def _years(run: ScenarioRun, section: str) -> tuple[int, ...] | None:
+    """The years a model covers in a run, or None (no such model, or a model without years)."""
+    m = run.data.get(section)
+    years = m.get("years") if isinstance(m, dict) else None
+    return tuple(years) if years else None
+
+
+def _apart(a: tuple[int, ...] | None, b: tuple[int, ...] | None) -> bool:
+    """Whether two runs' years of a model differ (both having years)."""
+    return a is not None and b is not None and a != b
+
+
+def _agreed(runs: Sequence[ScenarioRun], section: str) -> tuple[int, ...] | None:
+    """The years every run with ``section`` covers; None when they differ, () when it has none."""
+    spans = {y for r in runs if (y := _years(r, section))}
+    return None if len(spans) > 1 else next(iter(spans), ())
+
+
+_HORIZON = re.compile(r"\{y0\}\s*[–-]\s*\{y1\}")
+
+
+def _years_label(template: str, years: tuple[int, ...] | None, lang: str) -> str:
+    """A label template with ``{y0}``–``{y1}`` filled with ``years``; when the scenarios' years differ
+    (None), with words saying each scenario's figure is over its own years."""
+    if years is None:
+        words = labels.t("compare.own_years", lang)
+        return _HORIZON.sub(words, template).replace("{y0}", words).replace("{y1}", words)
+    return template.format(y0=years[0] if years else None, y1=years[-1] if years else None)
 
 
 def _title(section: str, lang: str) -> str:
@@ -157,21 +198,32 @@ def _span(years: Sequence[int]) -> str:
 
 
 def header(names: list[str], runs: list[ScenarioRun], lang: str) -> HTML:
-    scenarios = [dict(name=n, title=r.scenario.params.meta.title, file=r.scenario.path.name,
-                      overrides="; ".join(r.scenario.overrides)) for n, r in zip(names, runs)]
+    metas = [r.scenario.params.meta for r in runs]
+    scenarios = [dict(name=n, title=m.title, title_en=m.glossary.get(m.title) if lang == "en" else None,
+                      file=r.scenario.path.name, overrides="; ".join(r.scenario.overrides))
+                 for n, r, m in zip(names, runs, metas)]
     return HTML(render("compare/header.html.j2", heading=labels.t("compare.title", lang),
                        names=" / ".join(names), scenarios=scenarios, colon="：" if lang == "zh" else ": "))
+
+
+#: Texts about a scenario, not parameters of its models: left out of "What differs" (the header shows the
+#: titles), named in one line when they differ.
+TEXTS = ("meta.title", "meta.description", "meta.glossary", "meta.documents")
 
 
 def differences(names: list[str], runs: list[ScenarioRun], lang: str) -> HTML:
     from simlib.brief import param_names
 
     flat = [dict(_flatten(r.scenario.resolved())) for r in runs]
-    keys = list(dict.fromkeys(k for f in flat for k in f))
-    rows = [(param_names.name(k, lang), k, *(_show(f.get(k, "—")) for f in flat)) for k in keys
-            if len({repr(f.get(k, "—")) for f in flat}) > 1]
+    keys = [k for k in dict.fromkeys(k for f in flat for k in f) if len({repr(f.get(k, "—")) for f in flat}) > 1]
+    text = [k for k in keys if any(k == t or k.startswith((t + ".", t + "[")) for t in TEXTS)]
+    rows = [(param_names.name(k, lang), k, *(_show(f.get(k, "—")) for f in flat)) for k in keys if k not in text]
+    texts = list(dict.fromkeys(param_names.name(next(t for t in TEXTS if k == t or k.startswith(t)), lang)
+                               for k in text))
+    note = (labels.t("compare.texts_differ", lang, names=("、" if lang == "zh" else ", ").join(texts))
+            if texts else None)
     return HTML(render("compare/differences.html.j2", heading=labels.t("compare.differs", lang),
-                       headers=[labels.t("param.key", lang), *names], rows=rows,
+                       headers=[labels.t("param.key", lang), *names], rows=rows, note=note,
                        empty=labels.t("compare.no_difference", lang)))
 
 
@@ -213,12 +265,21 @@ def notes(names: list[str], runs: list[ScenarioRun], lang: str, ms: Sequence[Mea
 
 def key_metrics(names: list[str], runs: list[ScenarioRun], lang: str) -> HTML:
     """The headline figures that differ between the scenarios (with the zone's payout and the county's
-    net and top-up whenever revenue sharing differs); differences are from the first scenario."""
+    net and top-up whenever revenue sharing differs); differences are from the first scenario, and none
+    for a model whose years differ from the first scenario's (its years are a row of their own)."""
     ms = measures(runs, lang)
     changed = _changed(ms)
-    rows = [(m.label, *(show(v, m.kind, lang) for v in m.values),
-             *(_difference(v, m.values[0], m.kind, lang) for v in m.values[1:]))
-            for m in ms if m.differs or (m.forced and m.section in changed)]
+    rows = []
+    for m in ms:
+        if not (m.differs or (m.forced and m.section in changed)):
+            continue
+        years = [_years(r, m.section) for r in runs]
+        if _agreed(runs, m.section) is None and not any(row[0] == _years_row(m.section, lang) for row in rows):
+            rows.append((_years_row(m.section, lang), *(_span(y) if y else "—" for y in years),
+                         *("—" for _ in years[1:])))
+        rows.append((m.label, *(show(v, m.kind, lang) for v in m.values),
+                     *("—" if _apart(years[0], y) else _difference(v, m.values[0], m.kind, lang)
+                       for v, y in zip(m.values[1:], years[1:]))))
     headers = [labels.t("compare.metric", lang), *names,
                *(labels.t("compare.minus", lang, a=n, b=names[0]) for n in names[1:])]
     return HTML(render("compare/key_metrics.html.j2", heading=labels.t("compare.metrics", lang),
@@ -227,6 +288,10 @@ def key_metrics(names: list[str], runs: list[ScenarioRun], lang: str) -> HTML:
 
 
 # -- findings: what changed, in sentences ---------------------------------------------------------
+
+
+def _years_row(section: str, lang: str) -> str:
+    return labels.t("compare.years_row", lang, model=_title(section, lang))
 
 
 def _change(a: float, b: float, lang: str, mirror: bool = False) -> str:
@@ -251,8 +316,14 @@ def _majority_from(p: Sequence[float], years: Sequence[int], lang: str) -> str:
     return labels.t("compare.no_year", lang)
 
 
+#: The weight of the sentences said first, whatever the others' relative changes: that a model's years
+#: differ, then the zone's payout and the county's net.
+FIRST = math.inf
+
+
 def _revenue_sentences(name: str, a: dict, b: dict, lang: str) -> list[tuple[float, str]]:
-    """The zone's payout and the county's net; the tax; what pooling and top-ups did; the cap and floor."""
+    """The zone's payout and the county's net (first, changed or not); the tax; what pooling and top-ups
+    did; the cap and floor."""
     out = []
     y0, y1 = b["years"][0], b["years"][-1]
     pay = (a["zone_payout_total_mean"], b["zone_payout_total_mean"])
@@ -266,9 +337,8 @@ def _revenue_sentences(name: str, a: dict, b: dict, lang: str) -> list[tuple[flo
                         a=money(pay[0], lang), b=money(pay[1], lang))
     # the same tax paths: what the zone gains the county loses, to the cent
     mirror = not same(pay, "money") and abs(dp + dn) <= 1e-9 * max(abs(tax[0]), abs(tax[1]), 1.0)
-    out.append((max(_relative(*pay, "money"), _relative(*net, "money")),
-                labels.t("compare.f_revenue", lang, name=name, y0=y0, y1=y1, zone=zone,
-                         net=_change(*net, lang, mirror=mirror))))
+    out.append((FIRST, labels.t("compare.f_revenue", lang, name=name, y0=y0, y1=y1, zone=zone,
+                                net=_change(*net, lang, mirror=mirror))))
     if not same(tax, "money"):
         out.append((_relative(*tax, "money"), labels.t("compare.f_tax", lang, name=name, y0=y0, y1=y1,
                                                        change=_change(*tax, lang))))
@@ -319,27 +389,63 @@ SENTENCES: dict[str, Callable[[str, dict, dict, str], list[tuple[float, str]]]] 
     "revenue": _revenue_sentences, "zone": _zone_sentences}
 
 
+#: Horizon totals of a model's metrics and the yearly means they sum (:func:`_over` sums them again).
+TOTALS = {"revenue": {"zone_payout_total_mean": "zone_payout_mean", "county_net_total_mean": "county_net_mean",
+                      "tax_total_mean": "tax_mean", "pooled_total_mean": "pooled_mean",
+                      "county_topup_total_mean": "county_topup_mean"}}
+
+
+def _over(section: str, m: dict, years: Sequence[int]) -> dict:
+    """A model's metrics (as data) over ``years`` only: its yearly series cut to them and its horizon
+    totals (:data:`TOTALS`) summed again from them (the mean of a sum is the sum of the means)."""
+    n = len(m["years"])
+    at = [m["years"].index(y) for y in years]
+    out = {k: [v[i] for i in at] if isinstance(v, list) and len(v) == n else v for k, v in m.items()}
+    out["years"] = list(years)
+    for total, series in TOTALS.get(section, {}).items():
+        if series in out:
+            out[total] = _total(out[series])
+    return out
+
+
 def changes(names: list[str], runs: list[ScenarioRun], lang: str) -> list[tuple[str, list[str]]]:
     """For each scenario after the first: (its heading, the sentences on what changed against the
-    first, the largest relative change first)."""
+    first): that a model's years differ, then the zone's payout and the county's net, then the rest,
+    the largest relative change first.  A model whose years differ is compared over the years both
+    cover (revenue sharing and the zone's finances) or not at all."""
     ms = measures(runs, lang)
     base, first = names[0], runs[0]
     groups = []
     for i, (name, r) in enumerate(zip(names[1:], runs[1:]), start=1):
         found: list[tuple[float, str]] = []
+        said: list[tuple[float, str]] = []
         moved = {m.section for m in ms if not same((m.values[0], m.values[i]), m.kind)}
+        apart = [s for s in dict.fromkeys(m.section for m in ms) if _apart(_years(first, s), _years(r, s))]
+        for section in apart:
+            ya, yb = _years(first, section), _years(r, section)
+            common = [y for y in ya if y in yb]
+            sentences = SENTENCES.get(section)
+            over = (sentences(name, _over(section, first.data[section], common),
+                              _over(section, r.data[section], common), lang) if sentences and common else [])
+            text = labels.t("compare.f_years", lang, model=_title(section, lang), base=base, name=name,
+                            a=_span(ya), b=_span(yb))
+            if over:
+                text += labels.t("compare.f_years_common", lang, y0=common[0], y1=common[-1])
+            found.append((FIRST, text))
+            said += over
+        found += said
         for section, sentences in SENTENCES.items():
-            if section in moved and section in first.data and section in r.data:
+            if section in moved and section not in apart and section in first.data and section in r.data:
                 found += sentences(name, first.data[section], r.data[section], lang)
         for m in ms:
             a, b = m.values[0], m.values[i]
-            if m.covered or a is None or b is None or same((a, b), m.kind):
+            if m.covered or m.section in apart or a is None or b is None or same((a, b), m.kind):
                 continue
             found.append((_relative(a, b, m.kind),
                           labels.t("compare.f_metric", lang, label=m.label, name=name, base=base,
                                    a=show(a, m.kind, lang), b=show(b, m.kind, lang),
                                    delta=_difference(b, a, m.kind, lang))))
-        found.sort(key=lambda x: -x[0])  # stable: equal changes keep the models' order
+        found.sort(key=lambda x: -x[0])  # stable: equal changes keep their order (the years' first)
         groups.append((labels.t("compare.against", lang, name=name, base=base), [s for _, s in found]))
     return groups
 

@@ -256,6 +256,13 @@ def published(path, kind: str) -> tuple[dict, object]:
     return doc[kind], doc[second]
 
 
+def title_en(spec: dict, lang: str) -> str | None:
+    """The scenario's title in English (``meta.glossary``'s, which the spec carries), for an English
+    brief whose title is Chinese; None otherwise."""
+    english = spec.get("title_en")
+    return english if lang == "en" and english and english != spec.get("title") else None
+
+
 # -- sweep -----------------------------------------------------------------------------------------
 
 def target_holds(rows: list[dict], target: dict | None) -> list[bool] | None:
@@ -275,6 +282,7 @@ def sweep_header(spec: dict, lang: str) -> HTML:
     return HTML(render("explore/sweep_header.html.j2",
                        heading=labels.t("explore.heading", lang, what=labels.t("sweep.title", lang),
                                         title=spec["title"]),
+                       title_en=title_en(spec, lang),
                        varied_label=labels.t("sweep.varied", lang), varies=varies,
                        colon=labels.t("explore.colon", lang),
                        points=labels.t("sweep.points", lang, points=spec["points"]),
@@ -451,6 +459,7 @@ def sensitivity_header(spec: dict, lang: str) -> HTML:
     return HTML(render("explore/sensitivity_header.html.j2",
                        heading=labels.t("explore.heading", lang, what=labels.t("sens.title", lang),
                                         title=spec["title"]),
+                       title_en=title_en(spec, lang),
                        metric_label=labels.t("sens.metric", lang), metric=label(spec["metric"], lang),
                        ranges_label=labels.t("sens.ranges", lang), ranges=ranges,
                        colon=labels.t("explore.colon", lang)))
@@ -470,9 +479,44 @@ def _interval_text(result: dict, i: int, metric: str, lang: str) -> str:
     return "—" if half is None else f"± {show(half, metric, lang)}"
 
 
+def _subset(result: dict, keep: list[int]) -> dict:
+    """``result`` with only the factors ``keep`` (indices), in that order."""
+    return {k: [v[i] for i in keep] if isinstance(v, list) and len(v) == len(result["factors"]) else v
+            for k, v in result.items()}
+
+
 def sensitivity_verdict(result: dict, spec: dict, lang: str) -> tuple[list[str], list[str]]:
     """(what the result supports, the warnings): the ranking in words, as far as the intervals allow,
-    and why the rest cannot be ranked with the sample size that would do."""
+    and why the rest cannot be ranked with the sample size that would do.
+
+    A factor of a model the metric's model does not use cannot move the metric
+    (:func:`simlib.explore.sweep.depends_on`, the rule ``simlib sensitivity`` warns by): its index is zero
+    by construction, which the brief says of it instead of ranking it with the others."""
+    factors, metric = result["factors"], spec["metric"]
+    keep = [i for i, f in enumerate(factors) if sweep.depends_on(metric, f)]
+    if len(keep) == len(factors):
+        return _verdict(result, spec, lang, len(factors))
+    said, warnings = _verdict(_subset(result, keep), spec, lang, len(factors)) if keep else ([], [])
+    apart = [f for f in factors if not sweep.depends_on(metric, f)]
+    models = list(dict.fromkeys(re.split(r"[.\[]", f)[0] for f in apart))
+    names = _join([inline(name(f, lang), lang) for f in apart], lang)
+    said.append(labels.t("sens.by_construction", lang, names=names,
+                         metric=inline(name(metric, lang), lang), model=_model_title(metric.split(".")[0], lang),
+                         others=labels.t("sens.or", lang).join(_model_title(m, lang) for m in models)))
+    return said, warnings
+
+
+def _model_title(section: str, lang: str) -> str:
+    """A model as it reads inside a sentence: ``the revenue sharing model``, ``新增税收分成模型``."""
+    from simlib.models import registry
+
+    title = next((m.title.get(lang, section) for m in registry() if m.section == section), section)
+    return labels.t("sens.model", lang, model=inline(title, lang))
+
+
+def _verdict(result: dict, spec: dict, lang: str, d: int) -> tuple[list[str], list[str]]:
+    """:func:`sensitivity_verdict` of the factors in ``result``; ``d`` factors were varied in all (the
+    runs a larger sample would take)."""
     v = sens.separability(result)
     factors, metric = result["factors"], spec["metric"]
     fname = [name(f, lang) for f in factors]
@@ -522,7 +566,6 @@ def sensitivity_verdict(result: dict, spec: dict, lang: str) -> tuple[list[str],
     for a, b in v["ties"]:
         warnings.append(labels.t("sens.ties", lang, a=fname[a], b=fname[b]))
     if v["suggested"] is not None:
-        d = len(factors)
         evaluations = v["suggested"] * (d + 2 if sobol else d + 1)
         warnings.append(labels.t("sens.need_n" if sobol else "sens.need_r", lang, n=f"{v['size']:,}",
                                  needed=f"{v['suggested']:,}", evaluations=f"{evaluations:,}"))

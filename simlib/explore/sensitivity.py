@@ -324,8 +324,7 @@ def compute(params, vary: list[str], metric: str, method: str = "sobol", n: int 
     corners = [sweep.typed(dict(zip(keys, c)), whole) for c in itertools.product(*((v.lo, v.hi) for v in varies))]
     if problems := sweep.check(base, corners):
         raise ValueError("\n".join(problems))
-    section = metric.split(".")[0]
-    moving = [k for k in keys if k.split(".")[0] in (section, "meta")]  # keys that can move the metric
+    moving = [k for k in keys if sweep.depends_on(metric, k)]  # keys that can move the metric
     sections = sweep.sections_needed(base, moving, [metric])
     evaluate = functools.partial(sweep.evaluate, base, sections)
     if metric not in evaluate({}):
@@ -339,9 +338,8 @@ def compute(params, vary: list[str], metric: str, method: str = "sobol", n: int 
 
     rng = np.random.default_rng(base.params.meta.seed if seed is None else seed)
     result = (sobol if method == "sobol" else morris)(model, factors, n, rng)
-    spec = {"title": base.params.meta.title, "scenario": base.name, "metric": metric, "method": method,
-            "vary": [vars(v) for v in varies], "sections": sections, "overrides": list(base.overrides),
-            "params_sha256": base.params_sha256()}
+    spec = {**sweep.described(base), "metric": metric, "method": method, "vary": [vars(v) for v in varies],
+            "sections": sections}
     return {"spec": spec, "result": result}
 
 

@@ -16,7 +16,7 @@ import functools
 import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import UnionType
 from typing import Any, Union, get_args, get_origin
 
@@ -97,14 +97,46 @@ def typed(point: dict, whole: set[str]) -> dict:
 
 def explore_base(sc: scenario.Scenario, paths: int | None) -> scenario.Scenario:
     """The scenario every point starts from: ``--paths`` applied to each model that draws paths, and
-    the land model's reverse question left out (a root search per point would dwarf the sweep)."""
+    the land model's reverse question left out (a root search per point would dwarf the sweep).  Its
+    ``overrides`` are the user's (``--set``, then ``--paths``): leaving the reverse question out is the
+    sweep's own doing, not listed as one."""
     values: dict = {}
     if paths is not None:
         values |= {f"{m}.paths": paths for m in sc.sections if "paths" in type(getattr(sc.params, m)).model_fields}
+    base = sc.with_values(values, origin="--paths")  # the user's --paths: recorded with the overrides
     land = getattr(sc.params, "land", None)
-    if land is not None and land.reverse is not None:
-        values["land.reverse"] = None
-    return sc.with_values(values, origin="--paths")
+    if land is not None and land.reverse is not None:  # ours, not the user's: not listed as an override
+        base = replace(base.with_values({"land.reverse": None}, origin="--paths"), overrides=base.overrides)
+    return base
+
+
+def described(base: scenario.Scenario) -> dict:
+    """What a sweep's or sensitivity analysis's spec says of its scenario: the title (and its English
+    from ``meta.glossary``, or None), the scenario's name, the user's overrides (``--set`` and
+    ``--paths``, not what :func:`explore_base` sets itself) and the parameters' hash."""
+    meta = base.params.meta
+    return {"title": meta.title, "title_en": meta.glossary.get(meta.title), "scenario": base.name,
+            "overrides": list(base.overrides), "params_sha256": base.params_sha256()}
+
+
+def depends_on(metric: str, key: str) -> bool:
+    """Whether ``metric`` (``section.name``) can move when scenario key ``key`` does.  Each model draws
+    from its own generator, so a metric moves only with the keys of its own model, of the models its
+    model uses (a linking model reads their results), and of ``meta`` (the seed moves every model).
+    A section no registered model has is not ruled out."""
+    from simlib.models import registry
+
+    models = {m.section: m for m in registry()}
+    section, key_section = metric.split(".")[0], re.split(r"[.\[]", key)[0]
+    if key_section in (section, "meta") or section not in models or key_section not in models:
+        return True
+    used, todo = set(), [section]
+    while todo:
+        for s in models[todo.pop()].uses:
+            if s not in used and s in models:
+                used.add(s)
+                todo.append(s)
+    return key_section in used
 
 
 def sections_needed(sc: scenario.Scenario, keys: Iterable[str], metrics: Iterable[str] = ()) -> list[str]:
@@ -276,7 +308,6 @@ def compute(params, vary: list[str], target: str | None = None, paths: int | Non
     rows = run_sweep(base, points, sections)
     if goal is not None and goal["metric"] not in rows[0]:
         raise ValueError(f"--target: no metric {goal['metric']!r}")
-    spec = {"title": base.params.meta.title, "scenario": base.name, "vary": [vars(v) for v in varies],
-            "points": len(rows), "target": goal, "shown": shown_metrics(rows, keys, goal), "table": None,
-            "sections": sections, "overrides": list(base.overrides), "params_sha256": base.params_sha256()}
+    spec = {**described(base), "vary": [vars(v) for v in varies], "points": len(rows), "target": goal,
+            "shown": shown_metrics(rows, keys, goal), "table": None, "sections": sections}
     return {"spec": spec, "rows": rows}

@@ -193,7 +193,8 @@ def write_index(outcomes: list[Outcome], outroot: Path, scenarios: Iterable[scen
     they differ).  Each model any scenario has gets its first :data:`INDEX_FIGURES` headline figures
     as columns: one figure in one unit per column, named in the header, the numbers bare and
     right-aligned, "—" where a scenario lacks the model or the figure.  Titles and languages come
-    from ``scenarios`` (the batch's, by name) or else from each brief's ``results.json``.
+    from ``scenarios`` (the batch's, by name) or else from each brief's ``results.json``; in English a
+    Chinese title is followed by its English from the scenario's ``meta.glossary``, as its brief shows it.
     """
     from simlib.brief import labels, webfont
     from simlib.brief.headlines import label, typed
@@ -227,8 +228,10 @@ def write_index(outcomes: list[Outcome], outroot: Path, scenarios: Iterable[scen
     rows = []
     for o in outcomes:
         doc = docs[o.name]
-        title = (known[o.name].params.meta.title if o.name in known
-                 else ((doc or {}).get("params") or {}).get("meta", {}).get("title", ""))
+        meta = (known[o.name].params.meta.model_dump() if o.name in known
+                else ((doc or {}).get("params") or {}).get("meta", {}))
+        title = meta.get("title", "")
+        title_en = (meta.get("glossary") or {}).get(title) if language == "en" else None  # as the brief shows it
         if o.ok:
             status = labels.t("batch.skipped" if o.skipped else "batch.ok", language)
             target, text = "brief.html", labels.t("batch.brief", language)
@@ -238,7 +241,8 @@ def write_index(outcomes: list[Outcome], outroot: Path, scenarios: Iterable[scen
             target, text = ("failed.ipynb", "failed.ipynb") if o.kept else (None, None)
         m = metrics[o.name]
         cells = [c["cell"](m[c["section"]]) if c["section"] in m else "—" for c in columns]
-        rows.append({"cls": "ok" if o.ok else "failed", "name": o.name, "title": title, "status": status,
+        rows.append({"cls": "ok" if o.ok else "failed", "name": o.name, "title": title,
+                     "title_en": title_en if title_en != title else None, "status": status,
                      "cells": cells, "seconds": f"{o.seconds:.1f}", "link": quote(o.name), "target": target,
                      "text": text})
     mixed = (labels.t("batch.mixed", language,
