@@ -27,6 +27,18 @@ for var in ("MPLCONFIGDIR", "IPYTHONDIR", "JUPYTER_RUNTIME_DIR"):
     Path(os.environ[var]).mkdir()
 
 
+class Captured:
+    """Stands in for ``charts.figure_uri``: keeps each figure a brief draws, for inspection, instead of
+    encoding it."""
+
+    def __init__(self):
+        self.figures = []
+
+    def __call__(self, fig) -> str:
+        self.figures.append(fig)
+        return "data:image/png;base64,"
+
+
 def simlib(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
     """Run the installed `simlib` command and capture what it prints."""
     return subprocess.run([str(SIMLIB), *args], cwd=cwd, capture_output=True, text=True, encoding="utf-8",

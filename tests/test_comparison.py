@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pytest
 
-from conftest import ROOT
+from conftest import Captured, ROOT
 from simlib import models
 from simlib.brief import comparison, labels
 from simlib.brief.labels import money, percent
@@ -149,17 +149,8 @@ def test_identical_runs_have_no_rows_no_charts_and_say_so(capped):
     assert comparison.charts(["a", "b"], [a, a], "en").data == ""
 
 
-class _Captured:
-    def __init__(self):
-        self.figures = []
-
-    def __call__(self, fig) -> str:
-        self.figures.append(fig)
-        return "data:image/png;base64,"
-
-
 def test_charts_only_the_series_that_differ(capped, uncapped, monkeypatch):
-    captured = _Captured()
+    captured = Captured()
     monkeypatch.setattr(comparison, "figure_uri", captured)
     comparison.charts(["5:5", "6:4"], list(capped), "en")
     titles = {ax.get_title() for ax in captured.figures[0].axes if ax.get_visible()}
@@ -219,7 +210,7 @@ def test_a_model_without_series_is_left_out_of_the_charts(monkeypatch):
     a, b = run(path, ["land.paths=100"]), run(path, ["land.paths=100", "meta.seed=7"])
     a, b = (dataclasses.replace(r, metrics={**r.metrics, "water": WaterMetrics(years=[2026], supply=[x])})
             for r, x in ((a, 1.0), (b, 2.0)))
-    captured = _Captured()
+    captured = Captured()
     monkeypatch.setattr(comparison, "figure_uri", captured)
     comparison.charts(["a", "b"], [a, b], "en")
     titles = {ax.get_title() for ax in captured.figures[0].axes if ax.get_visible()}

@@ -15,7 +15,7 @@ from html import escape
 import pytest
 from markupsafe import escape
 
-from conftest import ROOT
+from conftest import Captured, ROOT
 from simlib import models
 from simlib.brief import comparison, explore_report, labels, report
 from simlib.brief.html import TEMPLATES, environment
@@ -457,17 +457,6 @@ def test_linked_rule_without_company_staff_says_no_pay_moves(salary_scenario):
         report.salary_findings(r)
 
 
-class _Captured:
-    """The figure a section draws, kept for inspection instead of being encoded."""
-
-    def __init__(self):
-        self.figures = []
-
-    def __call__(self, fig) -> str:
-        self.figures.append(fig)
-        return "data:image/png;base64,"
-
-
 @pytest.mark.parametrize("method", ["single", "objective_subjective", "index"])
 def test_chart_point_is_the_key_number(salary_scenario, monkeypatch, method):
     """The scenario's point on the misranking chart is the headline: at the final score's derived
@@ -487,7 +476,7 @@ def test_chart_point_is_the_key_number(salary_scenario, monkeypatch, method):
     assert (lo, hi) == (m["ranges"]["misordered_pairs"]["low"], m["ranges"]["misordered_pairs"]["high"])
     assert lo < y < hi
     assert f'<div class="v">{labels.percent(y)}</div>' in report.key_numbers(r).data
-    captured = _Captured()
+    captured = Captured()
     monkeypatch.setattr(report, "figure_uri", captured)
     report.salary_section(r)
     ax = captured.figures[0].axes[1]
@@ -506,7 +495,7 @@ def test_chart_point_is_the_key_number(salary_scenario, monkeypatch, method):
 def test_comparison_chart_draws_misordered_pairs(salary_scenario, monkeypatch):
     a = _salary_run(salary_scenario, "en")
     b = _salary_run(salary_scenario, "en", **{"salary.appraisal.reliability": 0.9})
-    captured = _Captured()
+    captured = Captured()
     monkeypatch.setattr(comparison, "figure_uri", captured)
     comparison.charts(["a", "b"], [a, b], "en")
     ax = captured.figures[0].axes[0]
