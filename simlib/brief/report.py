@@ -1300,15 +1300,18 @@ def parameters(run: ScenarioRun) -> HTML:
 
 
 def _cites(text: str, documents: dict) -> list[tuple[str, str | None, bool]]:
-    """Scenario text as pieces ``(text, number, code)``: a span in backticks (`--set key=value`) is code;
+    """Scenario text as pieces ``(text, number, code)``: a span in backticks, and an override's note
+    (``--set key=value``, up to a semicolon), are code;
     a piece that cites a document of the register carries its number, so the appendix can link it to
     the document's row; the rest carry None."""
     from simlib.scenario.documents import citation_pattern
 
     pieces: list[tuple[str, str | None, bool]] = []
     pattern = citation_pattern(documents)
-    for k, part in enumerate(re.split(r"`([^`]+)`", text or "")):
-        if k % 2:
+    for k, part in enumerate(re.split(r"`([^`]+)`|(--set [^;]+)", text or "")):
+        if part is None:
+            continue
+        if k % 3:  # a span in backticks, or an override as the command line gave it (--set key=value)
             pieces.append((part, None, True))
             continue
         at = 0
