@@ -6,6 +6,7 @@ for every shipped scenario in both languages.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 
@@ -262,3 +263,23 @@ def test_a_malformed_register_is_refused_line_by_line_and_a_missing_one_warned(t
     sc = load(tmp_path / "s.yaml")
     assert sc.documents == {} and [w.key for w in sc.warnings] == ["meta.documents"]
     assert "not found" in sc.warnings[0].message
+
+
+def test_a_description_by_language_takes_only_zh_and_en(tmp_path):
+    from simlib.scenario import ScenarioError
+
+    sc = load(ROOT / "params" / "yongchang_2024.yaml")
+    assert sc.with_values({"meta.description": {"zh": "说明", "en": "note"}}).params.meta.description["en"] == "note"
+    for bad in ({"": "x"}, {}, {"fr": "x"}, {"zh": 3}):
+        with pytest.raises(ScenarioError):
+            sc.with_values({"meta.description": bad})
+
+
+def test_a_citation_in_a_note_links_its_document():
+    r = RUN("qingzhen_2025.yaml", "zh")
+    key = next(k for k in r.scenario.leaves if k.startswith("revenue."))
+    leaf = r.scenario.leaves[key]
+    noted = dataclasses.replace(leaf, note="见 001 所述", zh={**leaf.zh, "note": "见 001 所述"})
+    leaves = {**r.scenario.leaves, key: noted}
+    page = report.parameters(dataclasses.replace(r, scenario=dataclasses.replace(r.scenario, leaves=leaves))).data
+    assert '<a href="#doc-001">001</a> 所述' in page

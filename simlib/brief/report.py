@@ -1279,7 +1279,7 @@ def parameters(run: ScenarioRun) -> HTML:
             group["defaults"].append(param_names.name(key, lang))
             continue
         source = labels.amounts(info.text("source", lang) or "", lang)
-        note = _cites(labels.amounts(info.text("note", lang) or "", lang), {})
+        note = _cites(labels.amounts(info.text("note", lang) or "", lang), run.scenario.documents)
         texts += [info.source or "", info.text("source", lang) or "", info.note or ""]
         group["rows"].append(dict(name=param_names.name(key, lang), key=key, value=_show(value),
                                   unit=_cites(labels.unit(info.text("unit", lang) or "", lang), {}), source=_cites(source, run.scenario.documents),

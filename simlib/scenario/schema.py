@@ -34,11 +34,10 @@ class Meta(Section):
         """Text, or text by language: one problem for anything else, not one per branch of the union."""
         if value is None:
             return value
-        texts = value if isinstance(value, dict) else {"": value}
-        if not texts:
+        if isinstance(value, dict) and not value:
             raise ValueError("must be text, or text by language ({zh: …, en: …}), got an empty mapping")
-        for lang, text in texts.items():
-            if lang not in ("", "zh", "en"):
+        for lang, text in (value.items() if isinstance(value, dict) else [(None, value)]):
+            if lang is not None and lang not in ("zh", "en"):
                 raise ValueError(f"unknown language {lang!r}: a description by language takes zh and en")
             if not isinstance(text, str) or not text.strip() or len(text) > 5000:
                 raise ValueError("must be text of 1 to 5,000 characters, or text by language ({zh: …, en: …})")
