@@ -424,10 +424,85 @@ def bench_batch(tmp: Path) -> list[Row]:
 
 # --- (i) bad input: the slowest case of the corpus against the 2 s promise ----------------------
 
+def _generated_bad_inputs(folder: Path) -> list[dict]:
+    """Bad inputs that cannot be committed (tests/test_input_files.py has them as tests): a FIFO, a
+    device, a sparse 200 MiB file, the largest scenario file allowed (1 MiB, under 100,000 values)
+    with one error at its end, a 150,000-item list, the largest roster allowed (100,000 rows) with one
+    bad row at its end, and a 1,000,000-row roster; made in ``folder``, as cases of the corpus
+    (absolute paths)."""
+    from simlib.scenario.roster import MAX_ROWS
+
+    folder.mkdir(parents=True, exist_ok=True)
+    good = (ROOT / SCENARIO).read_text(encoding="utf-8")
+    cases = []
+
+    def case(name: str, path: Path) -> None:
+        cases.append({"name": name, "args": ["check", str(path)]})
+
+    fifo = folder / "fifo.yaml"
+    if not fifo.exists():
+        os.mkfifo(fifo)
+    case("g_fifo", fifo)
+    case("g_dev_zero", Path("/dev/zero"))
+    huge = folder / "huge.yaml"
+    with open(huge, "wb") as f:
+        f.truncate(200 << 20)
+    case("g_200_MiB_sparse", huge)
+    largest = folder / "largest.yaml"  # at the limit: long texts (few values), a bad key at the end
+    note = "an assumption, written at length to fill the file; " * 3
+    body = good + "\nmeta_notes:\n"
+    lines, size, i = [], len(body.encode()), 0
+    while size < (1 << 20) - 200:
+        line = f"  n{i}: {note}{i}\n"
+        lines.append(line)
+        size += len(line.encode())
+        i += 1
+    largest.write_text(body + "".join(lines) + "zz_unknown: 1\n", encoding="utf-8")
+    case("g_largest_scenario_error_at_end", largest)
+    syntax = folder / "largest_syntax.yaml"
+    syntax.write_text(body + "".join(lines) + "zz: [1, 2\n", encoding="utf-8")
+    case("g_largest_scenario_syntax_error_at_end", syntax)
+    long_list = folder / "long_list.yaml"
+    long_list.write_text(good + "\nextra: [" + "0," * 150_000 + "]\n", encoding="utf-8")
+    case("g_150000_item_list", long_list)
+    roster = folder / "roster.csv"
+    with open(roster, "w", encoding="utf-8") as f:
+        f.write("id,department,track,level,base_pay,unit,pay_scheme\n")
+        f.writelines(f"p{i},部门{i % 200},{'management' if i % 2 else 'professional'},一级,{10 + i % 7},committee,\n"
+                     for i in range(MAX_ROWS - 1))
+        f.write(f"p{MAX_ROWS},部门1,management,一级,abc,committee,\n")
+    scenario = folder / "roster_scenario.yaml"
+    scenario.write_text(yaml_dump({"meta": {"title": "a million-row roster", "zone": "test", "language": "en",
+                                            "seed": 1},
+                                   "salary": {"roster": "roster.csv", "rounds": 1,
+                                              "appraisal": {"method": "single", "reliability": 0.6, "scope": "zone",
+                                                            "quotas": [{"grade": "A", "share": 0.5, "coefficient": 1.2},
+                                                                       {"grade": "B", "share": 0.5,
+                                                                        "coefficient": 1.0}]},
+                                              "pay": {"standard_amount": 3.0, "pool_mode": "exact"}}}),
+                        encoding="utf-8")
+    case(f"g_{MAX_ROWS}_row_roster_bad_last_row", scenario)  # the largest a roster may be
+    million = folder / "million"
+    million.mkdir()
+    with open(million / "roster.csv", "w", encoding="utf-8") as f:
+        f.write("id,department,track,level,base_pay,unit,pay_scheme\n")
+        f.writelines(f"p{i},部门{i % 200},management,一级,10,committee,\n" for i in range(1_000_000))
+    (million / "roster_scenario.yaml").write_text(scenario.read_text(encoding="utf-8"), encoding="utf-8")
+    case("g_1000000_row_roster", million / "roster_scenario.yaml")
+    return cases
+
+
+def yaml_dump(data: dict) -> str:
+    import yaml
+
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
 def bench_bad_inputs(tmp: Path) -> list[Row]:
     import yaml
 
     cases = yaml.safe_load((ROOT / "tests" / "bad_inputs" / "cases.yaml").read_text(encoding="utf-8"))
+    cases += _generated_bad_inputs(tmp / "generated")
     env = {**os.environ, **{v: str(tmp / v.lower()) for v in ("MPLCONFIGDIR", "IPYTHONDIR", "JUPYTER_RUNTIME_DIR")}}
     times = {}
     for case in cases:

@@ -50,6 +50,8 @@ import warnings
 from pathlib import Path
 
 from simlib.models import PluginWarning
+from simlib.pipeline.names import folder_name
+from simlib.terminal import shown
 
 warnings.filterwarnings("ignore", category=PluginWarning)  # main() reports a broken plugin, one line each
 from simlib import scenario  # noqa: E402  (composes the scenario schema from the registry)
@@ -62,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if problems():  # a broken model plugin is reported, whatever the command
         for line in problems():
-            print(f"simlib: {line}", file=sys.stderr)
+            err(f"simlib: {line}")
         return EXIT_BAD_INPUT
     parser = _parser()
     args = parser.parse_args(argv)
@@ -196,23 +198,23 @@ def expand(patterns: list[str]) -> tuple[list[Path], list[str]]:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    if args.jobs < 1:
-        print(f"simlib batch: --jobs: must be at least 1, got {args.jobs}", file=sys.stderr)
+    if jobs := _jobs_problems(args.jobs):
+        err(f"simlib batch: {jobs[0]}")
         return EXIT_BAD_INPUT
     paths, problems = expand(args.params)
     for p in problems:
-        print(p, file=sys.stderr)
+        err(p)
     loaded = _load_or_report(paths, args.overrides)
     if loaded is None or problems:
         return EXIT_BAD_INPUT
     _warn_fonts(loaded)
     if not _usable(args.notebook, args.out):
         return EXIT_BAD_INPUT
-    names = [sc.name for sc in loaded]
-    clashes = sorted({n for n in names if names.count(n) > 1})
+    folders = [folder_name(sc.name) for sc in loaded]
+    clashes = sorted({f for f in folders if folders.count(f) > 1})
     if clashes:
-        print(f"two scenario files share the name(s) {', '.join(clashes)}: each needs its own output folder",
-              file=sys.stderr)
+        err(f"simlib batch: two scenario files would share the output folder(s) {', '.join(clashes)}: "
+            "rename one of each")
         return EXIT_BAD_INPUT
 
     from tqdm import tqdm
@@ -222,23 +224,31 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     _note_kernel()
 
+    finished = []  # on Ctrl-C or SIGTERM: the index lists these, the others as interrupted, and the interrupt goes on
     with tqdm(total=len(loaded), unit="scenario", desc="simlib batch", disable=None, file=sys.stderr) as bar:
         def done(outcome) -> None:
+            finished.append(outcome)
             bar.update(1)
             if not outcome.ok:
-                bar.write(f"simlib: {outcome.name}: failed: {outcome.error}", file=sys.stderr)
+                bar.write(shown(f"simlib: {outcome.name}: failed: {outcome.error}"), file=sys.stderr)
 
         try:
             outcomes = batch.run_batch(loaded, args.out, args.jobs, force=args.force, dask=args.dask, on_done=done,
                                        notebook=(args.notebook or batch.ZONE_NOTEBOOK).resolve(), lang=args.lang)
         except ClusterError as exc:
-            print(f"simlib batch: --dask: {exc}", file=sys.stderr)
+            err(f"simlib batch: --dask: {exc}")
             return EXIT_BAD_INPUT
+        except KeyboardInterrupt:  # Ctrl-C or SIGTERM (simlib.interrupt.Terminated): workers already stopped
+            try:
+                batch.write_index(batch.interrupted(loaded, finished, args.out), args.out, loaded, lang=args.lang)
+            except OSError:  # e.g. a full disk: the interrupt is what gets reported
+                pass
+            raise
     index = batch.write_index(outcomes, args.out, loaded, lang=args.lang)
     ran = sum(not o.skipped for o in outcomes)
     failed = sum(not o.ok for o in outcomes)
-    print(f"simlib batch: {len(outcomes)} scenarios, {ran} run, {len(outcomes) - ran} unchanged, "
-          f"{failed} failed; index at {index}")
+    say(f"simlib batch: {len(outcomes)} scenarios, {ran} run, {len(outcomes) - ran} unchanged, "
+        f"{failed} failed; index at {index}")
     return EXIT_FAILED if failed else EXIT_OK
 
 
@@ -255,11 +265,12 @@ def _explore_setup(args: argparse.Namespace, with_n: bool):
         except ValueError as exc:
             problems.append(str(exc))
     keys = [v.key for v in varies]
-    problems += [f"--vary {k}: given twice" for k in sorted({k for k in keys if keys.count(k) > 1})]
+    problems += sweep.vary_problems(varies)
     if args.paths is not None and args.paths < 1:
         problems.append(f"--paths: must be at least 1, got {args.paths}")
-    if args.jobs < 1:
-        problems.append(f"--jobs: must be at least 1, got {args.jobs}")
+    problems += _jobs_problems(args.jobs)
+    if args.command == "sensitivity":
+        problems += _sample_problems(args.method, args.n, len(varies))
     try:
         loaded = scenario.load(args.params, args.overrides)
         base = sweep.explore_base(loaded.in_language(args.lang) if args.lang else loaded, args.paths)
@@ -267,6 +278,12 @@ def _explore_setup(args: argparse.Namespace, with_n: bool):
         return None, problems + [str(p) for p in exc.problems]
     _warn_fonts([base])
     whole = {k for k in keys if sweep.takes_whole_numbers(base, k)}
+    metric = args.metric if args.command == "sensitivity" else getattr(args, "target_metric", None)
+    if metric is not None:  # named before any model runs: checked against the models' metrics classes
+        option = "--metric" if args.command == "sensitivity" else "--target"
+        names = sweep.metric_names(sweep.sections_needed(base, keys, [metric]))
+        if metric not in names:
+            problems.append(f"{option}: no metric {metric!r}{_suggest(metric, names)}")
     if not problems:  # the corners of the box are the extremes of every range
         corners = [sweep.typed(dict(zip(keys, c)), whole) for c in itertools.product(*((v.lo, v.hi) for v in varies))]
         problems += sweep.check(base, corners)
@@ -276,7 +293,9 @@ def _explore_setup(args: argparse.Namespace, with_n: bool):
 @contextmanager
 def _mapper(args: argparse.Namespace, total: int, what: str):
     """``map(f, items)`` over points — in this process, in worker processes, or on a Dask cluster —
-    in order, with a progress bar of ``total`` evaluations on stderr."""
+    in order, with a progress bar of ``total`` evaluations on stderr.  On Ctrl-C or SIGTERM the
+    evaluations not started are cancelled, the worker processes (or the local Dask cluster) stopped,
+    and the interrupt goes on."""
     from tqdm import tqdm
 
     with tqdm(total=total, unit=what, desc=f"simlib {args.command}", disable=None, file=sys.stderr) as bar:
@@ -300,10 +319,10 @@ def _mapper(args: argparse.Namespace, total: int, what: str):
                     return client.gather(futures)
                 yield on_dask
         elif args.jobs > 1:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
+            from simlib.pipeline.batch import workers
 
-            with ProcessPoolExecutor(args.jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+            # on Ctrl-C or SIGTERM the points not started are cancelled and the workers stopped at once
+            with workers(args.jobs) as pool:
                 def on_pool(f, items):
                     items = list(items)
                     return counted(pool.map(f, items, chunksize=max(1, len(items) // (4 * args.jobs))))
@@ -315,38 +334,33 @@ def _mapper(args: argparse.Namespace, total: int, what: str):
 def cmd_sweep(args: argparse.Namespace) -> int:
     from simlib.explore import sweep
 
-    setup, problems = _explore_setup(args, with_n=True)
-    target = None
+    target, problems = None, []
     if args.target is not None:
         try:
             target = sweep.parse_target(args.target)
+            args.target_metric = target["metric"]
         except ValueError as exc:
             problems.append(str(exc))
-    if setup is not None and not problems:
-        base, varies, whole = setup
-        points = sweep.grid(varies, whole)
-        if len(points) > 10_000:
-            problems.append(f"--vary: {len(points):,} grid points; at most 10,000")
+    setup, more = _explore_setup(args, with_n=True)
+    problems += more
     if problems:
         _print_problems("sweep", problems)
         return EXIT_BAD_INPUT
-    outdir = args.out or Path("outputs") / f"{base.name}-sweep"
-    if not _usable(None, outdir):
+    base, varies, whole = setup
+    outdir = args.out or Path("outputs") / folder_name(base.name, "-sweep")
+    if not _usable(None, outdir, (*BRIEF_FILES, "sweep.parquet", "sweep.csv")):
         return EXIT_BAD_INPUT
     from simlib.explore.cluster import ClusterError
 
     keys = [v.key for v in varies]
+    points = sweep.grid(varies, whole)  # counted and checked already: at most sweep.MAX_POINTS
     sections = sweep.sections_needed(base, keys, [target["metric"]] if target else [])
     first = sweep.evaluate(base, sections, points[0])
-    if target is not None and target["metric"] not in first:
-        print(f"simlib sweep: --target: no metric {target['metric']!r}"
-              f"{_suggest(target['metric'], [k for k in first if k not in keys])}", file=sys.stderr)
-        return EXIT_BAD_INPUT
     try:
         with _mapper(args, len(points) - 1, "point") as map_fn:
             rows = [first] + sweep.run_sweep(base, points[1:], sections, map_fn)
     except ClusterError as exc:
-        print(f"simlib sweep: --dask: {exc}", file=sys.stderr)
+        err(f"simlib sweep: --dask: {exc}")
         return EXIT_BAD_INPUT
     table_name = "sweep.parquet" if importlib.util.find_spec("pyarrow") else "sweep.csv"
     metric_keys = [k for k in first if k not in set(keys)]
@@ -355,10 +369,38 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     shown = list(dict.fromkeys(shown))[:4] or metric_keys[:4]
     spec = {**sweep.described(base), "vary": [vars(v) for v in varies],
             "points": len(rows), "target": target, "shown": shown, "table": table_name, "sections": sections}
-    status = _explore_brief("sweep", outdir, {"spec": spec, "rows": rows}, "sweep_brief.ipynb", base, args.started)
-    if status == EXIT_OK:  # the table goes with its brief: a failed brief leaves the earlier pair alone
-        _write_table(rows, outdir, table_name)
-    return status
+    # the table is staged and published with its brief: a failed or interrupted run leaves the earlier pair alone
+    return _explore_brief("sweep", outdir, {"spec": spec, "rows": rows}, "sweep_brief.ipynb", base, args.started,
+                          table=(rows, table_name))
+
+
+#: The most worker processes ``--jobs`` may ask for (a typo of 1000 would start a thousand Pythons).
+MAX_JOBS = 256
+#: The most model evaluations a sensitivity analysis may ask for (``--n`` × (factors + 2) for Sobol,
+#: × (factors + 1) for Morris), counted before anything is sampled.
+MAX_EVALUATIONS = 1_000_000
+
+
+def _jobs_problems(jobs: int) -> list[str]:
+    if jobs < 1:
+        return [f"--jobs: must be at least 1, got {jobs}"]
+    if jobs > MAX_JOBS:
+        return [f"--jobs: at most {MAX_JOBS}, got {jobs:,}"]
+    return []
+
+
+def _sample_problems(method: str, n: int, factors: int) -> list[str]:
+    """--n for a sensitivity method: a power of two (Sobol) or at least 2 trajectories (Morris), and at
+    most :data:`MAX_EVALUATIONS` model runs in all; checked before any model runs."""
+    if method == "sobol" and (n < 2 or n & (n - 1)):
+        return [f"--n: the Sobol base sample must be a power of two of at least 2 (e.g. 64), got {n:,}"]
+    if method == "morris" and n < 2:
+        return [f"--n: Morris needs at least 2 trajectories, got {n:,}"]
+    runs = n * (factors + (2 if method == "sobol" else 1))
+    if runs > MAX_EVALUATIONS:
+        return [f"--n: {n:,} gives {runs:,} model runs with {factors} factor{'s' * (factors != 1)}; "
+                f"at most {MAX_EVALUATIONS:,}"]
+    return []
 
 
 def _suggest(name: str, choices) -> str:
@@ -389,26 +431,31 @@ def _write_table(rows: list[dict], outdir: Path, name: str) -> None:
 
 
 def _explore_brief(kind: str, outdir: Path, data: dict, notebook: str, base: scenario.Scenario,
-                   started: float) -> int:
+                   started: float, table: tuple[list[dict], str] | None = None) -> int:
+    """The sweep or sensitivity brief of ``data``.  The data file the notebook reads and the table of
+    rows (``table=(rows, file name)``, a sweep's) are written into the brief's staging folder, and the table is published with the brief or not at
+    all.  On Ctrl-C, SIGTERM or a full disk nothing is published, no temporary is left, the earlier
+    brief and table stay as they were, and the interrupt or error goes on."""
     import json
-    import tempfile
 
-    outdir.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=outdir, prefix=f".{kind}-data.", suffix=".json")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+    def staged(stage: Path) -> tuple[dict, list[str]]:
+        path = stage / f"{kind}-data.json"
+        with open(path, "w", encoding="utf-8") as fh:
             json.dump(data, fh, ensure_ascii=False, allow_nan=False, default=float)
-        language = base.params.meta.language
-        params = {"data_path": str(Path(tmp).resolve()), "language": language}
-        from simlib.brief.labels import t  # the page title in the brief's language: 参数扫描, not "sweep"
+        if table is None:
+            return {"data_path": str(path)}, []
+        _write_table(table[0], stage, table[1])
+        return {"data_path": str(path)}, [table[1]]
 
-        meta = base.params.meta
-        shown = meta.glossary.get(meta.title, meta.title) if language == "en" else meta.title
-        title = t("explore.page_title", language, title=shown,
-                  what=t("sweep.title" if kind == "sweep" else "sens.title", language))
-        return _publish(kind, _notebook(notebook), params, outdir, title, language, started)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    language = base.params.meta.language
+    params = {"language": language}
+    from simlib.brief.labels import t  # the page title in the brief's language: 参数扫描, not "sweep"
+
+    meta = base.params.meta
+    shown = meta.glossary.get(meta.title, meta.title) if language == "en" else meta.title
+    title = t("explore.page_title", language, title=shown,
+              what=t("sweep.title" if kind == "sweep" else "sens.title", language))
+    return _publish(kind, _notebook(notebook), params, outdir, title, language, started, staged=staged)
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
@@ -419,22 +466,17 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         _print_problems("sensitivity", problems)
         return EXIT_BAD_INPUT
     base, varies, whole = setup
-    outdir = args.out or Path("outputs") / f"{base.name}-sensitivity"
+    outdir = args.out or Path("outputs") / folder_name(base.name, "-sensitivity")
     if not _usable(None, outdir):
         return EXIT_BAD_INPUT
     keys = [v.key for v in varies]
     moving = [k for k in keys if sweep.depends_on(args.metric, k)]  # keys that can move the metric
     sections = sweep.sections_needed(base, moving, [args.metric])
     evaluate = functools.partial(sweep.evaluate, base, sections)
-    first = evaluate({})
-    if args.metric not in first:
-        print(f"simlib sensitivity: --metric: no metric {args.metric!r}{_suggest(args.metric, first)}",
-              file=sys.stderr)
-        return EXIT_BAD_INPUT
     for key in keys:  # each model draws from its own generator: another model's key cannot move the metric
         if key not in moving:
-            print(f"simlib sensitivity: warning: --metric {args.metric} does not depend on --vary {key} (its "
-                  "model neither is nor uses that key's model); its index is zero by construction", file=sys.stderr)
+            err(f"simlib sensitivity: warning: --metric {args.metric} does not depend on --vary {key} (its "
+                "model neither is nor uses that key's model); its index is zero by construction")
     import numpy as np
 
     from simlib.explore import sensitivity
@@ -461,15 +503,15 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
             else:
                 result = sensitivity.morris(model, factors, args.n, rng)
     except ClusterError as exc:
-        print(f"simlib sensitivity: --dask: {exc}", file=sys.stderr)
+        err(f"simlib sensitivity: --dask: {exc}")
         return EXIT_BAD_INPUT
     except ValueError as exc:  # a bad --n, or a metric the model could not produce at some point
-        print(f"simlib sensitivity: {exc}", file=sys.stderr)
+        err(f"simlib sensitivity: {exc}")
         return EXIT_BAD_INPUT
     outputs = np.concatenate([np.atleast_1d(np.asarray(v, dtype=float)) for v in seen])
     if outputs.size and np.nanmax(outputs) == np.nanmin(outputs):
-        print(f"simlib sensitivity: warning: {args.metric} is {outputs[0]:g} at every one of the {outputs.size} "
-              "runs: no factor moves it over these ranges, so the ranking says nothing", file=sys.stderr)
+        err(f"simlib sensitivity: warning: {args.metric} is {outputs[0]:g} at every one of the {outputs.size} "
+            "runs: no factor moves it over these ranges, so the ranking says nothing")
     spec = {**sweep.described(base), "metric": args.metric, "method": args.method,
             "vary": [vars(v) for v in varies], "sections": sections}
     return _explore_brief("sensitivity", outdir, {"spec": spec, "result": result}, "sensitivity_brief.ipynb",
@@ -490,7 +532,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         est = estimate(years, values, args.exclude)
     except CalibrationError as exc:
         text = str(exc)
-        print(text if text.startswith(f"{args.file}: ") else f"{args.file}: {text}", file=sys.stderr)
+        err(text if text.startswith(f"{args.file}: ") else f"{args.file}: {text}")
         return EXIT_BAD_INPUT
     block = {"growth": growth_block(est, f"{args.file}, column {args.series}")}
     excluded = f" ({', '.join(map(str, est.excluded))} excluded)" if est.excluded else ""
@@ -507,7 +549,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         Growth(mean=block["growth"]["mean"]["value"], volatility=block["growth"]["volatility"]["value"])
     except ValueError as exc:  # pydantic's ValidationError: a value the model would refuse
         why = "; ".join(f"{'.'.join(map(str, e['loc']))} {e['input']:g}: {e['msg'].lower()}" for e in exc.errors())
-        print(f"simlib calibrate: warning: the revenue model would refuse these estimates ({why})", file=sys.stderr)
+        err(f"simlib calibrate: warning: the revenue model would refuse these estimates ({why})")
     return _print_or_write("calibrate", args.out, text, summary)
 
 
@@ -526,7 +568,7 @@ def cmd_calibrate_funnel(args: argparse.Namespace) -> int:
         result = fit(data)
     except FunnelFitError as exc:
         for line in exc.problems:
-            print(line if line.startswith(f"{args.file}: ") else f"{args.file}: {line}", file=sys.stderr)
+            err(line if line.startswith(f"{args.file}: ") else f"{args.file}: {line}")
         return EXIT_BAD_INPUT
     fixed = sum(len(v) for v in data.fixed.values())
     n = len(result.observations)
@@ -553,7 +595,7 @@ def cmd_calibrate_funnel(args: argparse.Namespace) -> int:
         warnings.append(f"another funnel fits about as well ({other}): the rates do not single one out; "
                         "fix a lag or add a date")
     for line in warnings:
-        print(f"simlib calibrate-funnel: warning: {line}", file=sys.stderr)
+        err(f"simlib calibrate-funnel: warning: {line}")
     where = f"{args.file}" + (f" ({data.source})" if data.source else "")
     block = stages_block(result, where)
     text = "".join(f"# {line}\n" for line in summary)
@@ -567,13 +609,17 @@ def _out_usable(verb: str, out: Path | None, source: Path) -> bool:
     in a folder that is (or can be made) writable; a line on stderr when not."""
     if out is None:
         return True
-    if out.exists() and not out.is_file():
-        print(f"simlib {verb}: --out {out}: exists and is not a file", file=sys.stderr)
+    try:
+        if (out.exists() or out.is_symlink()) and not out.is_file():
+            err(f"simlib {verb}: --out {out}: exists and is not a file")
+            return False
+        if out.resolve() == source.resolve():
+            err(f"simlib {verb}: --out {out}: is the input file")
+            return False
+    except (OSError, RuntimeError) as exc:  # a name too long, a loop of symbolic links
+        err(f"simlib {verb}: --out {out}: cannot be used ({getattr(exc, 'strerror', None) or exc})")
         return False
-    if out.resolve() == source.resolve():
-        print(f"simlib {verb}: --out {out}: is the input file", file=sys.stderr)
-        return False
-    return _usable(None, out.parent)
+    return _usable(None, out.parent, ())
 
 
 def _print_or_write(verb: str, out: Path | None, text: str, summary: list[str]) -> int:
@@ -588,10 +634,11 @@ def _print_or_write(verb: str, out: Path | None, text: str, summary: list[str]) 
         out.parent.mkdir(parents=True, exist_ok=True)
         write_text(out, text)
     except OSError as exc:
-        print(f"simlib {verb}: --out {out}: cannot be written ({exc.strerror or exc})", file=sys.stderr)
+        err(f"simlib {verb}: --out {out}: cannot be written ({exc.strerror or exc})")
         return EXIT_BAD_INPUT
-    print("\n".join(summary))
-    print(f"simlib {verb}: wrote {out}")
+    for line in summary:
+        say(line)
+    say(f"simlib {verb}: wrote {out}")
     return EXIT_OK
 
 
@@ -625,14 +672,14 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     paths = args.params or sorted(Path("params").glob("*.yaml"))
     if not paths:
-        print("no scenario files (params/*.yaml) here", file=sys.stderr)
+        err("no scenario files (params/*.yaml) here")
         return EXIT_BAD_INPUT
     rows, bad = [], False
     for path in paths:
         try:
             sc = scenario.load(path)
         except scenario.ScenarioError as exc:
-            print(exc, file=sys.stderr)
+            err(exc)
             bad = True
             continue
         rows.append((sc.name, sc.params.meta.zone, ", ".join(sc.sections), sc.params.meta.title))
@@ -640,7 +687,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         rows.insert(0, ("scenario", "zone", "models", "title"))
         widths = [max(_width(r[i]) for r in rows) for i in range(3)]
         for r in rows:
-            print("  ".join(c + " " * (w - _width(c)) for c, w in zip(r[:3], widths)) + "  " + r[3])
+            say("  ".join(c + " " * (w - _width(c)) for c, w in zip(r[:3], widths)) + "  " + r[3])
     return EXIT_BAD_INPUT if bad else EXIT_OK
 
 
@@ -653,7 +700,7 @@ def _load_or_report(paths: list[Path], overrides: list[str]) -> list[scenario.Sc
             problems.extend(exc.problems)
     if problems:
         for p in problems:
-            print(p, file=sys.stderr)
+            err(p)
         return None
     return loaded
 
@@ -673,7 +720,7 @@ def _warn_fonts(scenarios: list[scenario.Scenario], names: dict[str, str] | None
         lines += [f"{where}: character {ch!r} (U+{ord(ch):04X}) is not in the brief font and will show as a box"
                   for where, text in names.items() for ch in webfont.missing(text)]
     for line in dict.fromkeys(lines):
-        print(line, file=sys.stderr)
+        err(line)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -682,7 +729,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     for sc in loaded:
         _warn_fonts([sc])
-        print(f"{sc.path}: OK ({', '.join(sc.sections)}; parameters {sc.params_sha256()[:12]})")
+        say(f"{sc.path}: OK ({', '.join(sc.sections)}; parameters {sc.params_sha256()[:12]})")
     return EXIT_OK
 
 
@@ -693,10 +740,10 @@ def cmd_brief(args: argparse.Namespace) -> int:
     sc = loaded[0].in_language(args.lang) if args.lang else loaded[0]
     _warn_fonts([sc])
     notebook = args.notebook or _notebook("zone_brief.ipynb")
-    outdir = args.out or Path("outputs") / sc.name
+    outdir = args.out or Path("outputs") / folder_name(sc.name)
     if not _usable(notebook, outdir):
         return EXIT_BAD_INPUT
-    params = {"scenario_path": str(sc.path.resolve()), "overrides": list(sc.overrides), "language": args.lang}
+    params = {"scenario_path": as_named(sc.path), "overrides": list(sc.overrides), "language": args.lang}
     return _publish(sc.name, notebook, params, outdir, sc.params.meta.title, sc.params.meta.language, args.started)
 
 
@@ -719,7 +766,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             problems.append(f"two scenarios are called {name!r}: give each variant its own name")
     if problems:
         for p in problems:
-            print(f"simlib compare: {p}", file=sys.stderr)
+            err(f"simlib compare: {p}")
         return EXIT_BAD_INPUT
     files = []
     for path in args.params:
@@ -740,15 +787,15 @@ def cmd_compare(args: argparse.Namespace) -> int:
             problems += [f"{p} [scenario {name!r}]" for p in exc.problems]
     if problems:
         for p in problems:
-            print(p, file=sys.stderr)
+            err(p)
         return EXIT_BAD_INPUT
     _warn_fonts(files + changed, {f"simlib compare: --variant {name!r}": name for name, _ in variants})
     notebook = _notebook("compare_brief.ipynb")
-    outdir = args.out or Path("outputs") / ("compare-" + re.sub(r"[^\w.-]+", "_", "-".join(names)))[:100]
+    outdir = args.out or Path("outputs") / folder_name("compare-" + "-".join(names))
     if not _usable(notebook, outdir):
         return EXIT_BAD_INPUT
     params = {"language": args.lang,
-              "scenarios": [{"name": name, "path": str(sc.path.resolve()), "overrides": list(sc.overrides),
+              "scenarios": [{"name": name, "path": as_named(sc.path), "overrides": list(sc.overrides),
                              "values": values} for name, sc, values in entries]}
     language = args.lang or files[0].params.meta.language
     return _publish("compare", notebook, params, outdir, " / ".join(names), language, args.started)
@@ -758,31 +805,72 @@ def _print_problems(command: str, problems: list) -> None:
     """One line each: a scenario's problems name their file; an option's get the command in front."""
     for p in problems:
         text = str(p)
-        print(f"simlib {command}: {text}" if text.startswith("--") else text, file=sys.stderr)
+        err(f"simlib {command}: {text}" if text.startswith("--") else text)
 
 
-def _usable(notebook: Path | None, outdir: Path) -> bool:
-    """The notebook exists and the output folder is, or can be made, a writable folder."""
-    if notebook is not None and not notebook.is_file():
-        print(f"{notebook}: notebook not found", file=sys.stderr)
-        return False
-    if outdir.exists() and not outdir.is_dir():
-        print(f"{outdir}: exists and is not a folder", file=sys.stderr)
-        return False
-    existing = next((p for p in [outdir, *outdir.parents] if p.exists()), Path("."))
-    if not existing.is_dir() or not os.access(existing, os.W_OK):
-        print(f"{outdir}: cannot be created ({existing} is not a writable folder)", file=sys.stderr)
+#: What a brief's run publishes in its output folder.
+BRIEF_FILES = ("brief.html", "results.json", "failed.ipynb")
+
+
+def _usable(notebook: Path | None, outdir: Path, files: tuple[str, ...] = BRIEF_FILES) -> bool:
+    """The notebook exists and the output folder is, or can be made, a writable folder in which none
+    of ``files`` (what the run publishes there) exists as anything but a file; one line when not."""
+    try:
+        if notebook is not None and not notebook.is_file():
+            err(f"simlib: {notebook}: notebook not found")
+            return False
+        if outdir.is_symlink() and not outdir.exists():
+            err(f"simlib: {outdir}: is a symbolic link to {os.readlink(outdir)}, which does not exist")
+            return False
+        if outdir.exists() and not outdir.is_dir():
+            err(f"simlib: {outdir}: exists and is not a folder")
+            return False
+        for name in files:
+            target = outdir / name
+            if (target.exists() or target.is_symlink()) and not target.is_file():
+                err(f"simlib: {target}: exists and is not a file, so the run could not publish there; move it away")
+                return False
+        existing = next((p for p in [outdir, *outdir.parents] if p.exists()), Path("."))
+        if not existing.is_dir() or not os.access(existing, os.W_OK):
+            err(f"simlib: {outdir}: cannot be created ({existing} is not a writable folder)")
+            return False
+        longest = os.pathconf(existing, "PC_NAME_MAX")
+        if too_long := [p for p in outdir.parts if len(os.fsencode(p)) > longest]:
+            err(f"simlib: {outdir}: cannot be created (a folder name of {len(os.fsencode(too_long[0])):,} bytes "
+                f"is too long: this file system allows {longest})")
+            return False
+    except OSError as exc:  # a name too long for the file system, a loop of symbolic links, no permission
+        err(f"simlib: {outdir}: cannot be used as an output folder ({exc.strerror or exc})")
         return False
     return True
 
 
+def err(line: object) -> None:
+    """One line on stderr, with any control character of a title, name or path escaped (:func:`shown`)."""
+    print(shown(line), file=sys.stderr)
+
+
+def say(line: object) -> None:
+    """One line on stdout, escaped as :func:`err` does."""
+    print(shown(line))
+
+
+def as_named(path: Path) -> str:
+    """``path`` made absolute without following symbolic links: the kernel loads the scenario as the
+    command did, so its relative files (the roster, the register) are found beside the file as named —
+    beside a symbolic link, not beside its target — by ``check`` and by the run alike."""
+    return os.path.abspath(path)
+
+
 def _publish(name: str, notebook: Path, params: dict, outdir: Path, title: str, language: str,
-             started: float) -> int:
-    """Run and publish one brief, saying what happened and how long the whole command took."""
+             started: float, staged=None) -> int:
+    """Run and publish one brief, saying what happened and how long the whole command took
+    (``staged``: :func:`simlib.pipeline.brief.publish_brief`'s).  A full disk and Ctrl-C or SIGTERM
+    go on (to one line from :mod:`simlib.interrupt`) after the run has cleaned up."""
     from simlib.pipeline.brief import publish_brief  # heavy imports only once the input is known good
 
     _note_kernel()
-    outcome = publish_brief(name, notebook, params, outdir, title, language)
+    outcome = publish_brief(name, notebook, params, outdir, title, language, staged=staged)
     _report(outcome, time.perf_counter() - started)
     return EXIT_OK if outcome.ok else EXIT_FAILED
 
@@ -793,22 +881,22 @@ def _note_kernel() -> None:
 
     note = kernel_note()
     if note:
-        print(f"simlib: warning: {note}", file=sys.stderr)
+        err(f"simlib: warning: {note}")
 
 
 def _report(outcome, seconds: float) -> None:
     name = outcome.name
     for text in outcome.warnings:
-        print(f"simlib: {name}: notebook wrote to stderr: {text}", file=sys.stderr)
+        err(f"simlib: {name}: notebook wrote to stderr: {text}")
     if outcome.ok:
-        print(f"simlib: {name}: wrote {outcome.outdir / 'brief.html'} ({outcome.size_kb:,.0f} KB) and "
+        say(f"simlib: {name}: wrote {outcome.outdir / 'brief.html'} ({outcome.size_kb:,.0f} KB) and "
               f"{outcome.outdir / 'results.json'} in {seconds:.1f} s")
         return
-    print(f"simlib: {name}: brief failed: {outcome.error}", file=sys.stderr)
+    err(f"simlib: {name}: brief failed: {outcome.error}")
     if outcome.kept:
-        print(f"simlib: {name}: executed notebook kept as {outcome.kept}; no brief was published", file=sys.stderr)
+        err(f"simlib: {name}: executed notebook kept as {outcome.kept}; no brief was published")
     else:
-        print(f"simlib: {name}: the notebook did not run; no brief was published", file=sys.stderr)
+        err(f"simlib: {name}: the notebook did not run; no brief was published")
 
 
 def _notebook(name: str) -> Path:

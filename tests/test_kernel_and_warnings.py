@@ -208,14 +208,14 @@ def test_the_font_check_comes_before_any_kernel(emoji_scenario, tmp_path):
     proc = simlib("brief", str(emoji_scenario), "--out", str(taken), env={"JUPYTER_RUNTIME_DIR": str(runtime)})  # refused: no kernel starts
     assert list(runtime.iterdir()) == []  # no kernel connection file: the warnings came first, and alone
     assert proc.returncode == 2
-    assert proc.stderr.splitlines() == [*expected(emoji_scenario), f"{taken}: exists and is not a folder"]
+    assert proc.stderr.splitlines() == [*expected(emoji_scenario), f"simlib: {taken}: exists and is not a folder"]
     proc = simlib("compare", str(emoji_scenario), "--variant", "六四🎯", "revenue.sharing.zone_share=0.6",
                   "--out", str(taken))
     assert proc.returncode == 2
     assert proc.stderr.splitlines() == [
         *expected(emoji_scenario),
         f"simlib compare: --variant '六四🎯': character '🎯' (U+1F3AF) {BOX}",
-        f"{taken}: exists and is not a folder"]
+        f"simlib: {taken}: exists and is not a folder"]
 
 
 def test_font_warnings_name_the_file_key_and_character(emoji_scenario):

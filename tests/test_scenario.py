@@ -753,3 +753,65 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["brief.html"]
     write_text(target, "new")
     assert target.read_text(encoding="utf-8") == "new" and oct(target.stat().st_mode & 0o777) == "0o644"
+
+
+# -- YAML 1.1 surprises in plain scalars (issue 17) ----------------------------------------------
+
+YAML11_CASES = [
+    pytest.param("010", "'010' is read by YAML as 8 (octal, for its leading 0); write 10 for the decimal number, "
+                        "or quote it ('010') for text", id="octal"),
+    pytest.param("0x1F", "'0x1F' is read by YAML as 31 (hexadecimal); write 31 for the number", id="hex"),
+    pytest.param("0b101", "'0b101' is read by YAML as 5 (binary); write 5 for the number", id="binary"),
+    pytest.param("1:30", "'1:30' is read by YAML as 90 (base 60, as a time); write 90 for the number, "
+                         "or quote it ('1:30') for text", id="sexagesimal"),
+]
+
+
+@pytest.mark.parametrize("literal, fragment", YAML11_CASES)
+def test_yaml11_number_forms_are_refused_with_how_to_write_them(tmp_path, literal, fragment):
+    path = write_raw(tmp_path, replaced("    value: 20250101\n", f"    value: {literal}\n"))
+    assert_one_problem(path, "meta.seed", fragment)
+
+
+@pytest.mark.parametrize("literal", ["'010'", '"1:30"', "10", "0", "00", "1_000", "5e-1"])
+def test_quoted_and_ordinary_numbers_are_not_yaml11_surprises(literal):
+    from simlib.scenario.loader import _compose, _Constructor
+
+    problems = []
+    _Constructor("x", problems).build_document(_compose(f"a: {literal}"))
+    assert problems == []
+
+
+def test_a_yaml11_truth_key_and_a_merge_key_say_what_to_write(tmp_path):
+    problems = problems_of(write_raw(tmp_path, GOOD_TEXT + "\nNO: 1\nother:\n  <<: {a: 1}\n"))
+    messages = [str(p) for p in problems]
+    assert any("key 'NO' is read by YAML as false; quote it ('NO') for text" in m for m in messages), messages
+    assert any("other: line" in m and "merge keys (<<) are not supported; write the keys out" in m
+               for m in messages), messages
+    assert not any("key None" in m or "key False" in m for m in messages), messages
+
+
+def test_libyaml_and_pure_python_syntax_errors_read_the_same():
+    """Small texts are parsed again by the pure-Python parser on a syntax error: the same words and place."""
+    from simlib.scenario.loader import _compose, _yaml_message
+
+    for text in ["meta:\n  zone: a: b\n", "meta:\n\tzone: x\n", "[unclosed", "a: *nope\n"]:
+        with pytest.raises(yaml.YAMLError) as ours:
+            _compose(text)
+        with pytest.raises(yaml.YAMLError) as pure:
+            yaml.compose(text, Loader=yaml.SafeLoader)
+        assert _yaml_message(ours.value) == _yaml_message(pure.value)
+
+
+def test_a_roster_is_hashed_from_the_bytes_it_was_read_from(tmp_path, monkeypatch):
+    from test_roster import ROWS, csv_text, write
+
+    path = write(tmp_path, csv_text(ROWS))
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"{self} read a second time") if
+                        self.suffix == ".csv" else real(self))
+    scenario = load(path)
+    import hashlib
+
+    with open(tmp_path / "roster.csv", "rb") as f:
+        assert scenario.roster_sha256 == hashlib.sha256(f.read()).hexdigest()

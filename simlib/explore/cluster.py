@@ -4,10 +4,15 @@
 an existing Dask distributed cluster whose workers have simlib installed (the
 same version, in the same project folder for briefs); ``--dask local`` starts a
 ``LocalCluster`` of ``jobs`` single-threaded worker processes on this machine.
+
+On Ctrl-C or SIGTERM the block of :func:`client_for` is left by the interrupt: the client is
+closed (its futures cancelled) and a local cluster shut down with its workers, then the interrupt
+goes on.
 """
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -23,7 +28,15 @@ def client_for(address: str, jobs: int) -> Iterator:
     from distributed import Client, LocalCluster
 
     if address == "local":
-        cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+        # Started with SIGINT blocked: the cluster's threads and the worker processes they spawn inherit
+        # that, so a Ctrl-C reaching the process group prints no traceback from them; this process
+        # (the main thread) gets it and closes the cluster, which ends the workers.  A worker whose
+        # parent dies exits by itself (distributed watches the parent).
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
         try:
             with Client(cluster) as client:
                 yield client

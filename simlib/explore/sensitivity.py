@@ -314,6 +314,8 @@ def compute(params, vary: list[str], metric: str, method: str = "sobol", n: int 
     if method not in ("sobol", "morris"):
         raise ValueError(f"method must be 'sobol' or 'morris', got {method!r}")
     varies = [sweep.parse_vary(text, with_n=False) for text in vary]
+    if problems := sweep.vary_problems(varies):
+        raise ValueError("\n".join(problems))
     try:
         loaded = scenario.load(params, list(overrides))
         base = sweep.explore_base(loaded.in_language(language) if language else loaded, paths)
@@ -327,7 +329,7 @@ def compute(params, vary: list[str], metric: str, method: str = "sobol", n: int 
     moving = [k for k in keys if sweep.depends_on(metric, k)]  # keys that can move the metric
     sections = sweep.sections_needed(base, moving, [metric])
     evaluate = functools.partial(sweep.evaluate, base, sections)
-    if metric not in evaluate({}):
+    if metric not in sweep.metric_names(sections):  # before any model runs
         raise ValueError(f"--metric: no metric {metric!r}")
     factors = [Factor(v.key, v.lo, v.hi) for v in varies]
 

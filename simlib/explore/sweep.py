@@ -27,6 +27,10 @@ from simlib import scenario
 from simlib.models import Metrics
 from simlib.scenario.loader import key_problem
 
+#: The most points a sweep's grid may have (the product of the ``n`` of every ``--vary``), counted
+#: before any point is made.
+MAX_POINTS = 10_000
+
 _VARY_RE = re.compile(r"^([A-Za-z_][\w.\[\]]*)=([^:]+):([^:]+)(?::([^:]+))?$")
 
 
@@ -65,6 +69,43 @@ def parse_vary(text: str, with_n: bool) -> Vary:
             raise ValueError(f"--vary {text!r}: n must be a whole number of at least 2, got {n!r}")
         count = int(n)
     return Vary(key, lo_f, hi_f, count)
+
+
+def vary_problems(varies: list[Vary]) -> list[str]:
+    """What is wrong with a set of ``--vary`` ranges as a whole, one line each: a key given twice, and
+    (for a grid) more than :data:`MAX_POINTS` points — counted as the product of the ``n``, never
+    allocated, so a 10^30-point grid is refused as fast as a small one."""
+    keys = [v.key for v in varies]
+    problems = [f"--vary {k}: given twice" for k in sorted({k for k in keys if keys.count(k) > 1})]
+    if varies and all(v.n is not None for v in varies):
+        size = 1
+        for v in varies:
+            size *= v.n
+        if size > MAX_POINTS:
+            problems.append(f"--vary: {size:,} grid points; at most {MAX_POINTS:,}")
+    return problems
+
+
+def metric_names(sections: Iterable[str]) -> list[str]:
+    """The scalar metrics (``section.name``, and ``section.name_avg`` for a yearly series) that the models
+    of ``sections`` report — the keys :func:`scalars` can give — read from each model's metrics class,
+    so a ``--target`` or ``--metric`` is checked before any model runs."""
+    from simlib.models import registry
+
+    wanted = set(sections)
+    names = []
+    for model in registry():
+        if model.section not in wanted:
+            continue
+        for name, field in model.metrics.model_fields.items():
+            if name in ("years", "paths", "staff"):
+                continue
+            if _number(field.annotation):
+                names.append(f"{model.section}.{name}")
+            elif get_origin(field.annotation) is list and get_args(field.annotation) \
+                    and _number(get_args(field.annotation)[0]):
+                names.append(f"{model.section}.{name}_avg")
+    return names
 
 
 def takes_whole_numbers(sc: scenario.Scenario, key: str) -> bool:
@@ -194,7 +235,8 @@ def evaluate(base: scenario.Scenario, sections: list[str] | None, point: dict) -
     arguments and can run in any process or on a Dask worker.
     """
     r = scenario.run(base.with_values(point, origin="--vary"), sections=sections)
-    return {**point, **scalars(r.metrics)}
+    # a metric named as a key (salary.rounds is both) keeps the point's value, whole numbers whole
+    return {**point, **{k: v for k, v in scalars(r.metrics).items() if k not in point}}
 
 
 def grid(varies: list[Vary], whole: set[str] = frozenset()) -> list[dict]:
@@ -285,6 +327,7 @@ def compute(params, vary: list[str], target: str | None = None, paths: int | Non
             varies.append(parse_vary(text, with_n=True))
         except ValueError as exc:
             problems.append(str(exc))
+    problems += vary_problems(varies)
     goal = None
     if target:
         try:
@@ -303,11 +346,10 @@ def compute(params, vary: list[str], target: str | None = None, paths: int | Non
     corners = [typed(dict(zip(keys, c)), whole) for c in itertools.product(*((v.lo, v.hi) for v in varies))]
     if problems := check(base, corners):
         raise ValueError("\n".join(problems))
-    points = grid(varies, whole)
     sections = sections_needed(base, keys, [goal["metric"]] if goal else [])
-    rows = run_sweep(base, points, sections)
-    if goal is not None and goal["metric"] not in rows[0]:
+    if goal is not None and goal["metric"] not in metric_names(sections):
         raise ValueError(f"--target: no metric {goal['metric']!r}")
+    rows = run_sweep(base, grid(varies, whole), sections)
     spec = {**described(base), "vary": [vars(v) for v in varies], "points": len(rows), "target": goal,
             "shown": shown_metrics(rows, keys, goal), "table": None, "sections": sections}
     return {"spec": spec, "rows": rows}

@@ -58,6 +58,11 @@ from simlib.models.land_screen import StandardLand
 
 KM2_TO_MU = 1500.0  # 1 km² = 1500 mu (亩)
 LAND, FACTORY = 0, 1  # project types: the second axis of every by-type array
+#: The smallest mean land need (mu, about 0.67 m²) and floor-space need (m²) of a project: far below
+#: any real plot or unit, and large enough that tax per mu (results.json's ``tax_per_mu``) and the
+#: zone's fiscal return per m² stay finite for any tax the draws allow.
+MIN_MEAN_MU = 1e-3
+MIN_MEAN_M2 = 1e-2
 
 
 class LandChange(Section):
@@ -269,6 +274,11 @@ class Land(Section):
         if f.policy == "fixed" and f.build_m2_per_year is None:
             raise cross_field_error("factories.build_m2_per_year",
                                     "the fixed policy needs a programme (0 builds nothing more)")
+        for key, least, unit in (("land_mu", MIN_MEAN_MU, "mu"), ("factory_m2", MIN_MEAN_M2, "m²")):
+            mean = getattr(self.projects, key).mean
+            if mean < least:
+                raise cross_field_error(f"projects.{key}.mean", f"a project's mean need must be at least {least:g} "
+                                                                f"{unit} (tax per {unit} divides by it), got {mean:g}")
         cov = self.projects.coverage
         if cov is not None and cov.mean > 1:
             raise cross_field_error("projects.coverage.mean", f"building coverage is a share of the plot (e.g. 0.45, "

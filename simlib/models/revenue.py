@@ -35,6 +35,47 @@ from simlib.models.base import Fan, Headline, Metrics, Model, Section, cross_fie
 # -- parameters: the scenario's `revenue` section ------------------------------
 
 MAX_PATH_YEARS = 20_000_000
+#: How many times its starting level the tax (and the base, and each series) may compound to over the
+#: simulated years from its mean growth and every upward shock applied: 1e9, far beyond any real zone
+#: (a zone's tax growing 20% a year for 100 years compounds to 8e7 times), and the same factor the
+#: growth.mean bound has always used.
+MAX_COMPOUNDING = 1e9
+#: Standard deviations of a path's growth (``volatility`` and ``mean_sd`` together) at which the
+#: largest tax a run can reach is bounded: a draw this far out has a probability below 1e-23 per
+#: path and year, so no run of at most MAX_PATH_YEARS path-years comes near it.
+SPREAD_SD = 10.0
+#: The largest tax (亿元 a year) a path may reach at SPREAD_SD standard deviations: unreachable by any
+#: real zone (China's whole tax revenue is about 2e5 亿元 a year) and far enough below float64's
+#: 1.8e308 that sums over paths and years, the linked zone's ledger and every figure of
+#: results.json stay finite.
+MAX_TAX = 1e100
+
+
+def _power_of_ten(log_value: float) -> str:
+    """``e^log_value`` as a short text (``1e+312``) that never overflows."""
+    exponent = log_value / np.log(10.0)
+    if exponent < 15:
+        return f"{np.exp(log_value):.3g}"
+    mantissa = 10.0 ** (exponent - np.floor(exponent))
+    return f"{mantissa:.2g}e+{int(np.floor(exponent))}"
+
+
+def _sci(x: float) -> str:
+    """A round limit as researchers write it: 1e9, 1e100."""
+    return f"{x:.0e}".replace("e+0", "e").replace("e+", "e")
+
+
+def worst_log_level(start: float, years: int, mean: float, volatility: float, mean_sd: float,
+                    rise: float = 0.0, sd: float = SPREAD_SD) -> tuple[float, int]:
+    """The log of the largest level (and the year, 1-based, it is reached) of a quantity starting at
+    ``start`` that grows ``years`` years at ``mean`` a year with yearly log sd ``volatility`` and a
+    per-path mean log growth of sd ``mean_sd`` (:func:`simulate`'s draws), ``sd`` standard deviations
+    out, with every upward shock applied (``rise``: the sum of their log1p)."""
+    t = np.arange(1, years + 1, dtype=float)
+    spread = sd * np.sqrt(volatility**2 * t + mean_sd**2 * t**2) - 0.5 * (volatility**2 + mean_sd**2) * t
+    level = np.log(start) + t * np.log1p(mean) + spread + rise
+    i = int(np.argmax(level))
+    return float(level[i]), i + 1
 
 class Shock(Section):
     """A one-off, permanent change of the tax level in ``year`` (−0.31 = a 31% fall)."""
@@ -342,6 +383,7 @@ class Revenue(Section):
                     f"must lie in {self.base_year + 1}..{self.end_year} "
                     f"(after base_year, within the horizon), got {shock.year}",
                 )
+        self._check_compounding(years)
         if self.paths * (self.end_year - self.base_year) > MAX_PATH_YEARS:
             raise cross_field_error(
                 "paths",
@@ -368,6 +410,58 @@ class Revenue(Section):
                     f"sharing.periods[{i}].{key}",
                     f"floor ({rule.floor!r}) must not exceed cap ({rule.cap!r}) in this period")
         return self
+
+    def _check_compounding(self, years: int) -> None:
+        """Bounds on what the run will compute, shocks included: the tax with its mean growth and every
+        upward shock compounds to at most MAX_COMPOUNDING times its start, and every fall shrinks it to
+        no less than 1/MAX_COMPOUNDING of its level; a path SPREAD_SD standard
+        deviations out reaches at most MAX_TAX 亿元 a year; each series compounds to at most
+        MAX_COMPOUNDING times its start_value; and the base, grown by base_growth, to at most
+        MAX_COMPOUNDING times the base-year tax."""
+        g = self.growth
+        limit = np.log(MAX_COMPOUNDING)
+        rise = float(sum(np.log1p(max(s.change, 0.0)) for s in g.shocks))
+        factor = years * max(float(np.log1p(g.mean)), 0.0) + rise
+        if g.shocks and factor > limit:
+            raise cross_field_error(
+                "growth.shocks", f"with growth.mean and every rise applied the tax compounds to "
+                                 f"{_power_of_ten(factor)} times the base over {years} years; must be at most "
+                                 f"{_sci(MAX_COMPOUNDING)} (fewer or smaller rises)")
+        fall = float(sum(np.log1p(min(s.change, 0.0)) for s in g.shocks))
+        if fall < -limit:  # the linked zone divides the tax by the shocks' level to take them out
+            raise cross_field_error(
+                "growth.shocks", f"with every fall applied the tax shrinks to {np.exp(fall):.3g} of its level; "
+                                 f"must be at least 1/{_sci(MAX_COMPOUNDING)} (fewer or smaller falls)")
+        start = self.base_tax if self.start_tax is None else self.start_tax
+        if start > 0 and (g.volatility > 0 or g.mean_sd > 0):
+            level, year = worst_log_level(start, years, g.mean, g.volatility, g.mean_sd, rise)
+            if level > np.log(MAX_TAX):
+                key = "growth.mean_sd" if g.mean_sd > 0 else "growth.volatility"
+                raise cross_field_error(
+                    key, f"{SPREAD_SD:g} standard deviations out, a path's tax would reach "
+                         f"{_power_of_ten(level)} 亿元 a year in simulated year {year} of {years}; must stay "
+                         f"at most {_sci(MAX_TAX)} (a smaller spread or a shorter horizon), got {getattr(g, key.split('.')[1])!r}")
+        for i, x in enumerate(self.series):
+            if years * np.log1p(x.growth.mean) > limit:
+                raise cross_field_error(
+                    f"series[{i}].growth.mean", f"compounds to more than {_sci(MAX_COMPOUNDING)} times start_value "
+                                                f"over {years} years, got {x.growth.mean!r}")
+        grown, worst, key = 0.0, 0.0, None
+        sources = [("sharing.base_growth", self.sharing, self.base_year + 1)] + [
+            (f"sharing.periods[{i}].base_growth", p, p.from_year) for i, p in enumerate(self.sharing.periods)
+            if "base_growth" in p.model_fields_set]
+        year_rules = self.year_rules()
+        # the base compounds year by year, whichever rule is in force; a re-set starts it again from the
+        # tax (bounded above), so only the growth since the latest re-set counts
+        for rule, reset in zip(year_rules, _reset_flags(year_rules)):
+            grown = float(np.log1p(rule.base_growth)) + (0.0 if reset else grown)
+            worst = max(worst, grown)
+        if worst > limit:
+            key = max(sources, key=lambda s: s[1].base_growth)[0]
+            raise cross_field_error(
+                key, f"the base would compound to {_power_of_ten(worst)} times the base-year tax over {years} "
+                     f"years; must be at most {_sci(MAX_COMPOUNDING)}, got "
+                     f"{max(s[1].base_growth for s in sources)!r}")
 
     def year_rules(self) -> list[Rule]:
         """The rule in force in each simulated year, base_year + 1 .. end_year."""

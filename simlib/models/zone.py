@@ -512,6 +512,17 @@ class ZoneMetrics(Metrics):
     shock_effect: ShockEffect | None = None  # when the revenue model has tax shocks
 
 
+def _ratio(num: float, den: float) -> float | None:
+    """``num / den`` when ``den`` is positive and the quotient finite, else None (undefined).  The
+    denominators are run outcomes (mean income, m² built) that inputs cannot bound away from 0: a
+    positive income of 1e-310 亿元 would otherwise make the ratio overflow."""
+    if not den > 0:
+        return None
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        q = float(np.float64(num) / np.float64(den))
+    return q if np.isfinite(q) else None
+
+
 def summarize(result: ZoneResult, params: Zone) -> ZoneMetrics:
     """Means, probabilities and fans of the ledger; the factory programme's payback."""
     r = result
@@ -548,9 +559,9 @@ def summarize(result: ZoneResult, params: Zone) -> ZoneMetrics:
         servicing_cost_mean=mean(r.servicing_cost), staff_pay_mean=mean(r.staff_pay),
         interest_mean=mean(r.interest), repayment_mean=mean(r.repayment), county_net_mean=mean(r.county_net),
         top_up_mean=mean(r.top_up), pooled_mean=mean(r.pooled),
-        debt_to_income=[float(d / i) if i > 0 else None for d, i in zip(debt, income)],
+        debt_to_income=[_ratio(d, i) for d, i in zip(debt, income)],
         payback_year_median=payback, p_payback_within_horizon=p_payback,
-        fiscal_return_yuan_per_m2=float((r.payout - r.payout_without_tenants).sum() * 1e8 / m2) if m2 > 0 else None,
+        fiscal_return_yuan_per_m2=_ratio((r.payout - r.payout_without_tenants).sum() * 1e8, m2),
         p_cash_short_ever=float(short.any(axis=1).mean()),
         programme_cut_m2_mean=mean(r.programme_cut_m2 if r.programme_cut_m2 is not None else np.zeros_like(r.cash)),
         fan={"cash": fan(r.cash), "debt": fan(r.debt)},

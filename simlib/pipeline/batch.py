@@ -9,13 +9,21 @@ local processes, or a Dask cluster (``dask=ADDRESS`` or ``"local"``).  A languag
 ``index.html``, in the batch's language, lists every scenario with its title,
 status, headline figures (one column per figure, in one unit), run time and a link
 to its brief or its kept ``failed.ipynb``.
+
+Ctrl-C or SIGTERM stops a batch at once: scenarios not started are cancelled, the workers are
+stopped (each running brief shuts its kernel down and removes its staging folder; a worker whose
+batch dies gets SIGTERM too), and the index lists the scenarios finished, the others "interrupted".
 """
 
 from __future__ import annotations
 
 import json
 import multiprocessing
-from collections.abc import Callable, Iterable
+import os
+import signal
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -24,6 +32,8 @@ from urllib.parse import quote
 import simlib
 from simlib import scenario
 from simlib.pipeline import publish
+from simlib.pipeline.names import folder_name
+from simlib.terminal import shown
 from simlib.pipeline.brief import Outcome
 
 ZONE_NOTEBOOK = Path(simlib.__file__).resolve().parent.parent / "notebooks" / "zone_brief.ipynb"
@@ -47,32 +57,71 @@ def up_to_date(sc: scenario.Scenario, outdir: Path, notebook_sha256: str) -> boo
 def brief_job(path: str, overrides: list[str], outdir: str, notebook: str = str(ZONE_NOTEBOOK),
               language: str | None = None) -> Outcome:
     """One scenario's brief, in whatever process runs it (a pool worker or a Dask worker); in
-    ``language`` when given, whatever the file's ``meta.language`` says."""
+    ``language`` when given, whatever the file's ``meta.language`` says.
+
+    Whatever goes wrong is this scenario's failed :class:`Outcome`, with a one-line reason — the
+    scenario file edited into an invalid one or deleted since the batch read it, a full disk, an
+    error no one foresaw — never the batch's.  An interrupt (SIGTERM from the batch stopping its
+    workers, or the batch's process dying) shuts the kernel down and removes the staging folder;
+    then a pool worker exits, and elsewhere the interrupt goes on.
+    """
     from simlib.pipeline.brief import publish_brief
 
-    sc = scenario.load(path, overrides)
-    sc = sc.in_language(language) if language else sc
-    params = {"scenario_path": str(Path(path).resolve()), "overrides": list(overrides), "language": language}
+    global _busy
+    name, out = Path(path).stem, Path(outdir)  # the scenario's name (its folder's may be made safe)
+    _busy = True  # a SIGTERM now unwinds the job (kernel, staging folder) rather than ending the worker at once
     try:
-        return publish_brief(sc.name, Path(notebook), params, Path(outdir), sc.params.meta.title,
-                             sc.params.meta.language)
+        try:
+            sc = scenario.load(path, overrides)
+            sc = sc.in_language(language) if language else sc
+        except scenario.ScenarioError as exc:
+            first = str(exc.problems[0]) if exc.problems else str(exc)
+            more = f" (and {len(exc.problems) - 1} more problems)" if len(exc.problems) > 1 else ""
+            return Outcome(name, out, False, 0.0, f"the scenario cannot be read now: {' '.join(first.split())}{more}")
+        # made absolute as named, symbolic links not followed: the kernel finds the scenario's relative files
+        # (its roster) where the batch's check did, beside the file as named
+        params = {"scenario_path": os.path.abspath(path), "overrides": list(overrides), "language": language}
+        return publish_brief(sc.name, Path(notebook), params, out, sc.params.meta.title, sc.params.meta.language)
+    except OSError as exc:
+        from simlib.pipeline.execute import disk_full
+
+        if disk_full(exc) is not None:
+            return Outcome(name, out, False, 0.0, f"the disk is full (writing {exc.filename or out}): "
+                                                  "nothing was published; the earlier brief is as it was")
+        return Outcome(name, out, False, 0.0, _one_line(exc))
     except Exception as exc:  # anything a worker did not foresee is this scenario's failure, not the batch's
-        return Outcome(sc.name, Path(outdir), False, 0.0, f"{type(exc).__name__}: {exc}")
+        return Outcome(name, out, False, 0.0, _one_line(exc))
+    except KeyboardInterrupt:
+        if _in_pool_worker:
+            os._exit(EXIT_TERMINATED)  # cleaned up; the batch is stopping and waits for no result
+        raise
+    finally:
+        _busy = False
+
+
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def run_batch(scenarios: list[scenario.Scenario], outroot: Path, jobs: int, force: bool = False,
               dask: str | None = None, on_done: Callable[[Outcome], None] = lambda o: None,
               notebook: Path = ZONE_NOTEBOOK, lang: str | None = None) -> list[Outcome]:
     """Brief every scenario not already up to date (in ``lang``, when given); return the outcomes in
-    the scenarios' order."""
+    the scenarios' order.
+
+    On Ctrl-C or SIGTERM, scenarios not started are cancelled, the workers are stopped (each running
+    brief shuts its kernel down and removes its staging folder) and the interrupt goes on; the
+    outcomes finished by then have each been passed to ``on_done``."""
     from simlib.brief.results import file_sha256
 
     outcomes: dict[str, Outcome] = {}
     todo = []
     notebook_sha256 = file_sha256(notebook)
+    publish.remove_stale(outroot) if outroot.is_dir() else None  # e.g. an index.html temporary of a killed batch
     for sc in scenarios:
         sc = sc.in_language(lang) if lang else sc  # part of the parameters' hash: a brief in another language is stale
-        outdir = outroot / sc.name
+        outdir = outroot / folder_name(sc.name)
         if not force and up_to_date(sc, outdir, notebook_sha256):
             publish.remove_stale(outdir)  # a run killed after publishing leaves its staging folder
             outcomes[sc.name] = Outcome(sc.name, outdir, True, 0.0, skipped=True)
@@ -82,10 +131,22 @@ def run_batch(scenarios: list[scenario.Scenario], outroot: Path, jobs: int, forc
     # longest first (more model sections, longer briefs), so no long brief runs alone at the end
     weight = {str(sc.path): -len(sc.sections) for sc in scenarios}
     todo.sort(key=lambda job: weight[job[0]])
-    for outcome in _run(todo, jobs, dask):
-        outcomes[outcome.name] = outcome
-        on_done(outcome)
+    running = _run(todo, jobs, dask)
+    try:
+        for outcome in running:
+            outcomes[outcome.name] = outcome
+            on_done(outcome)
+    finally:
+        running.close()  # on an interrupt, stops the workers now (not when the generator is collected)
     return [outcomes[sc.name] for sc in scenarios]
+
+
+def interrupted(scenarios: Iterable[scenario.Scenario], done: list[Outcome], outroot: Path) -> list[Outcome]:
+    """The outcomes of an interrupted batch, in the scenarios' order: those ``done`` as they are, each
+    other one failed, "interrupted" (for :func:`write_index`)."""
+    finished = {o.name: o for o in done}
+    return [finished.get(sc.name) or Outcome(sc.name, outroot / folder_name(sc.name), False, 0.0, "interrupted")
+            for sc in scenarios]
 
 
 def _run(todo: list[tuple], jobs: int, dask: str | None) -> Iterable[Outcome]:
@@ -98,14 +159,18 @@ def _run(todo: list[tuple], jobs: int, dask: str | None) -> Iterable[Outcome]:
             from distributed import as_completed as dask_completed
 
             futures = {client.submit(brief_job, *job, pure=False): job for job in todo}
-            for future in dask_completed(futures):
-                try:
-                    yield future.result()
-                except Exception as exc:  # e.g. KilledWorker: the scenario's workers kept dying
-                    yield _lost(futures[future], f"{type(exc).__name__}: {exc}")
+            try:
+                for future in dask_completed(futures):
+                    try:
+                        yield future.result()
+                    except Exception as exc:  # e.g. KilledWorker: the scenario's workers kept dying
+                        yield _lost(futures[future], f"{type(exc).__name__}: {exc}")
+            except BaseException:
+                client.cancel(list(futures), force=True)
+                raise
         return
     broken = []
-    with _pool(jobs) as pool:
+    with workers(jobs) as pool:
         futures = {pool.submit(brief_job, *job): job for job in todo}
         for future in as_completed(futures):
             try:
@@ -116,28 +181,125 @@ def _run(todo: list[tuple], jobs: int, dask: str | None) -> Iterable[Outcome]:
         # A worker process died (killed, or out of memory) and took the pool down with it.  Every
         # scenario not finished is run again, each in a worker of its own, so that only the scenario
         # that kills its worker fails.
-        with ThreadPoolExecutor(max_workers=jobs) as threads:
-            for future in as_completed([threads.submit(_isolated, job) for job in broken]):
+        threads = ThreadPoolExecutor(max_workers=jobs)
+        pools: list[ProcessPoolExecutor] = []
+        try:
+            for future in as_completed([threads.submit(_isolated, job, pools) for job in broken]):
                 yield future.result()
+        except BaseException:
+            for pool in list(pools):
+                stop(pool)
+            threads.shutdown(wait=True, cancel_futures=True)
+            raise
+        threads.shutdown(wait=True)
 
 
-def _pool(workers: int) -> ProcessPoolExecutor:
-    # spawned workers: a fork of a process that already holds ZeroMQ sockets is not safe
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
+# -- worker processes: spawned, quiet on Ctrl-C, stopped with their batch ----------------------------
+
+#: How long stopped workers get to shut their kernels down and remove their staging folders.
+STOP_SECONDS = 15
+EXIT_TERMINATED = 128 + signal.SIGTERM
+
+_busy = False  # a brief job is running in this process
+_in_pool_worker = False  # this process is a worker of :func:`workers`
 
 
-def _isolated(job: tuple) -> Outcome:
-    with _pool(1) as pool:
+class _Workers(ProcessPoolExecutor):
+    """A process pool whose workers are started with SIGINT blocked: a Ctrl-C reaching the process
+    group while a worker starts up cannot print its traceback (the worker then ignores SIGINT)."""
+
+    def _spawn_process(self):
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            super()._spawn_process()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
+def _worker_started(parent: int) -> None:
+    """A pool worker's initializer: Ctrl-C is its parent's business (the parent stops it with SIGTERM);
+    SIGTERM ends it at once when idle, or unwinds a running brief job; and it gets SIGTERM when its
+    parent dies, however the parent dies (Linux ``PR_SET_PDEATHSIG``)."""
+    global _in_pool_worker
+    _in_pool_worker = True
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _worker_sigterm)
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM), 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(EXIT_TERMINATED)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # (ignored now) a Ctrl-C pending since the start is dropped
+
+
+def _worker_sigterm(signum, frame) -> None:
+    if not _busy:
+        os._exit(EXIT_TERMINATED)  # nothing of this worker's to clean up
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # one unwinding
+    from simlib.interrupt import Terminated
+
+    raise Terminated
+
+
+@contextmanager
+def workers(n: int) -> Iterator[ProcessPoolExecutor]:
+    """``n`` spawned worker processes (a fork of a process that already holds ZeroMQ sockets is not
+    safe).  Leaving the block normally waits for the work submitted; leaving it by an exception — Ctrl-C,
+    SIGTERM, an error — cancels the work not started and stops the workers (:func:`stop`) first."""
+    pool = _Workers(max_workers=n, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_worker_started, initargs=(os.getpid(),))
+    try:
+        yield pool
+    except BaseException:
+        stop(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def stop(pool: ProcessPoolExecutor) -> None:
+    """Cancel the pool's queued work and end its workers: SIGTERM (a running brief shuts its kernel
+    down and removes its staging folder), then, after :data:`STOP_SECONDS`, SIGKILL for any left."""
+    from multiprocessing.connection import wait
+
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in processes:
+        try:
+            p.terminate()
+        except (OSError, ValueError, AttributeError):
+            pass
+    pending = {p.sentinel: p for p in processes if getattr(p, "_popen", None) is not None}
+    deadline = time.monotonic() + STOP_SECONDS
+    while pending and time.monotonic() < deadline:
+        for sentinel in wait(list(pending), timeout=max(0.0, deadline - time.monotonic())):
+            pending.pop(sentinel, None)
+    for p in pending.values():
+        try:
+            p.kill()
+        except (OSError, ValueError, AttributeError):
+            pass
+
+
+def _isolated(job: tuple, pools: list | None = None) -> Outcome:
+    with workers(1) as pool:
+        if pools is not None:
+            pools.append(pool)
         try:
             return pool.submit(brief_job, *job).result()
         except BrokenProcessPool:
             return _lost(job, "the worker process died (killed by a signal, or out of memory)")
+        finally:
+            if pools is not None:
+                pools.remove(pool)
 
 
 def _lost(job: tuple, error: str) -> Outcome:
     """The outcome of a scenario whose worker never reported back."""
     outdir = Path(job[2])
-    return Outcome(outdir.name, outdir, False, 0.0, error)
+    return Outcome(Path(job[0]).stem, outdir, False, 0.0, error)
 
 
 #: How many of each model's headline figures the index shows (its most important first), one column each.
@@ -241,9 +403,9 @@ def write_index(outcomes: list[Outcome], outroot: Path, scenarios: Iterable[scen
             target, text = ("failed.ipynb", "failed.ipynb") if o.kept else (None, None)
         m = metrics[o.name]
         cells = [c["cell"](m[c["section"]]) if c["section"] in m else "—" for c in columns]
-        rows.append({"cls": "ok" if o.ok else "failed", "name": o.name, "title": title,
+        rows.append({"cls": "ok" if o.ok else "failed", "name": shown(o.name), "title": title,
                      "title_en": title_en if title_en != title else None, "status": status,
-                     "cells": cells, "seconds": f"{o.seconds:.1f}", "link": quote(o.name), "target": target,
+                     "cells": cells, "seconds": f"{o.seconds:.1f}", "link": quote(o.outdir.name), "target": target,
                      "text": text})
     mixed = (labels.t("batch.mixed", language,
                       languages="; ".join(f"{k}: {', '.join(v)}" for k, v in by_language.items()))

@@ -7,9 +7,14 @@ and it shows each warning as one line, ``Category: message`` (:data:`ONE_LINE_WA
 
 from __future__ import annotations
 
+import asyncio
+import errno
 import os
 import re
+import signal
 import sys
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,35 +45,147 @@ def execute(notebook: Path, output: Path, parameters: dict, cwd: Path) -> Failur
     The executed notebook is written to ``output`` whether or not the run fails
     (papermill adds an error banner to a failed one).  A failure to import a module, or to start
     the kernel at all, says which Python the kernel ran.
+
+    A full disk (ENOSPC or EDQUOT, whether papermill or a cell could not write) raises that
+    :class:`OSError`: ``output`` may then be incomplete and must not be kept.  On Ctrl-C or SIGTERM
+    (whatever Python handler the process has for them) the run is cancelled, its kernel (in a session
+    of its own, out of reach of a terminal's Ctrl-C) and the kernel's process group are killed, and
+    then the process's own handler is called, which raises the interrupt; a signal the process
+    ignores stays ignored.
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     launched: list[str] = []  # the interpreter of the kernel, once it is started
-    try:
-        papermill.execute_notebook(
-            str(notebook), str(output), parameters=parameters, cwd=str(cwd),
-            progress_bar=False, log_output=False,
-            request_save_on_cell_execute=True,  # so a kernel that dies leaves a notebook showing where
-            # the kernel's own start-up chatter (e.g. a notice about its local TCP transport) is not
-            # the user's business; cell warnings still reach the notebook's stderr outputs, one line each
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False",
-                             f"--IPKernelApp.exec_lines={ONE_LINE_WARNINGS}"],
-            kernel_manager_class=_manager_class(launched),
-            # the finished notebook is saved; a graceful shutdown waited up to 2.6 s more, now and then,
-            # for a kernel with nothing left to do
-            shutdown_kernel="immediate",
-        )
-    except PapermillExecutionError as exc:
-        error = f"{exc.ename}: {exc.evalue}".strip()
-        if exc.ename in ("ModuleNotFoundError", "ImportError"):
-            error += _ran(launched)
-        return Failure(cell=exc.exec_count, error=error)
-    except Exception as exc:  # a dead kernel, a timeout, a kernel that never started
-        error = f"{type(exc).__name__}: {exc}".strip().splitlines()[0]
-        cell = _cell_reached(output)
-        return Failure(cell=cell, error=error + (_ran(launched) if cell is None else ""))
+    kernels: list = []  # the kernel managers, and the kernels' processes, to kill on the way out
+    with _signals_cancel_the_run() as caught:
+        try:
+            papermill.execute_notebook(
+                str(notebook), str(output), parameters=parameters, cwd=str(cwd),
+                progress_bar=False, log_output=False,
+                request_save_on_cell_execute=True,  # so a kernel that dies leaves a notebook showing where
+                # the kernel's own start-up chatter (e.g. a notice about its local TCP transport) is not
+                # the user's business; cell warnings still reach the notebook's stderr outputs, one line each
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL", "--HistoryManager.enabled=False",
+                                 f"--IPKernelApp.exec_lines={ONE_LINE_WARNINGS}"],
+                kernel_manager_class=_manager_class(launched, kernels),
+                # the finished notebook is saved; a graceful shutdown waited up to 2.6 s more, now and then,
+                # for a kernel with nothing left to do
+                shutdown_kernel="immediate",
+            )
+        except PapermillExecutionError as exc:
+            if caught:
+                return None  # the interrupt is raised on the way out
+            if exc.ename in ("OSError", "IOError") and _DISK_FULL.match(exc.evalue or ""):
+                code = int(_DISK_FULL.match(exc.evalue).group(1))
+                raise OSError(code, os.strerror(code)) from None  # a cell could not write: the disk is full
+            error = f"{exc.ename}: {exc.evalue}".strip()
+            if exc.ename in ("ModuleNotFoundError", "ImportError"):
+                error += _ran(launched)
+            return Failure(cell=exc.exec_count, error=error)
+        except Exception as exc:  # a dead kernel, a timeout, a kernel that never started
+            if caught:
+                return None
+            full = disk_full(exc)
+            if full is not None:
+                raise full from None
+            error = f"{type(exc).__name__}: {exc}".strip().splitlines()[0]
+            cell = _cell_reached(output)
+            return Failure(cell=cell, error=error + (_ran(launched) if cell is None else ""))
+        except BaseException as exc:
+            if caught and isinstance(exc, asyncio.CancelledError):
+                return None  # cancelled by the signal: the interrupt is raised on the way out
+            raise
+        finally:
+            _kill_kernels(kernels)
     return None
+
+
+#: What ``str(OSError)`` starts with for a full disk (ENOSPC) or a full quota (EDQUOT), as a cell reports it.
+_DISK_FULL = re.compile(rf"^\[Errno ({errno.ENOSPC}|{errno.EDQUOT})\]")
+
+
+def disk_full(exc: BaseException | None) -> OSError | None:
+    """The :class:`OSError` of a full disk or quota (ENOSPC, EDQUOT) that caused ``exc``, if any
+    (``exc`` itself, or an exception in its ``__cause__``/``__context__`` chain)."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+@contextmanager
+def _signals_cancel_the_run():
+    """While papermill runs: SIGINT and SIGTERM (when the process has a Python handler for them)
+    cancel the run's asyncio tasks, so nbclient shuts its kernel down on the way out; afterwards the
+    process's own handler is called with the first such signal (it raises the interrupt).  A signal
+    arriving outside the event loop calls that handler at once.  nbclient's own signal handlers,
+    which would shut the kernel down and let the run go on to report a dead kernel, are not installed."""
+    from jupyter_core.utils import ensure_event_loop
+
+    loop = ensure_event_loop()
+    caught: list[tuple[int, object]] = []
+    previous = {}
+
+    def cancel(signum, frame):
+        if caught:
+            return  # one unwinding
+        if not loop.is_running():
+            previous[signum](signum, frame)
+            return
+        caught.append((signum, frame))
+        for task in asyncio.all_tasks(loop):
+            task.cancel()
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("simlib handles signals itself")
+
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            handler = signal.getsignal(sig)
+            if callable(handler):
+                previous[sig] = handler
+                signal.signal(sig, cancel)
+    loop.add_signal_handler = refuse  # nbclient catches this RuntimeError and goes on without its handlers
+    loop.remove_signal_handler = lambda sig: False
+    try:
+        yield caught
+    finally:
+        del loop.add_signal_handler, loop.remove_signal_handler
+        for sig, handler in previous.items():
+            if signal.getsignal(sig) is cancel:
+                signal.signal(sig, handler)
+    if caught:
+        signum, frame = caught[0]
+        previous[signum](signum, frame)  # raises KeyboardInterrupt, or simlib.interrupt.Terminated
+        raise KeyboardInterrupt  # a handler that did not raise: the run was cancelled all the same
+
+
+def _kill_kernels(kernels: list) -> None:
+    """Kill every kernel still running of those started (nbclient shuts each down on a normal ending),
+    with its whole process group (the kernel leads a session of its own), and reap it."""
+    processes = []
+    for item in kernels:
+        process = item if hasattr(item, "poll") else getattr(getattr(item, "provisioner", None), "process", None)
+        if process is not None and process not in processes:
+            processes.append(process)
+    for process in processes:
+        try:
+            if process.poll() is not None:
+                continue
+            try:
+                if os.getpgid(process.pid) == process.pid and process.pid != os.getpgrp():
+                    os.killpg(process.pid, signal.SIGKILL)
+                else:
+                    process.kill()
+            except ProcessLookupError:
+                pass
+            process.wait(timeout=10)
+        except Exception:  # noqa: BLE001 (a kernel already gone, or one that will not be reaped: nothing more to do)
+            continue
 
 
 def _ran(launched: list[str]) -> str:
@@ -120,9 +237,11 @@ def kernel_note() -> str | None:
             f"Jupyter finds, {interpreter}")
 
 
-def _manager_class(launched: list[str]) -> type:
+def _manager_class(launched: list[str], kernels: list | None = None) -> type:
     """A kernel manager for one run: the kernel is :func:`kernel_spec`'s (Jupyter's lookup by name
-    only when ipykernel is missing here), and the interpreter it starts is appended to ``launched``."""
+    only when ipykernel is missing here), the interpreter it starts is appended to ``launched``, and
+    the manager and the kernel's process to ``kernels``."""
+    kernels = [] if kernels is None else kernels
     from jupyter_client import AsyncKernelManager
 
     class BriefKernelManager(AsyncKernelManager):
@@ -136,6 +255,13 @@ def _manager_class(launched: list[str]) -> type:
             cmd = super().format_kernel_cmd(extra_arguments)
             launched.append(cmd[0])
             return cmd
+
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            kernels.append(self)
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+            process = getattr(self.provisioner, "process", None)
+            if process is not None:
+                kernels.append(process)
 
     return BriefKernelManager
 

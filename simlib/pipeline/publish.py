@@ -2,64 +2,145 @@
 
 A run works in a staging folder inside the scenario's output folder (same
 file system), and each finished file is renamed over its final name.  An
-interrupted run leaves the previous brief untouched.
+interrupted run (Ctrl-C, SIGTERM, a full disk) removes its staging folder on the way out and leaves
+the previous brief untouched; a run killed outright (SIGKILL, a power cut) leaves it behind, and
+the next run in that folder removes it.
+
+Every temporary a run leaves in an output folder — a staging folder, a ``.NAME.*.tmp`` file of
+:func:`replacing` — is *claimed* with ``flock`` on a file descriptor the run holds open for as long
+as it needs the temporary.  :func:`remove_stale` removes exactly the temporaries whose lock it can
+take: the kernel releases a lock when its holder dies, however it dies, so neither a reused PID nor
+a run on another host sharing the folder can make a live run's files look stale.
 """
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+#: The lock file inside a staging folder; its holder owns the folder.
+LOCK = ".lock"
+#: A staging folder without its lock file is one whose run died in the instant between creating it
+#: and claiming it (or a run is in that instant right now): removed once it is this old.
+UNCLAIMED_SECONDS = 60
+
+
+def _claimed_file(path: Path, flags: int) -> int | None:
+    """An fd on ``path`` holding its exclusive lock; None when ``path`` has gone meanwhile (a
+    :func:`remove_stale` took it between its creation and this lock)."""
+    fd = os.open(path, flags, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # blocks only while a remover holds it, to unlink it
+        if os.fstat(fd).st_nlink == 0:
+            os.close(fd)
+            return None
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
 
 @contextmanager
 def staging(outdir: Path) -> Iterator[Path]:
-    """A fresh hidden folder inside ``outdir``, removed afterwards whatever happens.
+    """A fresh hidden folder ``outdir/.staging-*``, claimed (locked) for the block's life and removed
+    afterwards whatever happens — an error, a full disk, Ctrl-C or SIGTERM (the interrupt then goes on).
 
-    Staging folders left by runs that were killed (their process is gone) are
-    removed first; a folder of a run still going is left alone.
+    Staging folders and temporaries left in ``outdir`` by runs that were killed are removed first
+    (:func:`remove_stale`); those of a run still going are left alone.
     """
     outdir.mkdir(parents=True, exist_ok=True)
     remove_stale(outdir)
-    path = Path(tempfile.mkdtemp(dir=outdir, prefix=f".staging-{os.getpid()}-"))
+    while True:
+        path = Path(tempfile.mkdtemp(dir=outdir, prefix=".staging-"))
+        try:
+            fd = _claimed_file(path / LOCK, os.O_RDWR | os.O_CREAT | os.O_EXCL)
+        except BaseException:
+            shutil.rmtree(path, ignore_errors=True)
+            raise
+        if fd is not None:
+            break
     try:
         yield path
     finally:
-        shutil.rmtree(path, ignore_errors=True)
+        try:
+            shutil.rmtree(path, ignore_errors=True)
+        finally:
+            os.close(fd)
 
 
-def remove_stale(outdir: Path) -> None:
-    """Remove the staging folders in ``outdir`` of runs whose process is gone (killed runs)."""
-    for old in outdir.glob(".staging-*"):
-        pid = old.name.split("-")[1]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(old, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    """Whether process ``pid`` still runs (a zombie left by a killed parent does not)."""
+def remove_stale(outdir: Path) -> list[Path]:
+    """Remove the temporaries in ``outdir`` no live run holds: staging folders (``.staging-*``) and
+    :func:`replacing`'s ``.NAME.*.tmp`` files whose lock can be taken at once.  Returns what it removed."""
+    removed = []
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        entries = list(outdir.iterdir())
+    except OSError:
+        return removed
+    for old in entries:
+        name = old.name
+        if name.startswith(".staging-") and old.is_dir() and not old.is_symlink():
+            if _remove_if_free(old / LOCK, old):
+                removed.append(old)
+        elif name.startswith(".") and name.endswith(".tmp") and old.is_file() and not old.is_symlink():
+            if _remove_if_free(old, old):
+                removed.append(old)
+    return removed
+
+
+def _remove_if_free(lock: Path, target: Path) -> bool:
+    try:
+        fd = os.open(lock, os.O_RDONLY | os.O_NOFOLLOW)
+    except FileNotFoundError:
+        if target == lock:  # gone meanwhile
+            return False
+        try:  # a folder never claimed: its run died before it could lock it, or is about to lock it now
+            young = time.time() - target.stat().st_mtime < UNCLAIMED_SECONDS
+        except OSError:
+            return False
+        if not young:
+            shutil.rmtree(target, ignore_errors=True)
+        return not young
+    except OSError:
         return False
-    except PermissionError:
-        return True
     try:
-        with open(f"/proc/{pid}/stat", encoding="ascii") as fh:
-            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                return False  # a live run holds it
+            raise
+        # held: unlink while holding it, so a creator that opened it just before sees it gone
+        if target.is_dir():
+            shutil.rmtree(target, ignore_errors=True)
+        else:
+            target.unlink(missing_ok=True)
         return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
 
 
 @contextmanager
 def replacing(path: Path) -> Iterator[Path]:
-    """A temporary name beside ``path`` to write to; renamed over ``path`` when the block ends
-    without an error, removed when it fails."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
+    """A temporary name beside ``path`` to write to, claimed (locked) while the block runs; renamed
+    over ``path`` when the block ends without an error, removed when it fails or is interrupted (the
+    error or interrupt then goes on)."""
+    while True:
+        fd_tmp, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            fd = _claimed_file(Path(tmp), os.O_RDONLY)
+        finally:
+            os.close(fd_tmp)
+        if fd is not None:
+            break
     try:
         yield Path(tmp)
         os.chmod(tmp, 0o644)  # mkstemp makes 0600; a brief is meant to be shared
@@ -67,10 +148,13 @@ def replacing(path: Path) -> Iterator[Path]:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    finally:
+        os.close(fd)
 
 
 def write_text(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary name beside ``path`` and rename it into place."""
+    """Write ``text`` to a temporary name beside ``path`` and rename it into place (on any failure,
+    a full disk included, ``path`` is left as it was and the temporary removed)."""
     with replacing(path) as tmp:
         tmp.write_text(text, encoding="utf-8")
 

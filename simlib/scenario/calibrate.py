@@ -20,6 +20,7 @@ increasing order; nothing is sorted or filled in silently.
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -160,8 +161,10 @@ def _blank(cell) -> bool:
 def read_series(path: str | Path, column: str, year_column: str = "year") -> tuple[list[int], list[float]]:
     """The years and values of one column of a CSV or xlsx file (first sheet), in file order.
 
-    Rows are named as a spreadsheet shows them (the header is row 1).  Raises
-    :class:`CalibrationError` naming the file: missing, not CSV/xlsx, unreadable, a missing
+    Rows are named as a spreadsheet shows them (the header is row 1).  The file must be a regular
+    file of at most :data:`~simlib.scenario.files.MAX_CALIBRATE_BYTES` (16 MiB), checked before it
+    is opened.  Raises :class:`CalibrationError` naming the file: missing, not a regular file (a
+    FIFO, a device, a directory), too large, not CSV/xlsx, unreadable, a missing
     column (listing those there are), a blank or non-numeric cell, a year that is not whole."""
     import pandas as pd
 
@@ -174,15 +177,17 @@ def read_series(path: str | Path, column: str, year_column: str = "year") -> tup
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise fail(f"not a CSV or xlsx file (a name ending .csv or .xlsx), got {suffix or 'no extension'!r}")
-    if not path.exists():
-        raise fail("file not found")
-    if not path.is_file():
-        raise fail("not a file")
+    from simlib.scenario.files import MAX_CALIBRATE_BYTES, UnreadableFile, read_bytes
+
+    try:  # a regular file of at most 16 MiB, read once (a FIFO or a device is refused, never read)
+        raw = io.BytesIO(read_bytes(path, MAX_CALIBRATE_BYTES, "a series file"))
+    except UnreadableFile as exc:
+        raise fail(str(exc)) from None
     try:
         if suffix == ".csv":
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+            frame = pd.read_csv(raw, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         else:
-            frame = pd.read_excel(path, sheet_name=0, dtype=object, engine="openpyxl")
+            frame = pd.read_excel(raw, sheet_name=0, dtype=object, engine="openpyxl")
     except pd.errors.EmptyDataError:
         raise fail("the file is empty") from None
     except UnicodeDecodeError:

@@ -37,10 +37,14 @@ class Document:
 
 def read_register(path: Path, label: str) -> dict[str, Document]:
     """The documents of the register at ``path``, by number; raises :class:`ScenarioError`, one line per
-    problem naming ``label`` (the register file) and the dotted key."""
+    problem naming ``label`` (the register file) and the dotted key.  The register is read as scenario
+    files are (:func:`~simlib.scenario.loader.read_document`): a regular file of at most
+    :data:`~simlib.scenario.files.MAX_REGISTER_BYTES` (1 MiB)."""
+    from simlib.scenario.files import MAX_REGISTER_BYTES
     from simlib.scenario.loader import read_document
 
-    tree = read_document(path, label, "a document register", "number → {file, title, place, date}")
+    tree = read_document(path, label, "a document register", "number → {file, title, place, date}",
+                         limit=MAX_REGISTER_BYTES)
     if not isinstance(tree, dict) or not tree:
         raise ScenarioError([Problem(label, "", "must map document numbers to {file, title, place, date}")])
     problems: list[Problem] = []

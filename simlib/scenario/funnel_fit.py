@@ -333,12 +333,14 @@ _MIN_MONTHS = {s: k + 1 for k, s in enumerate(STAGES)}  # each step takes at lea
 def read_funnel(path: str | Path) -> FunnelData:
     """Read and check an observations file (YAML, read as scenario files are; see :func:`parse`).
     Raises :class:`FunnelFitError`, each problem one line naming the file."""
+    from simlib.scenario.files import MAX_FUNNEL_BYTES
     from simlib.scenario.loader import read_document
     from simlib.scenario.problems import ScenarioError
 
     path = Path(path)
-    try:
-        doc = read_document(path, str(path), "an observations file", "an observations file needs three")
+    try:  # a regular file of at most 1 MiB (a FIFO or a device is refused, never read)
+        doc = read_document(path, str(path), "an observations file", "an observations file needs three",
+                            limit=MAX_FUNNEL_BYTES)
     except ScenarioError as exc:
         raise FunnelFitError([str(p) for p in exc.problems]) from None
     return parse(doc, str(path))

@@ -226,8 +226,9 @@ def _validate(values: dict[str, Any], label: str, set_keys: set[str], problems: 
               origin: str = "--set") -> ScenarioParams | None:
     """The values validated by the scenario schema; problems appended, None when there are any.
 
-    With ``base``, only ``sections`` are validated again and the rest is taken from ``base``
-    (sections do not constrain each other; setting one to null validates the whole scenario).
+    With ``base``, only ``sections`` are validated again and the rest is taken from ``base``, and then
+    the links between sections (each model's ``check_links``: years and paths that must line up);
+    setting a section to null validates the whole scenario.
     """
     fields = ScenarioParams.model_fields
     partial = (base is not None and sections is not None and sections <= set(fields)
@@ -245,7 +246,15 @@ def _validate(values: dict[str, Any], label: str, set_keys: set[str], problems: 
             except ValidationError as exc:
                 problems += [_problem_from_pydantic({**err, "loc": (name, *err["loc"])}, label, set_keys, origin)
                              for err in exc.errors()]
-        return None if problems else base.model_copy(update=update)
+        if problems:
+            return None
+        result = base.model_copy(update=update)
+        for model in registry():  # the links between sections, as the whole scenario's validator checks them
+            if model.check_links is not None and getattr(result, model.section, None) is not None:
+                problems += [_problem_from_pydantic({"type": "cross_field", "loc": (), "msg": message,
+                                                     "ctx": {"field": key}}, label, set_keys, origin)
+                             for key, message in model.check_links(result)[:1]]
+        return None if problems else result
     except ValidationError as exc:
         problems += [_problem_from_pydantic(err, label, set_keys, origin) for err in exc.errors()]
         return None
@@ -283,15 +292,16 @@ def _calibrate_growth(values: dict[str, Any], leaves: dict[str, LeafInfo], path:
 
 
 def _read_roster(path: Path, params: ScenarioParams, label: str) -> tuple[Any, str | None]:
-    """The roster CSV ``salary.roster`` names (beside the scenario file) and its bytes' hash."""
+    """The roster CSV ``salary.roster`` names (beside the scenario file) and the hash of the bytes read
+    (the file is read once: what is hashed is what was parsed)."""
     salary = getattr(params, "salary", None)
     if salary is None or salary.roster is None:
         return None, None
     from simlib.scenario import roster as roster_csv
 
     roster_path = path.parent / salary.roster
-    roster, problems = roster_csv.read(roster_path)
-    roster_sha256 = hashlib.sha256(roster_path.read_bytes()).hexdigest() if roster is not None else None
+    roster, problems, raw = roster_csv.read_with_bytes(roster_path)  # read once: the bytes parsed are hashed
+    roster_sha256 = hashlib.sha256(raw).hexdigest() if roster is not None else None
     if problems:
         raise ScenarioError(problems)
     _check_staff(salary, roster, label)
@@ -325,21 +335,25 @@ def _read_yaml(path: Path, label: str) -> dict[str, Any]:
     return tree
 
 
-def read_document(path: Path, label: str, what: str, needs: str) -> Any:
-    """A YAML file read the way scenario files are (UTF-8, bounded nesting, no tags, aliases or
-    duplicate keys): its document.  Raises :class:`ScenarioError`, one line per problem naming
-    ``label``; ``what`` names the kind of file ("a scenario file"), ``needs`` the nesting it needs."""
+def read_document(path: Path, label: str, what: str, needs: str, limit: int | None = None) -> Any:
+    """A YAML file read the way scenario files are (UTF-8, bounded nesting, no tags, aliases,
+    merge keys or duplicate keys, no YAML 1.1 number forms such as ``010`` or ``1:30``): its document.
+
+    The file must be a regular file of at most ``limit`` bytes (default
+    :data:`~simlib.scenario.files.MAX_SCENARIO_BYTES`, 1 MiB), checked before it is opened
+    (:func:`simlib.scenario.files.read_bytes`: a FIFO, a device or a directory is refused, never
+    read), and hold at most :data:`MAX_VALUES` values.  Raises :class:`ScenarioError`, one line
+    per problem naming ``label``; ``what`` names the kind of file ("a scenario file"), ``needs``
+    the nesting it needs."""
+    from simlib.scenario.files import MAX_SCENARIO_BYTES, UnreadableFile, read_bytes
+
     def fail(message: str, key: str = "") -> ScenarioError:
         return ScenarioError([Problem(label, key, message)])
 
-    if path.is_dir():
-        raise fail(f"is a directory, not {what}")
     try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise fail("file not found") from None
-    except OSError as exc:
-        raise fail(f"cannot be read ({exc.strerror or exc})") from None
+        raw = read_bytes(path, MAX_SCENARIO_BYTES if limit is None else limit, what)
+    except UnreadableFile as exc:
+        raise fail(str(exc)) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -348,7 +362,7 @@ def read_document(path: Path, label: str, what: str, needs: str) -> Any:
         raise fail("file is empty")
     problems: list[Problem] = []
     try:
-        node = _compose(text)
+        node = _compose(text, what)
         if node is None:
             raise fail("file is empty")
         tree = _Constructor(label, problems).build_document(node)
@@ -369,22 +383,76 @@ class _TooDeep(Exception):
     """A YAML text nests deeper than ``MAX_DEPTH``."""
 
 
-def _compose(text: str) -> yaml.Node | None:
-    """``yaml.compose``, after a check of the nesting depth on the event stream: deep nesting would
-    otherwise exhaust the recursion limit, slowly (PyYAML's scanner is quadratic in flow depth)."""
-    depth = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise _TooDeep
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
-    return yaml.compose(text, Loader=yaml.SafeLoader)
+class _TooMany(yaml.YAMLError):
+    """A YAML text holds more than ``MAX_VALUES`` values (found on the event stream, before any is built)."""
+
+    def __init__(self, what: str, line: int):
+        super().__init__(f"line {line}: more than {MAX_VALUES:,} values (mappings, lists, keys and scalars) by "
+                         f"this line; {what} may hold at most {MAX_VALUES:,}")
+
+
+#: libyaml's parser when PyYAML was built with it (``yaml.__with_libyaml__``): some 30 times faster
+#: than the pure-Python one, which stays the fallback and words the syntax errors of small texts.
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None) if getattr(yaml, "__with_libyaml__", False) else None
+#: A text up to this many characters with a syntax error is parsed again by the pure-Python parser,
+#: for its wording and position of the error (libyaml's differ); a longer one keeps libyaml's, reworded
+#: where they differ only in words: parsing it again would take seconds.
+_REPARSE_CHARS = 64 * 1024
+
+
+def _compose(text: str, what: str = "a scenario") -> yaml.Node | None:
+    """``yaml.compose``, after a check on the event stream of the nesting depth (deep nesting would
+    exhaust the recursion limit) and of the number of values (more than ``MAX_VALUES`` is refused
+    when the count passes it, before anything is built; aliases are counted once here, their
+    expansion by :meth:`_Constructor.build_document`).  Raises ``_TooDeep``, or a ``yaml.YAMLError``
+    (``_TooMany`` for too many values) with the pure-Python parser's wording of a syntax error."""
+    loader = _FAST_LOADER or yaml.SafeLoader
+    depth = values = 0
+    try:
+        for event in yaml.parse(text, Loader=loader):
+            kind = type(event)
+            if kind is yaml.ScalarEvent or kind is yaml.AliasEvent:
+                values += 1
+            elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+                values += 1
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _TooDeep
+            elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+                depth -= 1
+            else:
+                continue
+            if values > MAX_VALUES:
+                raise _TooMany(what, event.start_mark.line + 1)
+        return yaml.compose(text, Loader=loader)
+    except yaml.MarkedYAMLError as exc:
+        if loader is yaml.SafeLoader:
+            raise
+        if len(text) <= _REPARSE_CHARS:  # the pure-Python parser's words and position, as before libyaml
+            yaml.compose(text, Loader=yaml.SafeLoader)  # raises (if it does not, libyaml's error stands)
+        raise _reworded(exc, text) from None
+
+
+def _reworded(exc: yaml.MarkedYAMLError, text: str) -> yaml.MarkedYAMLError:
+    """libyaml's syntax error in the pure-Python parser's words where only the words differ."""
+    problem = exc.problem or ""
+    mark = exc.problem_mark
+    if problem == "mapping values are not allowed in this context":
+        problem = "mapping values are not allowed here"
+    elif problem == "found character that cannot start any token" and mark is not None:
+        lines = text.splitlines()
+        if mark.line < len(lines) and mark.column < len(lines[mark.line]):
+            problem = f"found character {lines[mark.line][mark.column]!r} that cannot start any token"
+    elif problem.startswith("did not find expected "):
+        problem = "expected " + problem.removeprefix("did not find expected ")
+    exc.problem = problem
+    return exc
 
 
 def _yaml_message(exc: yaml.YAMLError) -> str:
     """One line for any YAML error: where, then what."""
+    if isinstance(exc, _TooMany):
+        return str(exc)
     if isinstance(exc, yaml.reader.ReaderError):
         return f"YAML syntax error: character #x{exc.character:04x} is not allowed (position {exc.position})"
     if not isinstance(exc, yaml.MarkedYAMLError):
@@ -407,6 +475,12 @@ class _Constructor:
     document whose aliases expand past ``MAX_VALUES`` is refused (an alias
     "bomb") and a self-referencing alias is an error.
     Scalars like ``5e-1``, which YAML 1.1 reads as text, are read as numbers.
+
+    YAML 1.1 surprises in plain (unquoted) scalars are refused, each with how to write it: a number
+    with a leading zero (``010`` is 8, octal), ``0x1F``/``0b101`` (hexadecimal, binary), a
+    sexagesimal ``1:30`` (90); a merge key ``<<``; a key ``no``/``yes``/``on``/``off`` (read as a
+    truth value).  Such a value (``zone: NO``) is built as YAML reads it (false), and the schema,
+    which has no truth-value field, refuses it with a hint to quote it.  Pure: reads no file.
     """
 
     def __init__(self, label: str, problems: list[Problem]):
@@ -455,7 +529,18 @@ class _Constructor:
             out: dict[str, Any] = {}
             first_line: dict[str, int] = {}
             for knode, vnode in node.value:
+                if knode.tag == "tag:yaml.org,2002:merge":
+                    self.problem(key, knode, "YAML tag !!merge is not allowed: merge keys (<<) are not supported; "
+                                             "write the keys out")
+                    continue
+                before = len(self.problems)
                 k = self.build(knode, key)
+                if len(self.problems) > before:  # the key itself was reported (a tag, a YAML 1.1 number)
+                    continue
+                if isinstance(k, bool) and isinstance(knode, yaml.ScalarNode) and not knode.style:  # plain ("" from libyaml, None from PyYAML)
+                    self.problem(key, knode, f"key {knode.value!r} is read by YAML as {str(k).lower()}; "
+                                             f"quote it ({knode.value!r}) for text")
+                    continue
                 if not isinstance(k, str):
                     self.problem(key, knode, f"key {k!r} must be text")
                     continue
@@ -469,13 +554,41 @@ class _Constructor:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.build(v, key + (i,)) for i, v in enumerate(node.value)]
-        if tag == "tag:yaml.org,2002:str" and node.style is None and _FLOAT_RE.match(node.value):
+        if tag == "tag:yaml.org,2002:str" and not node.style and _FLOAT_RE.match(node.value):
             return float(node.value)
+        if not node.style and tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+            surprise = _yaml11_number(node.value, self.scalars)
+            if surprise is not None:
+                self.problem(key, node, surprise)
+                return None
         try:
             return self.scalars.construct_object(node)
         except (ValueError, KeyError, yaml.YAMLError):
             self.problem(key, node, f"{node.value!r} cannot be read as {tag.replace('tag:yaml.org,2002:', '!!')}")
             return None
+
+
+_YAML11_NUMBER_RE = re.compile(r"^[-+]?(0[0-7_]+|0x[0-9a-fA-F_]+|0b[01_]+|[0-9][0-9_]*(:[0-5]?[0-9])+(\.[0-9_]*)?)$")
+
+
+def _yaml11_number(text: str, scalars: Any) -> str | None:
+    """For a plain scalar YAML 1.1 reads as a number in a form few mean (octal ``010``, hexadecimal
+    ``0x1F``, binary ``0b101``, sexagesimal ``1:30``): a message saying what it is read as and how to
+    write it; None for an ordinary number (and for a zero such as ``00``, zero in any base)."""
+    if not _YAML11_NUMBER_RE.match(text) or text.lstrip("+-").replace("_", "").strip("0") == "":
+        return None
+    plain = text.replace("_", "").lstrip("+-")
+    tag = "tag:yaml.org,2002:float" if "." in text else "tag:yaml.org,2002:int"
+    value = scalars.construct_object(yaml.ScalarNode(tag, text))
+    shown = f"{value:g}" if isinstance(value, float) else str(value)
+    if ":" in plain:
+        how, write = "base 60, as a time", f"write {shown} for the number"
+    elif plain.startswith(("0x", "0b")):
+        how, write = "hexadecimal" if plain.startswith("0x") else "binary", f"write {shown} for the number"
+    else:
+        decimal = ("-" if text.startswith("-") else "") + plain.lstrip("0")
+        how, write = "octal, for its leading 0", f"write {decimal} for the decimal number"
+    return f"{text!r} is read by YAML as {shown} ({how}); {write}, or quote it ({text!r}) for text"
 
 
 #: The most values (mappings, lists and scalars, counted after aliases are expanded) a scenario

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from simlib.terminal import shown
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -15,8 +17,10 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
+        """``file: key: message`` on one line: a control character in any part (a newline in a file
+        name, an escape sequence in a value) is shown escaped (:func:`simlib.terminal.shown`)."""
         where = f"{self.file}: {self.key}: " if self.key else f"{self.file}: "
-        return where + self.message
+        return shown(where + self.message)
 
 
 class ScenarioError(Exception):
