@@ -21,9 +21,9 @@ from conftest import ROOT, simlib
 
 YONGCHANG = ROOT / "params" / "yongchang_2024.yaml"
 SIZE_KB = 3072
-#: Free space left by the filler (KB): nothing, a page, a few cells' worth, part of an executed
+#: Free space left by the filler (KB): nothing, a few cells' worth, part of an executed
 #: notebook, part of a rendered page.
-LEVELS = [0, 4, 64, 300, 500, 1024]
+LEVELS = [0, 64, 300, 1024]
 TEMPORARY = (".staging-", ".brief.html.", ".results.json.", "sweep-data", "sensitivity-data")
 
 
