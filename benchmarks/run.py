@@ -426,8 +426,9 @@ def bench_batch(tmp: Path) -> list[Row]:
 
 def _generated_bad_inputs(folder: Path) -> list[dict]:
     """Bad inputs that cannot be committed (tests/test_input_files.py has them as tests): a FIFO, a
-    device, a sparse 200 MiB file, the largest scenario file allowed (1 MiB, under 100,000 values)
-    with one error at its end, a 150,000-item list, the largest roster allowed (100,000 rows) with one
+    device, a sparse 200 MiB file, the largest scenario file allowed (1 MiB, long texts) with one
+    error at its end, files as dense as allowed (98,000 values: a list, a mapping) with one error
+    at their end, a 150,000-item list, the largest roster allowed (100,000 rows) with one
     bad row at its end, and a 1,000,000-row roster; made in ``folder``, as cases of the corpus
     (absolute paths)."""
     from simlib.scenario.roster import MAX_ROWS
@@ -462,6 +463,16 @@ def _generated_bad_inputs(folder: Path) -> list[dict]:
     syntax = folder / "largest_syntax.yaml"
     syntax.write_text(body + "".join(lines) + "zz: [1, 2\n", encoding="utf-8")
     case("g_largest_scenario_syntax_error_at_end", syntax)
+    # dense: as many values as allowed (each counted, parsed and built), then one error at the end
+    from simlib.scenario.loader import MAX_VALUES
+
+    dense = folder / "dense_list.yaml"
+    room = MAX_VALUES - 2_000  # the scenario's own values
+    dense.write_text(good + "\nextra: [" + "0," * room + "]\n", encoding="utf-8")
+    case(f"g_{room}_item_list_error_at_end", dense)
+    pairs = folder / "dense_mapping.yaml"
+    pairs.write_text(good + "\nextra:\n" + "".join(f"  k{i}: {i}\n" for i in range(room // 2)), encoding="utf-8")
+    case(f"g_{room // 2}_pair_mapping_error_at_end", pairs)
     long_list = folder / "long_list.yaml"
     long_list.write_text(good + "\nextra: [" + "0," * 150_000 + "]\n", encoding="utf-8")
     case("g_150000_item_list", long_list)

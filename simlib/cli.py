@@ -76,7 +76,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but a bad command line is one line (argparse would print the whole usage first)."""
 
     def error(self, message: str):
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message} (see '{self.prog} --help')\n")
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {shown(message)} (see '{self.prog} --help')\n")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -365,10 +365,10 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     table_name = "sweep.parquet" if importlib.util.find_spec("pyarrow") else "sweep.csv"
     metric_keys = [k for k in first if k not in set(keys)]
     moving = [k for k in metric_keys if len({r.get(k) for r in rows}) > 1]  # what the grid changes
-    shown = ([target["metric"]] if target else []) + [k for k in _key_metrics() if k in moving] + moving
-    shown = list(dict.fromkeys(shown))[:4] or metric_keys[:4]
+    charted = ([target["metric"]] if target else []) + [k for k in _key_metrics() if k in moving] + moving
+    charted = list(dict.fromkeys(charted))[:4] or metric_keys[:4]
     spec = {**sweep.described(base), "vary": [vars(v) for v in varies],
-            "points": len(rows), "target": target, "shown": shown, "table": table_name, "sections": sections}
+            "points": len(rows), "target": target, "shown": charted, "table": table_name, "sections": sections}
     # the table is staged and published with its brief: a failed or interrupted run leaves the earlier pair alone
     return _explore_brief("sweep", outdir, {"spec": spec, "rows": rows}, "sweep_brief.ipynb", base, args.started,
                           table=(rows, table_name))
@@ -452,10 +452,18 @@ def _explore_brief(kind: str, outdir: Path, data: dict, notebook: str, base: sce
     from simlib.brief.labels import t  # the page title in the brief's language: 参数扫描, not "sweep"
 
     meta = base.params.meta
-    shown = meta.glossary.get(meta.title, meta.title) if language == "en" else meta.title
-    title = t("explore.page_title", language, title=shown,
+    name = meta.glossary.get(meta.title, meta.title) if language == "en" else meta.title
+    title = t("explore.page_title", language, title=name,
               what=t("sweep.title" if kind == "sweep" else "sens.title", language))
-    return _publish(kind, _notebook(notebook), params, outdir, title, language, started, staged=staged)
+    status = _publish(kind, _notebook(notebook), params, outdir, title, language, started, staged=staged)
+    if status == 0 and table is not None:  # the earlier table in the other format (csv before pyarrow) is not this brief's
+        other = {"sweep.parquet": "sweep.csv", "sweep.csv": "sweep.parquet"}.get(table[1])
+        if other:
+            try:
+                (outdir / other).unlink(missing_ok=True)
+            except OSError:
+                pass  # _usable refused a folder of that name already; a vanished one is what we wanted
+    return status
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
@@ -858,8 +866,10 @@ def say(line: object) -> None:
 def as_named(path: Path) -> str:
     """``path`` made absolute without following symbolic links: the kernel loads the scenario as the
     command did, so its relative files (the roster, the register) are found beside the file as named —
-    beside a symbolic link, not beside its target — by ``check`` and by the run alike."""
-    return os.path.abspath(path)
+    beside a symbolic link, not beside its target — by ``check`` and by the run alike.  ``..`` is
+    left for the file system to follow (``os.path.abspath`` would drop it as text, and
+    ``link/sub/../s.yaml`` would then name another file when ``sub`` is a link)."""
+    return str(Path(path).absolute())
 
 
 def _publish(name: str, notebook: Path, params: dict, outdir: Path, title: str, language: str,

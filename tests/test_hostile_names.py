@@ -7,6 +7,7 @@ output).  The output-folder rules themselves are :func:`simlib.pipeline.names.fo
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, strategies as st
+from hypothesis import assume, given, strategies as st
 
 from conftest import ROOT, simlib
 from simlib.pipeline.names import MAX_BYTES, folder_name
@@ -52,11 +53,23 @@ def test_a_folder_name_is_one_safe_component(name, suffix):
     assert len(folder.encode("utf-8")) <= MAX_BYTES and folder.endswith(suffix)
 
 
+def tag(name):
+    return "-" + hashlib.sha256(name.encode()).hexdigest()[:8]
+
+
 @pytest.mark.parametrize("name, expected", [
-    ("qingzhen_2025", "qingzhen_2025"), ("永昌_2024", "永昌_2024"), ("..", "__"), (".", "_"),
-    (".staging-1-x", "_staging-1-x"), ("a/b", "a_b"), ("a\x1b[2Jb", "a_[2Jb"), ("trailing. ", "trailing__")])
+    ("qingzhen_2025", "qingzhen_2025"), ("永昌_2024", "永昌_2024"), ("..", "__" + tag("..")),
+    (".", "_" + tag(".")), (".simlib-staging-x", "_simlib-staging-x" + tag(".simlib-staging-x")),
+    ("a/b", "a_b" + tag("a/b")), ("a\x1b[2Jb", "a_[2Jb" + tag("a\x1b[2Jb")),
+    ("trailing. ", "trailing__" + tag("trailing. "))])
 def test_folder_names_by_hand(name, expected):
     assert folder_name(name) == expected
+
+
+@given(st.text(max_size=40), st.text(max_size=40))
+def test_two_names_never_share_a_folder(a, b):
+    assume(a != b)
+    assert folder_name(a) != folder_name(b)
 
 
 def test_long_names_are_cut_with_a_hash_that_keeps_them_apart():
@@ -84,7 +97,7 @@ def test_a_scenario_named_dot_or_dotdot_writes_under_outputs(tmp_path, stem):
 def test_a_batch_of_hostile_names_writes_only_under_its_folder(tmp_path):
     work = tmp_path / "project"
     work.mkdir()
-    names = [".", ".staging-1-x", "-永昌" * 30 + "\x1b[2J"]  # 214 bytes, cut to 120 with a hash
+    names = [".", ".simlib-staging-1-x", "-永昌" * 30 + "\x1b[2J"]  # 214 bytes, cut to 120 with a hash
     for name in names:
         scenario_named(work, name + ".yaml")
     before = tree(tmp_path)
@@ -100,11 +113,15 @@ def test_a_batch_of_hostile_names_writes_only_under_its_folder(tmp_path):
         assert shown(line) == line
 
 
-def test_two_names_that_share_a_folder_are_refused(tmp_path):
-    for name in ("a_b.yaml", "a\\b.yaml"):
-        scenario_named(tmp_path, name)
-    proc = simlib("batch", "a_b.yaml", "a\\b.yaml", "--out", "out", cwd=tmp_path)
-    assert proc.returncode == 2 and "a_b" in proc.stderr and "Traceback" not in proc.stderr
+def test_two_scenarios_that_would_share_a_folder_are_refused(tmp_path):
+    """Names that only look alike (``a_b``, ``a\\b``) get folders of their own; the same name in two
+    folders would share one, and is refused before anything runs."""
+    assert folder_name("a_b") != folder_name("a\\b")
+    for folder in ("x", "y"):
+        (tmp_path / folder).mkdir()
+        scenario_named(tmp_path / folder, "a_b.yaml")
+    proc = simlib("batch", "x/a_b.yaml", "y/a_b.yaml", "--out", "out", cwd=tmp_path)
+    assert proc.returncode == 2 and "a_b" in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
     assert not (tmp_path / "out").exists()
 
 
@@ -189,13 +206,21 @@ def test_a_symlinked_scenario_reads_its_roster_beside_the_link_in_check_and_run(
 
 # -- integer keys stay whole in sweeps and sensitivity (the README's promise) -------------------------------
 
-def test_sweeps_and_sensitivity_take_integer_keys():
+def test_sweeps_and_sensitivity_take_integer_keys(monkeypatch):
     """The README's promise: integer keys stay whole (a sweep's grid, a sensitivity sample)."""
     from simlib.explore import sensitivity, sweep
 
     done = sweep.compute(str(YONGCHANG), ["salary.rounds=2:6:3"])
     assert [r["salary.rounds"] for r in done["rows"]] == [2, 4, 6]
     assert all(type(r["salary.rounds"]) is int for r in done["rows"])
+    points = []
+    evaluate = sweep.evaluate
+    monkeypatch.setattr(sweep, "evaluate", lambda base, sections, point: points.append(point) or
+                        evaluate(base, sections, point))
     result = sensitivity.compute(str(YONGCHANG), ["salary.rounds=2:6", "salary.pay.standard_amount=2:4"],
                                  metric="salary.gini", method="morris", n=2)
-    assert result["result"]["method"] == "morris"
+    assert result["result"]["method"] == "morris" and points
+    rounds = [p["salary.rounds"] for p in points]
+    assert all(type(r) is int and 2 <= r <= 6 for r in rounds), rounds
+    assert any(isinstance(p["salary.pay.standard_amount"], float) and p["salary.pay.standard_amount"] % 1
+               for p in points)  # a continuous key is left continuous

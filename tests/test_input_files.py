@@ -119,15 +119,23 @@ def test_the_register_and_the_series_files_are_read_safely(tmp_path):
             names=(str(observations),), timeout=30)
 
 
-def test_the_reader_checks_the_file_it_opened():
-    """The fstat after the open is what refuses a path swapped for a FIFO between stat and open: a
-    FIFO opened without blocking, then refused."""
+def test_the_reader_checks_the_file_it_opened(tmp_path, monkeypatch):
+    """The fstat after the open is what refuses a path swapped for a FIFO between stat and open: the
+    first stat is made to see a regular file (as it would have before the swap), and the FIFO is still
+    opened without blocking and refused."""
+    from simlib.scenario import files
     from simlib.scenario.files import UnreadableFile, read_bytes
 
-    with pytest.raises(UnreadableFile, match="is a character device"):
-        read_bytes("/dev/zero", 1 << 20, "a scenario file")
     with pytest.raises(UnreadableFile, match="file not found"):
         read_bytes("/nonexistent/x.yaml", 1 << 20, "a scenario file")
+    regular = tmp_path / "regular.yaml"
+    regular.write_text("a: 1\n", encoding="utf-8")
+    fifo = _fifo(tmp_path, "swapped.yaml")
+    real_stat = os.stat
+    monkeypatch.setattr(files.os, "stat", lambda path, *a, **k: real_stat(regular) if str(path) == str(fifo)
+                        else real_stat(path, *a, **k))
+    with pytest.raises(UnreadableFile, match="is a FIFO"):
+        read_bytes(fifo, 1 << 20, "a scenario file")  # would block for ever if the open were not checked
 
 
 # -- the YAML: counted on the event stream ---------------------------------------------------------

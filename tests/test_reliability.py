@@ -60,11 +60,11 @@ def test_a_notebook_that_breaks_is_reported_and_never_published(good, tmp_path, 
     after = snapshot(out)
     assert after.pop("failed.ipynb")
     assert after == before
-    assert not list(out.glob(".staging-*"))
+    assert not list(out.glob(".simlib-staging-*"))
 
 
 def _staged(out: Path, name: str) -> bool:
-    return any((stage / name).exists() for stage in out.glob(".staging-*"))
+    return any((stage / name).exists() for stage in out.glob(".simlib-staging-*"))
 
 
 # Where a run is killed: by time at its start, then by what has appeared on disk.  (The rendered
@@ -130,7 +130,7 @@ def test_a_killed_brief_leaves_the_old_one_whole(good, tmp_path, point):
         assert now["brief.html"] != before["brief.html"]
     proc = simlib("brief", str(YONGCHANG), "--out", str(out))  # the next run works and tidies up
     assert proc.returncode == 0, proc.stderr
-    assert not list(out.glob(".staging-*"))
+    assert not list(out.glob(".simlib-staging-*"))
 
 
 def test_a_killed_batch_resumes(tmp_path):
@@ -155,7 +155,7 @@ def test_a_killed_batch_resumes(tmp_path):
     assert f"3 scenarios, {3 - len(done)} run, {len(done)} unchanged, 0 failed" in proc.stdout
     for name in ("z1", "z2", "z3"):
         assert (out / name / "brief.html").is_file()
-        assert not list((out / name).glob(".staging-*"))
+        assert not list((out / name).glob(".simlib-staging-*"))
 
 
 def test_same_seed_same_numbers_other_seed_other_numbers(tmp_path):

@@ -81,7 +81,7 @@ def workers(seen) -> list[int]:
 
 
 def staged(out: Path, name: str) -> bool:
-    return any((stage / name).exists() for stage in out.glob("**/.staging-*"))
+    return any((stage / name).exists() for stage in out.glob("**/.simlib-staging-*"))
 
 
 def interrupt(args: list[str], ready, sig: signal.Signals) -> tuple[subprocess.CompletedProcess, dict[int, str]]:
@@ -274,19 +274,25 @@ def test_a_live_runs_temporaries_are_kept_and_a_killed_runs_removed(tmp_path):
         stage, tmp = holder.stdout.readline().split()
         # a folder and a temporary named after a live PID (PID 1, this test's) but claimed by no one:
         # an old one is stale whatever the PID says
-        for name in (f".staging-1-{os.getpid()}", f".staging-{os.getpid()}-x"):
+        for name in (f".simlib-staging-1-{os.getpid()}", f".simlib-staging-{os.getpid()}-x"):
             (out / name).mkdir()
             os.utime(out / name, (time.time() - 3600, time.time() - 3600))
-        (out / f".brief.html.{os.getpid()}.tmp").write_text("left over", encoding="utf-8")
-        young = out / ".staging-just-made"
+        (out / f".simlib-brief.html.{os.getpid()}.tmp").write_text("left over", encoding="utf-8")
+        # another program's hidden temporaries (``--out`` may be a home folder): never ours to remove
+        others = [out / ".staging-theirs", out / ".editor.swp.tmp"]
+        others[0].mkdir()
+        os.utime(others[0], (time.time() - 3600, time.time() - 3600))
+        others[1].write_text("theirs", encoding="utf-8")
+        young = out / ".simlib-staging-just-made"
         young.mkdir()  # maybe a run about to lock it: left alone for now
         removed = {p.name for p in publish.remove_stale(out)}
-        assert removed == {f".staging-1-{os.getpid()}", f".staging-{os.getpid()}-x", f".brief.html.{os.getpid()}.tmp"}
+        assert removed == {f".simlib-staging-1-{os.getpid()}", f".simlib-staging-{os.getpid()}-x",
+                           f".simlib-brief.html.{os.getpid()}.tmp"}
         assert (out / stage).is_dir() and (out / tmp).is_file() and young.is_dir()
         holder.send_signal(signal.SIGKILL)
         holder.wait()
         assert {p.name for p in publish.remove_stale(out)} == {stage, tmp}
-        assert sorted(p.name for p in out.iterdir()) == [young.name]
+        assert sorted(p.name for p in out.iterdir()) == sorted([young.name] + [p.name for p in others])
     finally:
         if holder.poll() is None:
             holder.kill()

@@ -21,10 +21,11 @@ import json
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
+from concurrent.futures import CancelledError, ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from urllib.parse import quote
@@ -80,7 +81,7 @@ def brief_job(path: str, overrides: list[str], outdir: str, notebook: str = str(
             return Outcome(name, out, False, 0.0, f"the scenario cannot be read now: {' '.join(first.split())}{more}")
         # made absolute as named, symbolic links not followed: the kernel finds the scenario's relative files
         # (its roster) where the batch's check did, beside the file as named
-        params = {"scenario_path": os.path.abspath(path), "overrides": list(overrides), "language": language}
+        params = {"scenario_path": str(Path(path).absolute()), "overrides": list(overrides), "language": language}
         return publish_brief(sc.name, Path(notebook), params, out, sc.params.meta.title, sc.params.meta.language)
     except OSError as exc:
         from simlib.pipeline.execute import disk_full
@@ -182,13 +183,12 @@ def _run(todo: list[tuple], jobs: int, dask: str | None) -> Iterable[Outcome]:
         # scenario not finished is run again, each in a worker of its own, so that only the scenario
         # that kills its worker fails.
         threads = ThreadPoolExecutor(max_workers=jobs)
-        pools: list[ProcessPoolExecutor] = []
+        pools = _Pools()
         try:
             for future in as_completed([threads.submit(_isolated, job, pools) for job in broken]):
                 yield future.result()
         except BaseException:
-            for pool in list(pools):
-                stop(pool)
+            pools.stop_all()
             threads.shutdown(wait=True, cancel_futures=True)
             raise
         threads.shutdown(wait=True)
@@ -262,6 +262,27 @@ def workers(n: int) -> Iterator[ProcessPoolExecutor]:
 def stop(pool: ProcessPoolExecutor) -> None:
     """Cancel the pool's queued work and end its workers: SIGTERM (a running brief shuts its kernel
     down and removes its staging folder), then, after :data:`STOP_SECONDS`, SIGKILL for any left."""
+    with _deaf():
+        _stop(pool)
+
+
+@contextmanager
+def _deaf() -> Iterator[None]:
+    """Ctrl-C and SIGTERM ignored for the block (in the main thread, where Python handles signals): a
+    second one while workers are being stopped must not cut the stopping short and leave one behind.
+    The batch is ending already; the first signal decides how."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
     from multiprocessing.connection import wait
 
     processes = list((getattr(pool, "_processes", None) or {}).values())
@@ -283,17 +304,47 @@ def stop(pool: ProcessPoolExecutor) -> None:
             pass
 
 
-def _isolated(job: tuple, pools: list | None = None) -> Outcome:
+class _Pools:
+    """The one-worker pools of :func:`_isolated` running now.  Once :meth:`stop_all` has begun no new
+    work is submitted, so a pool made in the instant of an interrupt is never missed."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._live: list[ProcessPoolExecutor] = []
+        self._stopping = False
+
+    def submit(self, pool: ProcessPoolExecutor, job: tuple):
+        """``brief_job(*job)`` on ``pool``, which is stopped with the others; None once stopping."""
+        with self._lock:
+            if self._stopping:
+                return None
+            self._live.append(pool)
+            return pool.submit(brief_job, *job)
+
+    def done(self, pool: ProcessPoolExecutor) -> None:
+        with self._lock:
+            if pool in self._live:
+                self._live.remove(pool)
+
+    def stop_all(self) -> None:
+        with self._lock:
+            self._stopping = True
+            live = list(self._live)
+        for pool in live:
+            stop(pool)
+
+
+def _isolated(job: tuple, pools: _Pools) -> Outcome:
     with workers(1) as pool:
-        if pools is not None:
-            pools.append(pool)
         try:
-            return pool.submit(brief_job, *job).result()
-        except BrokenProcessPool:
+            future = pools.submit(pool, job)
+            if future is None:
+                return _lost(job, "not run: the batch was stopped")
+            return future.result()
+        except (BrokenProcessPool, CancelledError):
             return _lost(job, "the worker process died (killed by a signal, or out of memory)")
         finally:
-            if pools is not None:
-                pools.remove(pool)
+            pools.done(pool)
 
 
 def _lost(job: tuple, error: str) -> Outcome:

@@ -117,6 +117,11 @@ def disk_full(exc: BaseException | None) -> OSError | None:
     return None
 
 
+def _cancel_all(loop) -> None:
+    for task in asyncio.all_tasks(loop):
+        task.cancel()
+
+
 @contextmanager
 def _signals_cancel_the_run():
     """While papermill runs: SIGINT and SIGTERM (when the process has a Python handler for them)
@@ -137,8 +142,9 @@ def _signals_cancel_the_run():
             previous[signum](signum, frame)
             return
         caught.append((signum, frame))
-        for task in asyncio.all_tasks(loop):
-            task.cancel()
+        # through the loop's own wake-up pipe: a Python signal handler does not wake a loop waiting
+        # in its selector, and the tasks are cancelled by the loop, between its callbacks
+        loop.call_soon_threadsafe(_cancel_all, loop)
 
     def refuse(*args, **kwargs):
         raise RuntimeError("simlib handles signals itself")

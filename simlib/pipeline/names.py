@@ -7,11 +7,12 @@ the folder is :func:`folder_name` of the name, never the name itself:
 
 - path separators (``/``, ``\\``), control and text-reordering characters become ``_``;
 - a leading dot becomes ``_`` (no hidden folder, no ``.`` or ``..``, nothing a run's own
-  ``.staging-*`` temporaries could be mistaken for), as do trailing dots and spaces;
+  ``.simlib-*`` temporaries could be mistaken for), as do trailing dots and spaces;
 - a name longer than :data:`MAX_BYTES` bytes in UTF-8 (file systems allow 255; a hundred Chinese
-  characters are about 300) is cut at a character boundary and given ``-`` and the first 8 hex
-  digits of the SHA-256 of the whole name, so two long names that share a beginning stay apart and
-  the same name always gets the same folder.
+  characters are about 300) is cut at a character boundary;
+- a name that had to change (replaced characters or a cut) is given ``-`` and the first 8 hex
+  digits of the SHA-256 of the whole name, so two names never share a folder (``a/b`` and ``a_b``,
+  ``.x`` and ``_x``, two long names with one beginning) and the same name always gets the same one.
 
 Chinese and other letters are kept: ``outputs/永昌_2024`` is what a user expects.
 """
@@ -36,7 +37,7 @@ def folder_name(name: str, suffix: str = "") -> str:
     safe = re.sub(r"[. ]+$", lambda m: "_" * len(m.group()), safe) or "_"
     if any("\ud800" <= ch <= "\udfff" for ch in safe):  # undecodable bytes of a file name
         safe = "".join("_" if "\ud800" <= ch <= "\udfff" else ch for ch in safe)
-    if len((safe + suffix).encode("utf-8")) <= MAX_BYTES:
+    if safe == name and len((safe + suffix).encode("utf-8")) <= MAX_BYTES:
         return safe + suffix
     tag = "-" + hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     room = MAX_BYTES - len((tag + suffix).encode("utf-8"))

@@ -6,11 +6,13 @@ interrupted run (Ctrl-C, SIGTERM, a full disk) removes its staging folder on the
 the previous brief untouched; a run killed outright (SIGKILL, a power cut) leaves it behind, and
 the next run in that folder removes it.
 
-Every temporary a run leaves in an output folder — a staging folder, a ``.NAME.*.tmp`` file of
-:func:`replacing` — is *claimed* with ``flock`` on a file descriptor the run holds open for as long
+Every temporary a run leaves in an output folder — a ``.simlib-staging-*`` folder, a
+``.simlib-NAME.*.tmp`` file of :func:`replacing` — is *claimed* with ``flock`` on a file descriptor the run holds open for as long
 as it needs the temporary.  :func:`remove_stale` removes exactly the temporaries whose lock it can
 take: the kernel releases a lock when its holder dies, however it dies, so neither a reused PID nor
-a run on another host sharing the folder can make a live run's files look stale.
+a run on another host sharing the folder can make a live run's files look stale.  The names begin
+with ``.simlib-``, and nothing else is ever removed: ``--out`` may be any folder (a home folder,
+``/tmp``), and other programs' hidden temporaries there are not ours to clean.
 """
 
 from __future__ import annotations
@@ -27,6 +29,10 @@ from pathlib import Path
 
 #: The lock file inside a staging folder; its holder owns the folder.
 LOCK = ".lock"
+#: How the names of a staging folder and of a temporary file begin.
+STAGING_PREFIX = ".simlib-staging-"
+TMP_PREFIX = ".simlib-"
+TMP_SUFFIX = ".tmp"
 #: A staging folder without its lock file is one whose run died in the instant between creating it
 #: and claiming it (or a run is in that instant right now): removed once it is this old.
 UNCLAIMED_SECONDS = 60
@@ -35,7 +41,12 @@ UNCLAIMED_SECONDS = 60
 def _claimed_file(path: Path, flags: int) -> int | None:
     """An fd on ``path`` holding its exclusive lock; None when ``path`` has gone meanwhile (a
     :func:`remove_stale` took it between its creation and this lock)."""
-    fd = os.open(path, flags, 0o600)
+    return _claim(os.open(path, flags, 0o600))
+
+
+def _claim(fd: int) -> int | None:
+    """``fd`` once it holds its file's exclusive lock (closed and None when the file was unlinked
+    before the lock was taken)."""
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)  # blocks only while a remover holds it, to unlink it
         if os.fstat(fd).st_nlink == 0:
@@ -49,7 +60,7 @@ def _claimed_file(path: Path, flags: int) -> int | None:
 
 @contextmanager
 def staging(outdir: Path) -> Iterator[Path]:
-    """A fresh hidden folder ``outdir/.staging-*``, claimed (locked) for the block's life and removed
+    """A fresh hidden folder ``outdir/.simlib-staging-*``, claimed (locked) for the block's life and removed
     afterwards whatever happens — an error, a full disk, Ctrl-C or SIGTERM (the interrupt then goes on).
 
     Staging folders and temporaries left in ``outdir`` by runs that were killed are removed first
@@ -58,7 +69,7 @@ def staging(outdir: Path) -> Iterator[Path]:
     outdir.mkdir(parents=True, exist_ok=True)
     remove_stale(outdir)
     while True:
-        path = Path(tempfile.mkdtemp(dir=outdir, prefix=".staging-"))
+        path = Path(tempfile.mkdtemp(dir=outdir, prefix=STAGING_PREFIX))
         try:
             fd = _claimed_file(path / LOCK, os.O_RDWR | os.O_CREAT | os.O_EXCL)
         except BaseException:
@@ -76,8 +87,9 @@ def staging(outdir: Path) -> Iterator[Path]:
 
 
 def remove_stale(outdir: Path) -> list[Path]:
-    """Remove the temporaries in ``outdir`` no live run holds: staging folders (``.staging-*``) and
-    :func:`replacing`'s ``.NAME.*.tmp`` files whose lock can be taken at once.  Returns what it removed."""
+    """Remove the temporaries in ``outdir`` no live run holds: staging folders
+    (``.simlib-staging-*``) and :func:`replacing`'s ``.simlib-NAME.*.tmp`` files whose lock can be
+    taken at once.  Nothing else is touched.  Returns what it removed."""
     removed = []
     try:
         entries = list(outdir.iterdir())
@@ -85,10 +97,10 @@ def remove_stale(outdir: Path) -> list[Path]:
         return removed
     for old in entries:
         name = old.name
-        if name.startswith(".staging-") and old.is_dir() and not old.is_symlink():
+        if name.startswith(STAGING_PREFIX) and old.is_dir() and not old.is_symlink():
             if _remove_if_free(old / LOCK, old):
                 removed.append(old)
-        elif name.startswith(".") and name.endswith(".tmp") and old.is_file() and not old.is_symlink():
+        elif name.startswith(TMP_PREFIX) and name.endswith(TMP_SUFFIX) and old.is_file() and not old.is_symlink():
             if _remove_if_free(old, old):
                 removed.append(old)
     return removed
@@ -133,12 +145,9 @@ def replacing(path: Path) -> Iterator[Path]:
     """A temporary name beside ``path`` to write to, claimed (locked) while the block runs; renamed
     over ``path`` when the block ends without an error, removed when it fails or is interrupted (the
     error or interrupt then goes on)."""
-    while True:
-        fd_tmp, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            fd = _claimed_file(Path(tmp), os.O_RDONLY)
-        finally:
-            os.close(fd_tmp)
+    while True:  # the descriptor mkstemp returns is locked, so no remover can take the name first
+        fd_tmp, tmp = tempfile.mkstemp(dir=path.parent, prefix=f"{TMP_PREFIX}{path.name}.", suffix=TMP_SUFFIX)
+        fd = _claim(fd_tmp)
         if fd is not None:
             break
     try:
