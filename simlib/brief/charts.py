@@ -19,31 +19,16 @@ from __future__ import annotations
 
 import base64
 import functools
-import importlib.util
 import io
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
 
 import matplotlib
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from simlib.brief import labels
-
-
-def font_path() -> Path:
-    """Noto Sans CJK SC as the ``mpl-font`` package ships it.
-
-    Found without importing ``mpl_font``: its ``__init__`` imports matplotlib's state-machine
-    interface, and the fonts are all that is needed of it.  (This is ``importlib.resources.files("mpl_font") / "fonts" / "noto" /
-    "NotoSansCJKsc-Regular.otf"`` without running the package.)
-    """
-    spec = importlib.util.find_spec("mpl_font")
-    if spec is None or not spec.submodule_search_locations:
-        raise ModuleNotFoundError("the mpl-font package (the briefs' CJK font) is not installed")
-    return Path(next(iter(spec.submodule_search_locations))) / "fonts" / "noto" / "NotoSansCJKsc-Regular.otf"
+from simlib.brief import labels, webfont
 
 
 @functools.cache
@@ -51,7 +36,7 @@ def _cjk_font() -> str:
     """Register Noto Sans CJK SC with matplotlib's font manager (once) and return its family name."""
     from matplotlib import font_manager
 
-    font = str(font_path())
+    font = str(webfont.font_path())
     font_manager.fontManager.addfont(font)
     return font_manager.FontProperties(fname=font).get_name()
 

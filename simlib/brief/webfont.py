@@ -18,10 +18,11 @@ from __future__ import annotations
 import base64
 import functools
 import html
+import importlib.util
 import io
 import re
 from collections.abc import Iterable, Mapping
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import Any
 
 FAMILY = "simlib CJK"  # the name pages use for the embedded subset
@@ -32,10 +33,22 @@ def _shown(character: str) -> bool:
     return ord(character) > 0x7E and character.isprintable() and not character.isspace()
 
 
-def _font_path() -> str:
-    from simlib.brief import charts  # imports matplotlib, so only when a font is needed
+def font_path() -> Path:
+    """Noto Sans CJK SC as the ``mpl-font`` package ships it (the charts draw with it too).
 
-    return str(charts.font_path())
+    Found without importing ``mpl_font``: its ``__init__`` imports matplotlib's state-machine
+    interface (over a second), and the font file is all that is needed of it.  (This is
+    ``importlib.resources.files("mpl_font") / "fonts" / "noto" / "NotoSansCJKsc-Regular.otf"``
+    without running the package.)  Raises ModuleNotFoundError when mpl-font is not installed.
+    """
+    spec = importlib.util.find_spec("mpl_font")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("the mpl-font package (the briefs' CJK font) is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "fonts" / "noto" / "NotoSansCJKsc-Regular.otf"
+
+
+def _font_path() -> str:
+    return str(font_path())
 
 
 @functools.cache
