@@ -45,9 +45,53 @@ def simlib(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: float
                           timeout=timeout, env={**os.environ, **(env or {})})
 
 
+def simlib_here(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
+    """:func:`simlib` without a process of its own: the console entry point
+    (:func:`simlib.interrupt.main`) called in this one, in ``cwd`` with ``env`` added, its output
+    captured.  For commands that end before any kernel or worker starts (bad input, ``check``,
+    ``calibrate``): the same checks and messages, without the interpreter's second of start-up."""
+    import contextlib
+    import io
+
+    from simlib import interrupt
+
+    saved_env, saved_cwd = dict(os.environ), os.getcwd()
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        os.environ.update(env or {})
+        os.chdir(cwd)
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                status = interrupt.main(list(args))
+            except SystemExit as exc:  # argparse's --help and errors
+                status = exc.code if isinstance(exc.code, int) else 2
+    finally:
+        os.chdir(saved_cwd)
+        os.environ.clear()
+        os.environ.update(saved_env)
+    return subprocess.CompletedProcess(["simlib", *args], status, out.getvalue(), err.getvalue())
+
+
 @pytest.fixture
 def run_simlib():
     return simlib
+
+
+# -- the slowest files first -----------------------------------------------------------------------
+
+#: Files that take the longest (seconds of test time, measured on 2 cores), run first: ``make test``
+#: hands whole files to its two workers (``--dist loadfile``), so a slow file handed out last would
+#: leave one worker idle for minutes while the other finishes it.  Any order is correct; this one
+#: makes the two finish together.
+SLOWEST_FIRST = ["test_browser", "test_batch", "test_reliability", "test_bad_inputs", "test_report",
+                 "test_salary", "test_sweep", "test_brief", "test_calibrate", "test_notebook_font",
+                 "test_disk_full", "test_zone_brief", "test_brief_language", "test_explore_notebooks",
+                 "test_hostile_names", "test_invariants", "test_contract", "test_signals"]
+
+
+def pytest_collection_modifyitems(session, config, items):
+    rank = {name: i for i, name in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.stem, len(rank)))  # stable: a file's own order is kept
 
 
 # -- every results.json the suite writes conforms to the published schema --------------------------

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from conftest import ROOT, simlib
+from conftest import ROOT, simlib, simlib_here
 from simlib import scenario
 from simlib.scenario.calibrate import CalibrationError, estimate, growth_block, read_series
 
@@ -190,8 +190,7 @@ def test_a_bad_file_is_one_line_naming_it_and_nothing_is_written(case, to_file, 
     if content is not None:
         _csv(path, content)
     out = tmp_path / "growth.yaml"
-    proc = simlib("calibrate", str(path), "--series", "tax", *extra, *(["--out", str(out)] if to_file else []),
-                  timeout=60)
+    proc = simlib_here("calibrate", str(path), "--series", "tax", *extra, *(["--out", str(out)] if to_file else []))
     assert proc.returncode == 2, proc.stdout + proc.stderr
     lines = proc.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"{path}: "), proc.stderr

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import yaml
 
-from conftest import ROOT, simlib
+from conftest import ROOT, simlib, simlib_here
 from simlib import scenario
 from simlib.models import land
 from simlib.scenario.funnel_fit import (STAGES, FunnelData, FunnelFitError, Observation, fit, forward, parse,
@@ -359,7 +359,7 @@ IMPOSSIBLE = [
 def test_impossible_rates_are_one_line_each_and_nothing_is_written(doc, expect, tmp_path):
     path = write(tmp_path / "f.yaml", doc)
     out = tmp_path / "stages.yaml"
-    proc = simlib("calibrate-funnel", path, "--out", str(out), timeout=60)
+    proc = simlib_here("calibrate-funnel", path, "--out", str(out))
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr and proc.stdout == ""
     lines = proc.stderr.splitlines()
@@ -382,7 +382,7 @@ def test_impossible_rates_are_one_line_each_and_nothing_is_written(doc, expect, 
 def test_a_bad_file_is_one_line_naming_it(text, expect, tmp_path):
     if text is not None:
         (tmp_path / "f.yaml").write_text(text, encoding="utf-8")
-    proc = simlib("calibrate-funnel", "f.yaml", "--out", "stages.yaml", cwd=tmp_path, timeout=60)
+    proc = simlib_here("calibrate-funnel", "f.yaml", "--out", "stages.yaml", cwd=tmp_path)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert proc.stderr.splitlines() == [proc.stderr.strip()] and expect in proc.stderr, proc.stderr
     assert not (tmp_path / "stages.yaml").exists()

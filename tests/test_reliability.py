@@ -136,7 +136,7 @@ def test_a_killed_brief_leaves_the_old_one_whole(good, tmp_path, point):
 def test_a_killed_batch_resumes(tmp_path):
     params = tmp_path / "params"
     params.mkdir()
-    for seed in (1, 2, 3):
+    for seed in (1, 2):
         (params / f"z{seed}.yaml").write_text(
             YONGCHANG.read_text(encoding="utf-8").replace("value: 20240601", f"value: {seed}"), encoding="utf-8")
     out = tmp_path / "out"
@@ -149,25 +149,30 @@ def test_a_killed_batch_resumes(tmp_path):
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
     done = {p.parent.name for p in out.glob("*/results.json")}
-    assert 1 <= len(done) < 3
+    assert len(done) == 1  # one at a time (--jobs 1): killed while the other ran
     proc = simlib(*args)
     assert proc.returncode == 0, proc.stderr
-    assert f"3 scenarios, {3 - len(done)} run, {len(done)} unchanged, 0 failed" in proc.stdout
-    for name in ("z1", "z2", "z3"):
+    assert "2 scenarios, 1 run, 1 unchanged, 0 failed" in proc.stdout
+    for name in ("z1", "z2"):
         assert (out / name / "brief.html").is_file()
         assert not list((out / name).glob(".simlib-staging-*"))
 
 
 def test_same_seed_same_numbers_other_seed_other_numbers(tmp_path):
-    def metrics(out: Path, *extra: str) -> str:
-        assert simlib("brief", str(YONGCHANG), "--out", str(out), *extra).returncode == 0
-        doc = json.loads((out / "results.json").read_text(encoding="utf-8"))
-        return json.dumps(doc["metrics"], sort_keys=True)
+    """The brief's kernel, a run in this process and a second run here give the same numbers for one
+    seed (nothing in a run depends on the process it runs in); another seed gives others."""
+    from simlib.scenario import load, run
 
-    first, second = metrics(tmp_path / "a"), metrics(tmp_path / "b")
-    assert first == second
-    assert metrics(tmp_path / "c", "--set", "meta.seed=12345") != first
-    prov = json.loads((tmp_path / "a" / "results.json").read_text(encoding="utf-8"))["provenance"]
+    def here(*overrides: str) -> str:
+        metrics = run(load(YONGCHANG, list(overrides))).document_metrics()
+        return json.dumps(json.loads(json.dumps(metrics, allow_nan=False)), sort_keys=True)
+
+    assert simlib("brief", str(YONGCHANG), "--out", str(tmp_path / "a")).returncode == 0
+    doc = json.loads((tmp_path / "a" / "results.json").read_text(encoding="utf-8"))
+    first = json.dumps(doc["metrics"], sort_keys=True)
+    assert here() == first == here()
+    assert here("meta.seed=12345") != first
+    prov = doc["provenance"]
     for key in ("params_sha256", "simlib_version", "git_commit", "git_dirty", "seed", "scenario_file",
                 "overrides", "python", "numpy"):
         assert key in prov

@@ -9,7 +9,7 @@ import re
 import pandas as pd
 import pytest
 
-from conftest import ROOT, simlib
+from conftest import ROOT, simlib, simlib_here
 from simlib.brief import explore_report, labels
 from simlib.explore import sweep
 from simlib.scenario import load, run
@@ -107,7 +107,7 @@ def test_sweep_end_to_end_one_key_with_a_target(tmp_path):
 ], ids=["unknown-key", "leaves-domain", "n-below-2", "unknown-target", "malformed-target", "unreachable-dask"])
 def test_bad_sweeps_exit_2_and_write_nothing(tmp_path, extra, message):
     out = tmp_path / "sw"
-    proc = simlib("sweep", str(QINGZHEN), "--paths", "100", *extra, "--out", str(out))
+    proc = simlib_here("sweep", str(QINGZHEN), "--paths", "100", *extra, "--out", str(out))
     assert proc.returncode == 2
     assert message in proc.stderr
     assert not out.exists()
@@ -148,8 +148,8 @@ def test_sensitivity_sobol_and_morris_briefs(tmp_path):
 ], ids=["unknown-metric", "n-not-power-of-two", "range-leaves-domain"])
 def test_bad_sensitivity_exits_2_and_writes_nothing(tmp_path, extra, message):
     out = tmp_path / "s"
-    proc = simlib("sensitivity", str(QINGZHEN), "--vary", "revenue.growth.volatility=0.05:0.3", "--paths", "100",
-                  *extra, "--out", str(out))
+    proc = simlib_here("sensitivity", str(QINGZHEN), "--vary", "revenue.growth.volatility=0.05:0.3",
+                       "--paths", "100", *extra, "--out", str(out))
     assert proc.returncode == 2
     assert message in proc.stderr
     assert not out.exists()
