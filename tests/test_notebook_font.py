@@ -24,6 +24,7 @@ from test_webfont import unicode_range
 from simlib.brief import webfont
 
 QINGZHEN = ROOT / "params" / "qingzhen_2025.yaml"
+YONGCHANG = ROOT / "params" / "yongchang_2024.yaml"  # a lighter Chinese brief
 FONT_LINE = "webfont.notebook_font("
 
 
@@ -81,7 +82,7 @@ def test_a_rendered_brief_leaves_the_notebook_font_out_and_does_not_grow(tmp_pat
 
     pages = {}
     for name, extra in (("before", ["--notebook", str(without)]), ("after", [])):
-        proc = simlib("brief", str(QINGZHEN), "--out", str(tmp_path / name), *extra)
+        proc = simlib("brief", str(YONGCHANG), "--out", str(tmp_path / name), *extra)
         assert proc.returncode == 0, proc.stderr
         pages[name] = (tmp_path / name / "brief.html").read_text(encoding="utf-8")
     page = pages["after"]
