@@ -23,7 +23,7 @@ brief: $(STAMP)
 # Most tests wait on kernels and subprocesses: one worker per core (two here) halves the wall time.
 # Whole files go to one worker, so a module's shared briefs are rendered once.
 test: $(STAMP)
-	$(BIN)/python -m pytest -n auto --dist loadfile
+	$(BIN)/python -m pytest -n auto --dist loadfile --durations=15
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/
