@@ -427,7 +427,7 @@ def bench_batch(tmp: Path) -> list[Row]:
 def _generated_bad_inputs(folder: Path) -> list[dict]:
     """Bad inputs that cannot be committed (tests/test_input_files.py has them as tests): a FIFO, a
     device, a sparse 200 MiB file, the largest scenario file allowed (1 MiB, long texts) with one
-    error at its end, files as dense as allowed (98,000 values: a list, a mapping) with one error
+    error at its end, files as dense as allowed (18,000 values: a list, a mapping) with one error
     at their end, a 150,000-item list, the largest roster allowed (100,000 rows) with one
     bad row at its end, and a 1,000,000-row roster; made in ``folder``, as cases of the corpus
     (absolute paths)."""
