@@ -428,6 +428,8 @@ def _compose(text: str, what: str = "a scenario") -> yaml.Node | None:
     except yaml.MarkedYAMLError as exc:
         if loader is yaml.SafeLoader:
             raise
+        if exc.problem == "exceeded maximum nesting depth":  # libyaml's scanner looks ahead past 1,000
+            raise _TooDeep from None  # levels; the pure-Python one would take seconds to say as much
         if len(text) <= _REPARSE_CHARS:  # the pure-Python parser's words and position, as before libyaml
             yaml.compose(text, Loader=yaml.SafeLoader)  # raises (if it does not, libyaml's error stands)
         raise _reworded(exc, text) from None
